@@ -1,0 +1,1 @@
+"""Reading Chinese news corpora: decode, repair PDF damage, split pieces and sentences."""

@@ -1,0 +1,1 @@
+"""Extraction: segmentation, entities, metrics, relations and entity resolution."""

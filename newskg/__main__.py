@@ -1,0 +1,3 @@
+from newskg.cli import main
+
+main()
