@@ -26,6 +26,21 @@ def entity_id(name: str, disambiguator: str | None = None) -> str:
 
 
 @dataclass(frozen=True)
+class Span:
+    """A typed span of an article or a line: what NER and rules output, and (with ``entity``
+    set) a resolved mention, including coreferent ones like 该中心. ``label`` is one of
+    :data:`ENTITY_TYPES` (or PER/LOC/ORG straight from the statistical tagger)."""
+
+    start: int
+    end: int
+    label: str
+    text: str
+    entity: str | None = None  # resolved entity id
+    name: str | None = None  # resolved canonical name
+    sentence: int | None = None
+
+
+@dataclass(frozen=True)
 class Mention:
     """One occurrence of an entity: ``article_text[start:end] == text``."""
 
