@@ -1,0 +1,102 @@
+"""Statistical PER/LOC/ORG tagger for Chinese newswire: a character CRF trained on MSRA.
+
+The model ships in ``extract/models/`` and is rebuilt with ``python -m extract.ner_train``
+(recipe and figures in docs/ner.md). Spans come back with offsets into the input text.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from corpus.errors import ExtractError
+from extract.model import Span
+from extract.ner_features import sentence_features, tags_to_spans
+
+DEFAULT_MODEL = Path(__file__).parent / "models" / "ner_msra.crfsuite"
+TRAIN_COMMAND = "python -m extract.ner_train"
+MAX_CHUNK = 200  # characters; longer pieces are cut at a comma, then hard
+_SENTENCE_END = re.compile(r"[。！？!?；;…\n\r]+")
+_CLAUSE_END = re.compile(r"[，,、：:]")
+
+
+def chunks(text: str, max_len: int = MAX_CHUNK) -> Iterator[tuple[int, int]]:
+    """Half-open ``(start, end)`` pieces of ``text`` cut after sentence punctuation, none
+    longer than ``max_len``; whitespace-only pieces are skipped.
+
+    >>> t = "他说。好！" + "啊" * 5
+    >>> [t[s:e] for s, e in chunks(t, max_len=4)]
+    ['他说。', '好！', '啊啊啊啊', '啊']
+    """
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        yield from _bounded(text, start, m.end(), max_len)
+        start = m.end()
+    yield from _bounded(text, start, len(text), max_len)
+
+
+def _bounded(text: str, start: int, end: int, max_len: int) -> Iterator[tuple[int, int]]:
+    while end - start > max_len:
+        cut = start + max_len
+        commas = [m.end() for m in _CLAUSE_END.finditer(text, start + max_len // 2, cut)]
+        if commas:
+            cut = commas[-1]
+        if text[start:cut].strip():
+            yield start, cut
+        start = cut
+    if start < end and text[start:end].strip():
+        yield start, end
+
+
+class NerTagger:
+    """A loaded CRF model; ``tag`` returns PER/LOC/ORG :class:`Span` objects."""
+
+    def __init__(self, path: str | Path):
+        import pycrfsuite
+
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise ExtractError(
+                f"NER model not found; build it with `{TRAIN_COMMAND} --out {self.path}`",
+                path=str(self.path),
+            )
+        self._tagger = pycrfsuite.Tagger()
+        try:
+            self._tagger.open(str(self.path))
+        except (OSError, ValueError) as e:
+            raise ExtractError(
+                f"cannot read NER model ({e}); rebuild it with `{TRAIN_COMMAND} --out {self.path}`",
+                path=str(self.path),
+            ) from e
+
+    def tag(self, text: str) -> list[Span]:
+        """PER/LOC/ORG spans in ``text``; ``text[s.start:s.end] == s.text``.
+
+        Long texts are tagged in pieces cut at sentence punctuation.
+        """
+        spans: list[Span] = []
+        for start, end in chunks(text):
+            piece = text[start:end]
+            tags = self._tagger.tag(sentence_features(piece))
+            for s, e, label in tags_to_spans(tags):
+                if piece[s:e].strip() == piece[s:e]:
+                    spans.append(Span(start + s, start + e, label, piece[s:e]))
+        return spans
+
+    def tag_many(self, texts: Iterable[str]) -> list[list[Span]]:
+        """:meth:`tag` for each text, in order."""
+        return [self.tag(t) for t in texts]
+
+
+@functools.lru_cache(maxsize=4)
+def _load(path: Path) -> NerTagger:
+    return NerTagger(path)
+
+
+def load_tagger(path: str | Path | None = None) -> NerTagger:
+    """The tagger for ``path`` (default: the shipped model), loaded once and cached.
+
+    :raises ExtractError: when the model file is missing, naming the command that trains it.
+    """
+    return _load(Path(path).resolve() if path is not None else DEFAULT_MODEL)
