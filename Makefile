@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STORE ?= newskg-data
 
-.PHONY: setup run test clean
+.PHONY: setup run test clean browser-deps
 
 $(BIN)/newskg: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -18,8 +18,16 @@ run: setup
 	$(BIN)/newskg corpus list
 	$(BIN)/newskg corpus show $$($(BIN)/newskg corpus list --json | $(BIN)/python -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 
-test: setup
+test: setup browser-deps
 	$(BIN)/python -m pytest -q corpus extract kg newskg tests
+
+# The browser test drives Debian's chromium (never a browser download) and needs CJK fonts.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi wqy; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-wqy-microhei; \
+	  else echo "browser test: install chromium and fonts-wqy-microhei (apt) or it is skipped"; fi; \
+	fi
 
 clean:
 	rm -rf $(VENV) $(STORE) .pytest_cache
