@@ -1,0 +1,1 @@
+"""The knowledge graph: RDF model (vocab, rdf), on-disk store, builds, SPARQL, stats, views."""

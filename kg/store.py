@@ -1,0 +1,129 @@
+"""The on-disk graph: an Oxigraph store (pyoxigraph) with one named graph per article.
+
+Writes go through :func:`write_graphs` and :func:`remove_articles`, each ONE SPARQL Update
+request, which Oxigraph applies as one transaction: a reader (or a store reopened after a
+crash) sees every article graph either whole or not at all.
+
+>>> store = open_store(None)
+>>> stored_checksum(store, "a1") is None
+True
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+from pyoxigraph import NamedNode, RdfFormat, Store, serialize
+
+from corpus.errors import GraphError
+from kg.rdf import ArticleGraph
+from kg.vocab import PREFIXES, article_iri, graph_article_id, graph_iri, term
+
+#: Where ``newskg`` keeps its graph unless told otherwise (``--store DIR``).
+DEFAULT_STORE = "newskg-data"
+
+
+def open_store(path: str | os.PathLike | None = DEFAULT_STORE, *, read_only: bool = False) -> Store:
+    """Open (or create) the store at ``path``; ``None`` gives a fresh in-memory store.
+
+    ``read_only=True`` opens an existing store without taking its write lock (so queries work
+    while a build runs; they see the state at opening time).
+
+    :raises GraphError: if the store is missing (read-only), locked by another writer, or
+        not an Oxigraph store.
+    """
+    if path is None:
+        return Store()
+    p = Path(path)
+    try:
+        if read_only:
+            if not (p / "CURRENT").exists():
+                raise GraphError(f"no graph store at {p} (run `newskg build` first, or pass --store DIR)")
+            return Store.read_only(str(p))
+        if p.exists() and not p.is_dir():
+            raise GraphError(f"{p} is a file, not a store directory")
+        return Store(str(p))
+    except OSError as e:
+        msg = str(e)
+        if "lock" in msg.lower():
+            raise GraphError(f"the store at {p} is open for writing by another process "
+                             "(a running `newskg build`?); wait for it or use another --store") from e
+        raise GraphError(f"cannot open the store at {p}: {msg}") from e
+
+
+def stored_checksum(store: Store, article_id: str) -> str | None:
+    """The checksum recorded in the article's graph, or None if the article is not stored."""
+    g = graph_iri(article_id)
+    for q in store.quads_for_pattern(article_iri(article_id), term("nkg:checksum"), None, g):
+        return q.object.value
+    return None
+
+
+def stored_articles(store: Store) -> Iterator[str]:
+    """Ids of the articles that have a graph in the store."""
+    for g in store.named_graphs():
+        if isinstance(g, NamedNode):
+            aid = graph_article_id(g)
+            if aid is not None:
+                yield aid
+
+
+def write_graphs(store: Store, graphs: Sequence[ArticleGraph], *, replace: Iterable[str] = ()) -> int:
+    """Load article graphs in ONE transaction; articles in ``replace`` (ids) lose their old
+    graph in the same transaction. Returns the number of triples sent.
+
+    :raises GraphError: if the store refuses the data (its message names the article).
+    """
+    graphs = list(graphs)
+    if not graphs:
+        return 0
+    parts = [f"DROP SILENT GRAPH {graph_iri(aid)} ;\n" for aid in sorted(set(replace))]
+    parts.append("INSERT DATA {\n")
+    for g in graphs:
+        parts.append(f"GRAPH {g.graph} {{\n{g.nt}}}\n")
+    parts.append("}")
+    try:
+        store.update("".join(parts))
+    except SyntaxError as e:
+        bad = _find_bad(graphs)
+        raise GraphError(f"article {bad!r}: its graph is not valid RDF: {e}") from e
+    except OSError as e:
+        raise GraphError(f"writing to the store failed: {e}") from e
+    return sum(g.n_triples for g in graphs)
+
+
+def _find_bad(graphs: Sequence[ArticleGraph]) -> str:
+    scratch = Store()
+    for g in graphs:
+        try:
+            scratch.load(g.nt, format=RdfFormat.N_TRIPLES)
+        except SyntaxError:
+            return g.article
+    return graphs[0].article
+
+
+def remove_articles(store: Store, ids: Iterable[str]) -> list[str]:
+    """Drop the graphs of the given articles in one transaction; returns the ids that were
+    stored (and so removed), in the order given."""
+    ids = list(dict.fromkeys(ids))
+    present = [aid for aid in ids if store.contains_named_graph(graph_iri(aid))]
+    if present:
+        store.update(" ;\n".join(f"DROP GRAPH {graph_iri(aid)}" for aid in present))
+    return present
+
+
+def dump_article(store: Store, article_id: str, format: RdfFormat = RdfFormat.TURTLE) -> bytes:
+    """One article's graph serialised (Turtle by default, with the project's prefixes)."""
+    g = graph_iri(article_id)
+    if not store.contains_named_graph(g):
+        raise GraphError(f"article {article_id!r} is not in the graph")
+    kw = {"prefixes": PREFIXES} if format in (RdfFormat.TURTLE, RdfFormat.TRIG) else {}
+    if format.supports_datasets:
+        return serialize(store.quads_for_pattern(None, None, None, g), format=format, **kw)
+    return store.dump(format=format, from_graph=g, **kw)
+
+
+def store_size(path: str | os.PathLike) -> int:
+    """Bytes used on disk by the store directory."""
+    return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file())
