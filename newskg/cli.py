@@ -17,7 +17,7 @@ import click
 
 from corpus.errors import NewskgError
 
-COMMAND_MODULES = ("corpus", "extract", "graph", "ask", "ui", "bench")
+COMMAND_MODULES = ("corpus", "extract", "graph", "graph_io", "ask", "ui", "bench")
 
 
 class NewskgGroup(click.Group):

@@ -1,0 +1,51 @@
+"""The graph's outward faces: `newskg serve` (HTTP SPARQL endpoint), `newskg export`
+(Gephi, GraphML, CSV and RDF files) and `newskg push` (to an external SPARQL store)."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from newskg.cli import cli
+
+DEFAULT_STORE = "newskg-data"  # same default as kg.store.DEFAULT_STORE
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@cli.command()
+@click.option("--store", "store_dir", default=DEFAULT_STORE, show_default=True, help="Store directory")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default)")
+@click.option("--port", default=7878, show_default=True, type=int, help="Port (0 picks a free one)")
+@click.option("--timeout", default=30.0, show_default=True, type=float, help="Time limit per query, seconds")
+@click.option("--max-results", default=10_000, show_default=True, type=int, help="Most solutions/triples per answer")
+@click.option("--workers", default=2, show_default=True, type=int, help="Query worker processes")
+@click.option("--quiet", is_flag=True, help="Do not log requests")
+def serve(store_dir: str, host: str, port: int, timeout: float, max_results: int, workers: int, quiet: bool) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint at /sparql, with a query page at /.
+
+    GET ?query= or POST (application/sparql-query or a form); results as JSON, XML, CSV or
+    TSV, graphs as Turtle or N-Triples, by the Accept header. The default graph is the union
+    of all article graphs, as in `newskg sparql`. Updates get 403; a query past --timeout gets
+    503 and one with more than --max-results answers gets 413.
+
+    In Python: kg.sparql_http.serve(store, host=..., port=...)
+
+    Example:
+
+        newskg serve --port 7878
+    """
+    from kg.sparql_http import make_server
+    from kg.vocab import PREFIXES
+
+    if host not in LOOPBACK:
+        click.echo(f"warning: listening on {host}: anyone who can reach this address can query the graph", err=True)
+    server = make_server(store_dir, host=host, port=port, timeout=timeout, max_results=max_results, workers=workers,
+                         prefixes=PREFIXES, log=not quiet)
+    click.echo(f"Serving {server.url} (SPARQL endpoint {server.url}sparql, read-only); Ctrl-C to stop")
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
