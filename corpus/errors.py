@@ -48,6 +48,12 @@ class RecordError(CorpusError):
     code = "E103"
 
 
+class EmptyFileError(CorpusError):
+    """An input file with no text (empty or only whitespace); skipped with a warning unless strict."""
+
+    code = "E105"
+
+
 class ArticleNotFound(CorpusError):
     """No article with the given id in the corpus."""
 

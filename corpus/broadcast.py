@@ -1,0 +1,87 @@
+"""Broadcast transcripts: split digest stories (联播快讯 ...) into items under one-line headlines.
+
+A digest story's text is a preamble (央视网消息（新闻联播）：), then items: a headline line (short,
+no sentence-final punctuation) followed by one or more paragraphs. A closing parenthesised
+editor credit ((视频编辑：… 文字编辑：…)) is dropped from the items and kept as meta.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from corpus.lexicons import load_lexicon
+from corpus.repair import clean_spaces, ends_sentence
+
+_EDITOR = re.compile(r"^[（(][^（）()]*编辑[：:][^（）()]*[）)]$")
+MAX_HEADLINE = 40
+
+
+@functools.lru_cache(maxsize=1)
+def _digest_title() -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in load_lexicon("digest_titles")))
+
+
+def is_digest(title: str | None) -> bool:
+    """Whether a story title names a digest of several items (patterns in digest_titles.txt).
+
+    >>> is_digest("[视频]国内联播快讯"), is_digest("[视频]习近平会见外宾")
+    (True, False)
+    """
+    return bool(title) and _digest_title().search(title) is not None
+
+
+@dataclass
+class Item:
+    """One item of a digest: its headline and paragraphs."""
+
+    headline: str
+    paragraphs: list[str] = field(default_factory=list)
+
+
+def is_headline(line: str, next_line: str | None) -> bool:
+    """A headline: short, unpunctuated at the end, not a preamble (…：), followed by body text.
+
+    >>> is_headline("今天全国交通出行平稳有序", "今天（1月1日），全国交通出行整体平稳有序。")
+    True
+    >>> is_headline("央视网消息（新闻联播）：", "今天全国交通出行平稳有序")
+    False
+    """
+    if not line or next_line is None or len(line) > MAX_HEADLINE:
+        return False
+    if ends_sentence(line) or line.endswith(("：", ":")) or _EDITOR.match(line):
+        return False
+    return ends_sentence(next_line) or len(next_line) > len(line)
+
+
+def split_digest(text: str) -> tuple[list[Item], dict[str, str]] | None:
+    """Items of a digest story and meta (preamble, editor); None when fewer than two items.
+
+    >>> items, meta = split_digest("消息：\\n标题一\\n第一条。\\n标题二\\n第二条。\\n（文字编辑：王五）")
+    >>> [(i.headline, i.paragraphs) for i in items], meta["editor"]
+    ([('标题一', ['第一条。']), ('标题二', ['第二条。'])], '（文字编辑：王五）')
+    """
+    lines = [s for s in (clean_spaces(x) for x in text.splitlines()) if s]
+    meta: dict[str, str] = {}
+    if lines and _EDITOR.match(lines[-1]):
+        meta["editor"] = lines.pop()
+    items: list[Item] = []
+    preamble: list[str] = []
+    for i, line in enumerate(lines):
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if is_headline(line, nxt) and not (nxt is not None and is_headline(nxt, _at(lines, i + 2))):
+            items.append(Item(line))
+        elif items:
+            items[-1].paragraphs.append(line)
+        else:
+            preamble.append(line)
+    items = [it for it in items if it.paragraphs]
+    if len(items) < 2:
+        return None
+    if preamble:
+        meta["preamble"] = "\n".join(preamble)
+    return items, meta
+
+
+def _at(lines: list[str], i: int) -> str | None:
+    return lines[i] if i < len(lines) else None

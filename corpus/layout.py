@@ -1,0 +1,425 @@
+"""Split a page of text into pieces (article, brief, caption) with subheads, bylines, credits.
+
+Two flavours (see docs/corpus.md):
+
+* ``pdf``: a newspaper page extracted from PDF (People's Daily style). A line that starts with
+  a space opens a new text block; subheads are short unpunctuated lines between blank lines; a
+  paragraph opening with a dateline (本报北京电（记者…）) starts a brief; a paragraph or line
+  ending with a photo credit (…摄（人民图片）, 新华社记者 X摄) is a caption. An article's lede that
+  the extraction put apart from its body is joined to it when the topic clearly matches.
+* ``plain``: ordinary text. Articles are separated by a separator line (``---``, ``===``,
+  ``***``) or by two or more blank lines; each non-empty line is a paragraph; a first line that
+  is short and unpunctuated is the title; later such lines are subheads.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from corpus.lexicons import load_lexicon
+from corpus.model import Subhead
+from corpus.repair import Paragraph, clean_spaces, ends_sentence, join_lines, quotes_open
+
+LAYOUTS = ("auto", "pdf", "plain", "single")
+
+_SUBHEAD_FORBIDDEN = set("，。；：,;:")
+_SEPARATOR = re.compile(r"^\s*(?:[-=*_~#·]{3,}|\f)\s*$")
+_INDENT = re.compile(r"^[ \t\u3000\u00a0]+\S")
+
+
+def _alternation(names: tuple[str, ...]) -> str:
+    return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+
+
+def _credit_re() -> re.Pattern:
+    agencies = _alternation(load_lexicon("photo_agencies"))
+    name = r"[\u4e00-\u9fff·]{2,5}"
+    return re.compile(
+        rf"(?:^|(?<=[。！？!?”…）)]))"
+        rf"(?P<credit>(?:(?P<agency>{agencies})(?:特约)?(?:摄影记者|记者|通讯员)?)?"
+        rf"(?P<name>{name}(?:[、和]{name})*)摄(?:影)?"
+        rf"(?:[（(](?P<agency2>[^（）()]{{2,12}})[）)])?)$"
+    )
+
+
+def _byline_re() -> re.Pattern:
+    agencies = _alternation(load_lexicon("news_agencies"))
+    return re.compile(
+        rf"^(?P<byline>(?P<agency>{agencies})"
+        r"(?:(?P<place>[\u4e00-\u9fff]{2,8}?)(?P<date>\d{1,2}月\d{1,2}日)?电|讯)"
+        r"(?:[（(](?P<who>[^（）()]{1,40})[）)])?)"
+    )
+
+
+_CREDIT = _credit_re()
+_BYLINE = _byline_re()
+_ROLE = re.compile(r"^(?:本报|特约)?(?:记者|通讯员|实习生)")
+
+
+def find_credit(text: str) -> dict[str, str] | None:
+    """Photo credit at the end of ``text`` as meta (photo_credit, credit_agency, credit).
+
+    >>> find_credit("西湖美景。龙巍摄（人民图片）")["photo_credit"]
+    '龙巍'
+    >>> find_credit("装卸货物。新华社记者赵鸿宇摄")["credit_agency"]
+    '新华社'
+    """
+    m = _CREDIT.search(text)
+    if not m:
+        return None
+    meta = {"photo_credit": m.group("name"), "credit": m.group("credit")}
+    agency = m.group("agency2") or m.group("agency")
+    if agency:
+        meta["credit_agency"] = agency
+    return meta
+
+
+def find_byline(text: str) -> dict[str, str] | None:
+    """Dateline byline at the start of ``text`` as meta (byline, byline_place, reporter).
+
+    >>> m = find_byline("本报北京电（记者张三、李四）北京市今天")
+    >>> m["byline_place"], m["reporter"]
+    ('北京', '张三、李四')
+    """
+    m = _BYLINE.match(text)
+    if not m:
+        return None
+    meta = {"byline": m.group("byline"), "byline_agency": m.group("agency")}
+    if m.group("place"):
+        meta["byline_place"] = m.group("place")
+    if m.group("date"):
+        meta["byline_date"] = m.group("date")
+    if m.group("who"):
+        meta["reporter"] = _ROLE.sub("", m.group("who").strip())
+    return meta
+
+
+def is_subhead(line: str) -> bool:
+    """Whether a cleaned line looks like a subhead: short, no clause punctuation, not a credit.
+
+    >>> is_subhead("数字技术奠定坚实基础"), is_subhead("从“制造”迈向“智造”"), is_subhead("便捷。")
+    (True, True, False)
+    """
+    if not 3 <= len(line) <= 24 or ends_sentence(line) and line[-1] not in "？！?!":
+        return False
+    if any(c in _SUBHEAD_FORBIDDEN for c in line) or quotes_open(line):
+        return False
+    return find_credit(line) is None
+
+
+@dataclass
+class Piece:
+    """A piece of a page before it becomes an Article: paragraphs plus what the layout found."""
+
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    subheads: list[tuple[int, str]] = field(default_factory=list)  # (paragraph index, text)
+    meta: dict[str, str] = field(default_factory=dict)
+    kind: str = "article"
+    title: str | None = None
+    at_block_start: bool = False
+    closed: bool = False
+    lede: "Piece | None" = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.paragraphs and not self.subheads
+
+    @property
+    def first_line(self) -> int:
+        """Source line of the first text of the piece (the lede's, if one was joined)."""
+        src = self.lede or self
+        return src.paragraphs[0].line if src.paragraphs else 0
+
+    @property
+    def order(self) -> int:
+        """Earliest source line of the piece: pieces are numbered in this order."""
+        lines = [p.line for p in self.paragraphs]
+        if self.lede:
+            lines += [p.line for p in self.lede.paragraphs]
+        return min(lines) if lines else 0
+
+    def text_and_subheads(self) -> tuple[str, list[Subhead]]:
+        """The piece's text (paragraphs joined by newlines) and its subheads with offsets."""
+        paras = (self.lede.paragraphs if self.lede else []) + self.paragraphs
+        shift = len(self.lede.paragraphs) if self.lede else 0
+        starts, pos = [], 0
+        for p in paras:
+            starts.append(pos)
+            pos += len(p.text) + 1
+        text = "\n".join(p.text for p in paras)
+        subs = [Subhead(starts[i + shift] if i + shift < len(starts) else len(text), t)
+                for i, t in self.subheads]
+        return text, subs
+
+    def line_ranges(self) -> str:
+        """Source lines of the text, e.g. ``"247-259,167-246"`` (lede first)."""
+        groups = ([self.lede.paragraphs] if self.lede else []) + [self.paragraphs]
+        spans = [f"{g[0].line}-{max(p.last_line or p.line for p in g)}" for g in groups if g]
+        return ",".join(spans)
+
+
+# ---------------------------------------------------------------------------- detection
+
+
+def detect_layout(text: str) -> str:
+    """``"pdf"`` when many lines break off inside a sentence (PDF column text), else ``"plain"``.
+
+    A broken line does not end a sentence and is not title-like (it has clause punctuation
+    or is long); titles and subheads of plain text are not counted.
+
+    >>> detect_layout("第一段。\\n第二段。\\n")
+    'plain'
+    >>> detect_layout("这是一段被排\\n版软件折断的\\n文字，每一行\\n都不以标点\\n结束，于是\\n看来像PDF。")
+    'pdf'
+    """
+    lines = [s.strip() for s in text.splitlines() if s.strip()]
+    if len(lines) < 4:
+        return "plain"
+    broken = sum(1 for s in lines if not ends_sentence(s) and not _title_like(s))
+    return "pdf" if broken / len(lines) >= 0.3 else "plain"
+
+
+# ---------------------------------------------------------------------------- pdf layout
+
+
+def _blocks(text: str) -> list[list[tuple[int, str]]]:
+    """Cut the page into text blocks at indented lines; lines are (number, cleaned text)."""
+    raw = text.splitlines()
+    nonblank = [s for s in raw if s.strip()]
+    indented = [s for s in nonblank if _INDENT.match(s)]
+    # when most lines are indented, indentation marks paragraphs, not new blocks
+    use_indent = bool(indented) and len(indented) <= 0.4 * len(nonblank)
+    blocks: list[list[tuple[int, str]]] = [[]]
+    for no, s in enumerate(raw, 1):
+        if use_indent and _INDENT.match(s) and any(t for _, t in blocks[-1]):
+            blocks.append([])
+        blocks[-1].append((no, clean_spaces(s)))
+    return [b for b in blocks if any(t for _, t in b)]
+
+
+def _elements(block: list[tuple[int, str]]):
+    """Yield ("para", Paragraph) / ("subhead", (no, text)) / ("credit", (no, text)) in order."""
+    segment: list[tuple[int, str]] = []
+    last_text = ""  # last non-blank text line seen, to know whether a paragraph just ended
+    last_was_credit = False
+    last_nonblank = max((i for i, (_, t) in enumerate(block) if t), default=-1)
+
+    def finished() -> bool:
+        return not last_text or last_was_credit or (
+            ends_sentence(last_text) and not quotes_open(_current_para(segment)))
+
+    for i, (no, s) in enumerate(block):
+        if not s:
+            segment.append((no, s))
+            continue
+        prev_blank = i == 0 or not block[i - 1][1]
+        next_blank = i + 1 < len(block) and not block[i + 1][1]
+        more = i < last_nonblank
+        kind = None
+        if _CREDIT.match(s) and finished():
+            kind = "credit"
+        elif prev_blank and next_blank and more and is_subhead(s) and finished():
+            kind = "subhead"
+        if kind is None and _CREDIT.search(s):  # a caption paragraph ends with its credit
+            segment.append((no, s))
+            yield from (("para", p) for p in join_lines(segment))
+            segment = []
+            last_was_credit = True
+            last_text = s
+            continue
+        if kind:
+            yield from (("para", p) for p in join_lines(segment))
+            segment = []
+            yield kind, (no, s)
+            last_was_credit = kind == "credit"
+        else:
+            segment.append((no, s))
+            last_was_credit = False
+        last_text = s
+    yield from (("para", p) for p in join_lines(segment))
+
+
+def _current_para(segment: list[tuple[int, str]]) -> str:
+    paras = join_lines(segment)
+    return paras[-1].text if paras else ""
+
+
+def _start(pieces: list[Piece], block_start: bool) -> Piece:
+    piece = Piece(at_block_start=block_start)
+    pieces.append(piece)
+    return piece
+
+
+def split_pdf_page(text: str) -> list[Piece]:
+    """Split a PDF-extracted page into pieces, in source order, ledes joined to their bodies."""
+    pieces: list[Piece] = []
+    for block in _blocks(text):
+        cur = _start(pieces, True)
+        for kind, value in _elements(block):
+            if kind == "subhead":
+                if cur.closed or cur.kind in ("brief", "caption"):
+                    cur = _start(pieces, False)
+                cur.subheads.append((len(cur.paragraphs), value[1]))
+            elif kind == "credit":
+                if cur.paragraphs and not cur.closed:
+                    if len(cur.paragraphs) > 1 or cur.subheads:  # only the last paragraph is the caption
+                        last = cur.paragraphs.pop()
+                        cur = _start(pieces, False)
+                        cur.paragraphs.append(last)
+                    para = cur.paragraphs[-1]
+                    para.text = para.text + value[1]
+                    para.last_line = value[0]
+                    cur.meta.update(find_credit(value[1]) or {})
+                    cur.kind, cur.closed = "caption", True
+            else:
+                para: Paragraph = value
+                byline = find_byline(para.text)
+                credit = find_credit(para.text)
+                if cur.closed or (byline and not cur.empty) or (credit and not cur.empty):
+                    cur = _start(pieces, False)
+                if byline:
+                    cur.meta.update(byline)
+                    cur.kind = "brief"
+                cur.paragraphs.append(para)
+                if credit:
+                    cur.meta.update(credit)
+                    cur.kind, cur.closed = "caption", True
+    pieces = [p for p in pieces if p.paragraphs]
+    for p in pieces:
+        if p.kind == "brief" and (p.subheads or sum(len(q.text) for q in p.paragraphs) > 1200):
+            p.kind = "article"
+    return _join_ledes(pieces)
+
+
+def _bigrams(piece: Piece) -> Counter[str]:
+    """Counts of the piece's consecutive Chinese character pairs (a cheap topic signature)."""
+    han = re.sub(r"[^\u4e00-\u9fff]", "", "".join(p.text for p in piece.paragraphs))
+    return Counter(han[i:i + 2] for i in range(len(han) - 1))
+
+
+def _weights(signatures: list[Counter[str]]) -> dict[str, float]:
+    """Inverse document frequency of each bigram over the pieces of one page."""
+    df: Counter[str] = Counter(g for sig in signatures for g in sig)
+    n = len(signatures) + 1
+    return {g: math.log(n / d) for g, d in df.items()}
+
+
+def _similarity(a: Counter[str], b: Counter[str], w: dict[str, float]) -> float:
+    """tf-idf cosine of two bigram signatures (pairs every piece shares count little)."""
+    na = math.sqrt(sum((c * w[g]) ** 2 for g, c in a.items()))
+    nb = math.sqrt(sum((c * w[g]) ** 2 for g, c in b.items()))
+    dot = sum(c * b[g] * w[g] ** 2 for g, c in a.items() if g in b)
+    return dot / (na * nb) if na and nb else 0.0
+
+
+#: minimum similarity to join a lede to a body, and how much better than the runner-up it must be
+JOIN_MIN_SIMILARITY = 0.12
+JOIN_MARGIN = 2.0
+
+
+def _join_ledes(pieces: list[Piece]) -> list[Piece]:
+    """Put each lede block first in the body it clearly belongs to; keep the rest apart.
+
+    A lede is a block-opening piece with no subhead, byline or credit; a body is an article
+    piece that opens with a subhead (its own lede is elsewhere). Pairs are joined greedily,
+    most confident first: a pair is joined when each is the other's most similar remaining
+    partner (idf-weighted shared character bigrams) by a clear margin.
+    """
+    ledes = [p for p in pieces if p.kind == "article" and p.at_block_start and not p.subheads
+             and not p.meta]
+    bodies = [p for p in pieces if p.kind == "article" and p.subheads and p.subheads[0][0] == 0
+              and not p.meta]
+    grams = {id(p): _bigrams(p) for p in pieces}
+    w = _weights(list(grams.values()))
+    score = {(id(a), id(b)): _similarity(grams[id(a)], grams[id(b)], w)
+             for a in ledes for b in bodies}
+
+    def confidence(a: Piece, b: Piece) -> float:
+        """How clearly a and b choose each other (0 when not mutual best by the margin)."""
+        s = score[(id(a), id(b))]
+        rivals = [score[(id(a), id(o))] for o in bodies if o is not b]
+        rivals += [score[(id(o), id(b))] for o in ledes if o is not a]
+        runner_up = max(rivals, default=0.0)
+        if s < JOIN_MIN_SIMILARITY or s < JOIN_MARGIN * runner_up:
+            return 0.0
+        return s / runner_up if runner_up else math.inf
+
+    joined: set[int] = set()
+    while ledes and bodies:
+        conf, a, b = max(((confidence(a, b), a, b) for a in ledes for b in bodies),
+                         key=lambda t: t[0])
+        if conf <= 0:
+            break
+        b.lede = a
+        joined.add(id(a))
+        ledes.remove(a)
+        bodies.remove(b)
+    out = [p for p in pieces if id(p) not in joined]
+    return sorted(out, key=lambda p: p.order)
+
+
+# ---------------------------------------------------------------------------- plain layout
+
+
+def split_plain(text: str) -> list[Piece]:
+    """Split plain text into articles (separator lines or 2+ blank lines between them)."""
+    chunks: list[list[tuple[int, str]]] = [[]]
+    blanks = 0
+    for no, raw in enumerate(text.splitlines(), 1):
+        if _SEPARATOR.match(raw):
+            chunks.append([])
+            blanks = 0
+            continue
+        s = clean_spaces(raw)
+        if not s:
+            blanks += 1
+            continue
+        if blanks >= 2 and chunks[-1]:
+            chunks.append([])
+        blanks = 0
+        chunks[-1].append((no, s))
+    pieces = []
+    for chunk in (c for c in chunks if c):
+        piece = Piece(at_block_start=True)
+        lines = list(chunk)
+        if len(lines) > 1 and _title_like(lines[0][1]):
+            piece.title = lines[0][1]
+            lines = lines[1:]
+        for i, (no, s) in enumerate(lines):
+            if 0 < i < len(lines) - 1 and _title_like(s) and piece.paragraphs:
+                piece.subheads.append((len(piece.paragraphs), s))
+            else:
+                piece.paragraphs.append(Paragraph(no, s, no))
+        byline = find_byline(piece.paragraphs[0].text) if piece.paragraphs else None
+        if byline:
+            piece.meta.update(byline)
+        if piece.paragraphs:
+            pieces.append(piece)
+    return pieces
+
+
+def _title_like(line: str) -> bool:
+    return 2 <= len(line) <= 40 and not ends_sentence(line) and not any(
+        c in "，。；,;" for c in line)
+
+
+def split_single(text: str) -> list[Piece]:
+    """The whole text as one article: repaired like a PDF block, no piece splitting."""
+    numbered = [(no, clean_spaces(s)) for no, s in enumerate(text.splitlines(), 1)]
+    paras = join_lines(numbered)
+    return [Piece(paragraphs=paras, at_block_start=True)] if paras else []
+
+
+def split_pieces(text: str, layout: str = "auto") -> list[Piece]:
+    """Pieces of ``text`` under ``layout`` (auto | pdf | plain | single)."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}; choose one of {', '.join(LAYOUTS)}")
+    if layout == "auto":
+        layout = detect_layout(text)
+    if layout == "pdf":
+        return split_pdf_page(text)
+    if layout == "plain":
+        return split_plain(text)
+    return split_single(text)

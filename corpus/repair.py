@@ -1,0 +1,171 @@
+"""Repair PDF-extracted Chinese text: drop spurious spaces, join broken lines, keep paragraphs.
+
+PDF extraction breaks lines at the column edge (mid-word, mid-number), inserts blank lines that
+are not paragraph breaks and spaces between characters ("50 余 家 单 位", "2019 年"). These
+functions undo that using only typographic cues, never knowledge of a particular text.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+
+#: Characters after which a sentence (and so possibly a paragraph) is finished.
+SENTENCE_END = "。！？!?…；;"
+#: Closing quotes/brackets that may follow the sentence-final mark.
+CLOSERS = "”’」』）)】》〉\"'"
+_OPEN_QUOTES = "“‘「『"
+_CLOSE_QUOTES = "”’」』"
+
+_SPACES = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009\u200b]+")
+
+
+def is_wide(ch: str) -> bool:
+    """True for CJK ideographs, CJK/fullwidth punctuation and typographic quotes/dashes.
+
+    >>> is_wide("中"), is_wide("，"), is_wide("“"), is_wide("A"), is_wide("3")
+    (True, True, True, False, False)
+    """
+    o = ord(ch)
+    return (
+        0x4E00 <= o <= 0x9FFF  # CJK unified ideographs
+        or 0x3400 <= o <= 0x4DBF  # extension A
+        or 0x3000 <= o <= 0x303F  # CJK symbols and punctuation
+        or 0xFF00 <= o <= 0xFFEF  # fullwidth forms
+        or 0x2010 <= o <= 0x2027  # dashes, curly quotes, ellipsis
+        or 0x20000 <= o <= 0x2FFFF  # extensions B-F
+        or 0xF900 <= o <= 0xFAFF  # compatibility ideographs
+    )
+
+
+def keeps_space(left: str, right: str) -> bool:
+    """Whether a space between ``left`` and ``right`` is a real one (between Latin words).
+
+    >>> keeps_space("New", "York"), keeps_space("年", "2"), keeps_space("3", "%")
+    (True, False, False)
+    """
+    a, b = left[-1], right[0]
+    if is_wide(a) or is_wide(b):
+        return False
+    if a.isdigit() and b in ".%‰℃:/-" or a in ".:/-+" and b.isdigit():
+        return False
+    return True
+
+
+def clean_spaces(line: str) -> str:
+    """Strip a line and drop the spaces PDF extraction puts inside Chinese text and numbers.
+
+    Spaces between two Latin words (or Latin and digits) are kept, collapsed to one.
+
+    >>> clean_spaces(" 目前 该 中 心 已 与 50 余 家 单 位 开 展 合 ")
+    '目前该中心已与50余家单位开展合'
+    >>> clean_spaces("2019 年至 2022 年，增长 3.2%。龙 巍摄 （人民图片）")
+    '2019年至2022年，增长3.2%。龙巍摄（人民图片）'
+    >>> clean_spaces("100P（即 PFLOPS， New  York")
+    '100P（即PFLOPS，New York'
+    """
+    line = line.strip(" \t\r\n\u3000\u00a0\ufeff")
+    if " " not in line and "\t" not in line and "\u3000" not in line and "\u00a0" not in line:
+        return line
+
+    def repl(m: re.Match) -> str:
+        s, i, j = m.string, m.start(), m.end()
+        if i == 0 or j == len(s):
+            return ""
+        return " " if keeps_space(s[i - 1], s[j]) else ""
+
+    return _SPACES.sub(repl, line)
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether ``text`` ends with sentence-final punctuation (closing quotes allowed after it).
+
+    >>> ends_sentence("勃发展。"), ends_sentence("“出海”取得初步成效。”"), ends_sentence("“智造”")
+    (True, True, False)
+    """
+    t = text.rstrip()
+    while t and t[-1] in CLOSERS:
+        t = t[:-1]
+    return bool(t) and t[-1] in SENTENCE_END
+
+
+def quotes_open(text: str) -> bool:
+    """Whether ``text`` has more opening than closing Chinese quotes (a quote runs on).
+
+    >>> quotes_open("“山东挖掘机、浙江瑜伽服……"), quotes_open("“金钥匙”。")
+    (True, False)
+    """
+    return sum(text.count(c) for c in _OPEN_QUOTES) > sum(text.count(c) for c in _CLOSE_QUOTES)
+
+
+def join_fragments(left: str, right: str) -> str:
+    """Join two pieces of one broken line: no space in Chinese, one between Latin words.
+
+    >>> join_fragments("达到3710.8", "亿美元"), join_fragments("digital", "trade")
+    ('达到3710.8亿美元', 'digital trade')
+    """
+    if not left or not right:
+        return left + right
+    return left + (" " if keeps_space(left, right) else "") + right
+
+
+@dataclass
+class Paragraph:
+    """A repaired paragraph and the 1-based source line where it starts."""
+
+    line: int
+    text: str
+    last_line: int = 0
+
+
+def typical_width(lines: list[str]) -> int:
+    """Median length of the non-empty (cleaned) lines: the column width of a block."""
+    widths = [len(s) for s in lines if s]
+    return int(statistics.median(widths)) if widths else 0
+
+
+def join_lines(lines: list[tuple[int, str]]) -> list[Paragraph]:
+    """Join the (line number, cleaned line) pairs of one text block into paragraphs.
+
+    A paragraph ends where a line finishes a sentence (outside quotes) and is followed by a
+    blank line, or is clearly shorter than the column; otherwise lines (and blank lines that
+    interrupt a sentence) are joined.
+
+    >>> [p.text for p in join_lines([(1, "增长"), (2, ""), (3, "3.2%。"), (4, ""), (5, "据了解，")])]
+    ['增长3.2%。', '据了解，']
+    """
+    width = typical_width([s for _, s in lines])
+    paras: list[Paragraph] = []
+    cur: Paragraph | None = None
+    prev_len = 0
+    blank = False
+    for no, s in lines:
+        if not s:
+            blank = True
+            continue
+        if cur is not None:
+            done = ends_sentence(cur.text) and not quotes_open(cur.text)
+            short = width >= 8 and prev_len < 0.7 * width
+            if done and (blank or short):
+                paras.append(cur)
+                cur = None
+        if cur is None:
+            cur = Paragraph(no, s, no)
+        else:
+            cur.text = join_fragments(cur.text, s)
+            cur.last_line = no
+        prev_len = len(s)
+        blank = False
+    if cur is not None:
+        paras.append(cur)
+    return paras
+
+
+def repair_text(text: str) -> str:
+    """Repair arbitrary PDF-extracted text: one paragraph per line, spurious spaces removed.
+
+    >>> repair_text("中国信\\n\\n息通信研究院。\\n\\n数 据 显 示 ， 2019 年")
+    '中国信息通信研究院。\\n数据显示，2019年'
+    """
+    numbered = [(i, clean_spaces(s)) for i, s in enumerate(text.splitlines(), 1)]
+    return "\n".join(p.text for p in join_lines(numbered))
