@@ -49,3 +49,39 @@ def serve(store_dir: str, host: str, port: int, timeout: float, max_results: int
         pass
     finally:
         server.server_close()
+
+
+@cli.command()
+@click.option("--endpoint", required=True, help="Graph Store Protocol URL (gsp) or SPARQL Update URL (update)")
+@click.option("--graph", "graph_iri", default=None, help="Put everything into this one graph IRI (default: one graph per article)")
+@click.option("--method", type=click.Choice(["gsp", "update"]), default="gsp", show_default=True,
+              help="Graph Store Protocol PUT/POST, or SPARQL Update INSERT DATA")
+@click.option("--batch", default=10_000, show_default=True, type=int, help="Triples per request")
+@click.option("--user", default=None, help="User name, for endpoints that need a login (Virtuoso, secured Fuseki)")
+@click.option("--password", default=None, help="Password (or set NEWSKG_PUSH_PASSWORD)", envvar="NEWSKG_PUSH_PASSWORD")
+@click.option("--store", "store_dir", default=DEFAULT_STORE, show_default=True, help="Store directory")
+@click.option("--timeout", default=300.0, show_default=True, type=float, help="Seconds to wait for each request")
+def push(endpoint: str, graph_iri: str | None, method: str, batch: int, user: str | None, password: str | None,
+         store_dir: str, timeout: float) -> None:
+    """Send the graph to an external SPARQL store, in batches; each graph sent replaces the
+    remote graph of the same IRI, so pushing twice is harmless.
+
+    In Python: kg.push.push(store, endpoint, graph=..., method=..., batch=...)
+
+    Example:
+
+        newskg push --endpoint http://127.0.0.1:7878/store
+
+        newskg push --method update --endpoint http://127.0.0.1:3030/ds/update
+    """
+    from tqdm import tqdm
+
+    from kg.push import push as push_graph
+    from kg.store import open_store
+
+    store = open_store(store_dir, read_only=True)
+    with tqdm(total=len(store), unit="triple", disable=None, file=sys.stderr) as bar:
+        report = push_graph(store, endpoint, graph=graph_iri, method=method, batch=batch, user=user, password=password,
+                            timeout=timeout, on_batch=bar.update)
+    click.echo(f"pushed {report.triples} triples of {report.graphs} graphs to {endpoint} "
+               f"in {report.requests} requests, {report.seconds:.2f} s ({report.method})")
