@@ -1,0 +1,95 @@
+"""Coreference within an article: anaphors (该中心, 该平台, 该公司, 《报告》) to the nearest
+preceding compatible entity, and aliases defined in text (（以下简称“X”）). Anaphor nouns and
+what they may point to are data (``anaphors.tsv``).
+"""
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+
+from extract.lexicon import rows
+from extract.model import Span
+
+_ALIAS_DEF = re.compile(r"\s*[（(]\s*(?:以下)?(?:简称|下称)\s*[“《\"]?([^”》\"）)]{2,20})[”》\"]?\s*[）)]")
+
+
+@functools.lru_cache(maxsize=1)
+def anaphor_nouns() -> dict[str, tuple[frozenset[str], str]]:
+    """noun -> (entity types it may refer to, compatibility mode: suffix | any | contains)."""
+    return {n: (frozenset(t.split()), mode or "suffix") for n, t, mode in rows("anaphors.tsv", 3)}
+
+
+@functools.lru_cache(maxsize=1)
+def _anaphor_re() -> re.Pattern:
+    nouns = "|".join(sorted(anaphor_nouns(), key=len, reverse=True))
+    return re.compile(rf"(?:该|此|这家|这个|这一|本)({nouns})")
+
+
+def compatible(noun: str, name: str, label: str) -> bool:
+    """May an anaphor noun (中心, 平台, 公司 ...) refer to an entity with this name and type?
+
+    >>> compatible("中心", "某某计算中心", "PLATFORM"), compatible("平台", "某某中心", "ORG")
+    (True, False)
+    """
+    types, mode = anaphor_nouns().get(noun, (frozenset(), "suffix"))
+    if label not in types:
+        return False
+    if mode == "any":
+        return True
+    if mode == "contains":
+        return noun in name
+    return name.endswith(noun) or (len(noun) == 1 and name.endswith(noun))
+
+
+def find_anaphors(text: str, spans: Sequence[Span]) -> list[tuple[Span, Span]]:
+    """``(anaphor, antecedent)`` pairs: each 该X (and each bare 《X》 work title equal to an
+    anaphor noun, like 《报告》) with the nearest preceding compatible span (anaphors chain).
+
+    >>> t = "某某计算中心上线。该中心已与多家单位合作。"
+    >>> [(a.text, b.name) for a, b in find_anaphors(t, [Span(0, 6, "PLATFORM", t[0:6], name=t[0:6])])]
+    [('该中心', '某某计算中心')]
+    """
+    occurrences: list[tuple[Span, str]] = []
+    covered = [(s.start, s.end) for s in spans]
+    for m in _anaphor_re().finditer(text):
+        if any(s <= m.start() < e for s, e in covered):
+            continue
+        noun = m.group(1)
+        types = anaphor_nouns()[noun][0]
+        occurrences.append((Span(m.start(), m.end(), sorted(types)[0], m.group()), noun))
+    for s in spans:
+        if s.label in ("WORK", "ORG") and s.name in anaphor_nouns():
+            occurrences.append((s, s.name))
+    occurrences.sort(key=lambda x: x[0].start)
+    real = [s for s in spans if s.name not in anaphor_nouns()]
+    out: list[tuple[Span, Span]] = []
+    for ana, noun in occurrences:
+        best = None
+        for s in real:
+            if s.end <= ana.start and compatible(noun, s.name or s.text, s.label):
+                if best is None or s.start > best.start:
+                    best = s
+        for a, ante in out:  # chains: 该中心 ... 该中心
+            if a.end <= ana.start and compatible(noun, ante.name or ante.text, ante.label):
+                if best is None or a.start > best.start:
+                    best = ante if a.start > best.start else best
+        if best is not None:
+            out.append((Span(ana.start, ana.end, best.label, ana.text), best))
+    return out
+
+
+def alias_definitions(text: str, spans: Sequence[Span]) -> list[tuple[Span, str]]:
+    """``(span, alias)`` for each name followed by （以下简称X）.
+
+    >>> t = "《某某发展报告（2023）》（以下简称《报告》）显示"
+    >>> [(s.name, a) for s, a in alias_definitions(t, [Span(1, 13, "WORK", t[1:13], name=t[1:13])])]
+    [('某某发展报告（2023）', '报告')]
+    """
+    out = []
+    for s in spans:
+        end = s.end + (1 if text[s.end : s.end + 1] in "》”" else 0)
+        m = _ALIAS_DEF.match(text, end)
+        if m:
+            out.append((s, m.group(1)))
+    return out

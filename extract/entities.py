@@ -1,0 +1,435 @@
+"""Typed entity spans (ORG, PLATFORM, PERSON, PLACE, EVENT, WORK) for one text.
+
+Starts from the statistical tagger (PER/LOC/ORG, :mod:`extract.ner`) and composes what it
+misses with rules driven by data files: organisation/platform/event suffixes (with nested
+parents), quoted names, 《works》, administrative places, gazetteers and newspaper person
+patterns (:mod:`extract.patterns`). Overlaps are settled by a swappable policy (default: the
+longest span wins, like spaCy's ``filter_spans``); nested parents of composite names
+(X研究院 in X研究院Y研究所) are kept as extra spans with a structural :class:`Link`.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from extract.lexicon import rows, words
+from extract.model import Span
+from extract.places import place_spans
+from extract.segment import Token, tokenize
+
+TAGGER_TYPES = {"PER": "PERSON", "LOC": "PLACE", "ORG": "ORG"}
+PROPER_TAGS = frozenset({"ns", "nt", "nz", "nrt", "j", "eng", "?"})
+# dictionary tags that end a name when walking left (verbs, prepositions, pronouns, adverbs...)
+STOP_TAGS = frozenset({"v", "vd", "p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "d", "f", "y", "e", "o", "w", "a", "ad", "zg"})
+OPEN_QUOTES = "“‘「『"
+CLOSE_QUOTES = "”’」』"
+CONJUNCTIONS = frozenset({"与", "和", "及", "暨"})
+MAX_NAME = 32
+ZONE_SUFFIXES = ("高新区", "开发区", "经开区", "新区", "自贸区", "示范区", "园区")
+COUNTY_SUFFIXES = ("县", "区", "旗")
+_YEAR = re.compile(r"(?:19|20)\d\d年?|第[一二三四五六七八九十百\d]+届")
+_WORK = re.compile(r"《([^《》\n]{1,80})》")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A structural link found while composing names: ``head relation tail``
+    (child part_of parent, parent owns child, org operates platform)."""
+
+    head: Span
+    relation: str
+    tail: Span
+
+
+@dataclass
+class EntityLayer:
+    """What :func:`find_entities` returns: flat spans after the overlap policy, nested parent
+    spans, structural links, and extra aliases (e.g. the quoted part of “X”中心)."""
+
+    spans: list[Span] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    aliases: list[tuple[Span, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Cand:
+    start: int
+    end: int
+    label: str
+    name: str
+    prio: int
+
+
+# --- lexicons ---------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def org_suffixes() -> dict[str, tuple[str, str]]:
+    """suffix -> (type, relation to an embedded parent), from ``org_suffixes.tsv``."""
+    return {s: (t, r or "part_of") for s, t, r in rows("org_suffixes.tsv", 3)}
+
+
+@functools.lru_cache(maxsize=1)
+def _suffix_lengths() -> tuple[int, ...]:
+    return tuple(sorted({len(s) for s in org_suffixes()}, reverse=True))
+
+
+def longest_suffix(name: str) -> str | None:
+    """The longest organisation/platform/event suffix ``name`` ends with.
+
+    >>> longest_suffix("某某人工智能计算中心")
+    '计算中心'
+    """
+    table = org_suffixes()
+    for n in _suffix_lengths():
+        if len(name) >= n and name[-n:] in table:
+            return name[-n:]
+    return None
+
+
+def type_by_suffix(name: str, default: str) -> str:
+    """Entity type implied by a name's suffix (平台 -> PLATFORM, 论坛 -> EVENT), else ``default``."""
+    s = longest_suffix(name)
+    return org_suffixes()[s][0] if s else default
+
+
+@functools.lru_cache(maxsize=1)
+def _stop_tokens() -> frozenset[str]:
+    return frozenset(words("stop_tokens.txt"))
+
+
+@functools.lru_cache(maxsize=1)
+def org_gazetteer() -> dict[str, str]:
+    """Known organisation names (short and full forms of the abbreviation table) -> type."""
+    out = {}
+    for short, full in rows("abbreviations.tsv", 2):
+        out[short] = "ORG"
+        if full:
+            out[full] = "ORG"
+    return out
+
+
+def clean_name(surface: str) -> str:
+    """A surface without whitespace and quotes: the name it stands for.
+
+    >>> clean_name("“某某”计算 中心")
+    '某某计算中心'
+    """
+    return "".join(c for c in surface if not c.isspace() and c not in OPEN_QUOTES + CLOSE_QUOTES + '"')
+
+
+# --- candidate generators ----------------------------------------------------------------
+
+
+def _tagger_cands(text: str, tagger_spans: Sequence[Span], tokens: Sequence[Token]) -> list[_Cand]:
+    first = {t.start: t for t in tokens}
+    out = []
+    for s in tagger_spans:
+        t = first.get(s.start)
+        if t is not None and (t.text in _stop_tokens() or (t.tag.startswith("v") and t.tag != "vn" and len(t.text) > 1)):
+            continue  # a span starting with a function word or a verb (成为…) is a tagging slip
+        label = TAGGER_TYPES.get(s.label, s.label)
+        name = clean_name(s.text)
+        if label == "ORG":
+            label = type_by_suffix(name, "ORG")
+        if len(name) >= 2:
+            out.append(_Cand(s.start, s.end, label, name, 1))
+    return out
+
+
+def _gazetteer_cands(tokens: Sequence[Token]) -> list[_Cand]:
+    gaz = org_gazetteer()
+    out = []
+    n = len(tokens)
+    for i in range(n):
+        acc = ""
+        for j in range(i, min(n, i + 6)):
+            acc += tokens[j].text
+            if acc in gaz:
+                out.append(_Cand(tokens[i].start, tokens[j].end, gaz[acc], acc, 3))
+    return out
+
+
+def _suffix_token(tok: Token) -> str | None:
+    """The org suffix a token ends with, if the token can end a name."""
+    s = longest_suffix(tok.text)
+    if tok.tag == "nt":
+        return s
+    if s is None:
+        return None
+    if len(s) == 1 and tok.text != s:
+        return None
+    if tok.text != s and tok.tag[0] in "vadpcurm":
+        return None
+    return s
+
+
+def _suffix_at(text: str, tokens: Sequence[Token], i: int, starts: frozenset[int]) -> str | None:
+    """The longest suffix ending at token i: inside the token, or made of whole tokens
+    (国际 + 站)."""
+    tok = tokens[i]
+    table = org_suffixes()
+    for n in _suffix_lengths():
+        if n <= len(tok.text):
+            continue
+        s = text[tok.end - n : tok.end]
+        if s in table and tok.end - n in starts:
+            return s
+    return _suffix_token(tok)
+
+
+@functools.lru_cache(maxsize=1)
+def _local_suffixes() -> frozenset[str]:
+    return frozenset(words("local_org_suffixes.txt"))
+
+
+def _is_numeral_name_part(tokens: Sequence[Token], k: int) -> bool:
+    """A Chinese numeral that is part of a name (三一重工), not a count (三家)."""
+    if tokens[k].tag != "m" or tokens[k].text.isascii():
+        return False
+    while k < len(tokens) and tokens[k].tag == "m" and not tokens[k].text.isascii():
+        k += 1
+    return k < len(tokens) and tokens[k].tag != "q"
+
+
+def _stops(tokens: Sequence[Token], k: int, i: int, suffix: str) -> bool:
+    """Does token k end a name that ends at token i with ``suffix`` (walking left)?"""
+    t = tokens[k]
+    if t.text in CONJUNCTIONS:
+        # X与Y研究所 stays one name unless X is itself a complete name (an org or a place)
+        if k == 0 or _stops_plain(tokens[k - 1]):
+            return True
+        prev = tokens[k - 1]
+        return _suffix_token(prev) is not None or prev.tag == "ns"
+    if t.tag.startswith("v") and t.tag != "vn":
+        # verbs only in a run right before the suffix: 开放创新平台, not 实现工业互联网平台
+        return tokens[i].text != suffix or not all(x.tag.startswith("v") for x in tokens[k + 1 : i])
+    if t.tag == "ns" and t.text.endswith(ZONE_SUFFIXES + COUNTY_SUFFIXES) and suffix not in _local_suffixes():
+        return True
+    return _stops_plain(t) or (t.tag == "q" and k > 0 and tokens[k - 1].tag == "m")
+
+
+def _stops_plain(t: Token) -> bool:
+    if t.text in _stop_tokens() or t.text.endswith(ZONE_SUFFIXES):
+        return True
+    if t.tag == "m":
+        return t.text.isascii()
+    if t.tag == "w":
+        return True
+    return t.tag in STOP_TAGS
+
+
+def _proper(tokens: Sequence[Token], lo: int, hi: int, label: str = "ORG") -> bool:
+    """Does tokens[lo:hi] contain a proper-name part (OOV, place, org, English, name-like
+    numeral)? For platforms a place alone does not make a name proper."""
+    for k in range(lo, hi):
+        t = tokens[k]
+        if t.tag == "ns" and label == "PLATFORM":
+            continue
+        if t.tag in PROPER_TAGS or t.tag == "nt" or (k == lo and _is_numeral_name_part(tokens, k)):
+            return True
+    return False
+
+
+def _walk_left(tokens: Sequence[Token], i: int, suffix: str) -> tuple[int, int | None]:
+    """Index of the first token of the name ending at token i, and the offset of the opening
+    quote of a quoted part crossed (“X”Y), if any."""
+    j = i
+    quote = None
+    while j > 0:
+        prev = tokens[j - 1]
+        if prev.text in CLOSE_QUOTES:
+            # “X”Y: take the quoted X into the name
+            k = j - 2
+            while k >= 0 and tokens[k].text not in OPEN_QUOTES and tokens[j - 1].start - tokens[k].start < 20:
+                k -= 1
+            if k >= 0 and tokens[k].text in OPEN_QUOTES and k < j - 2:
+                j = k
+                quote = tokens[k].start
+                continue
+            break
+        if _stops(tokens, j - 1, i, suffix) or tokens[i].end - prev.start > MAX_NAME:
+            break
+        j -= 1
+    return j, quote
+
+
+def _suffix_cands(text: str, tokens: Sequence[Token]) -> tuple[list[_Cand], list[tuple[_Cand, str, _Cand]], list[tuple[_Cand, str]]]:
+    """Names ending in an org/platform/event suffix, their nested parents and quoted aliases."""
+    table = org_suffixes()
+    cands, nested, aliases = [], [], []
+    starts = frozenset(t.start for t in tokens)
+    for i, tok in enumerate(tokens):
+        suf = _suffix_at(text, tokens, i, starts)
+        if suf is None:
+            continue
+        label, rel = table.get(suf, ("ORG", "part_of"))
+        j, quote = _walk_left(tokens, i, suf)
+        while j < i and tokens[j].text in OPEN_QUOTES + CLOSE_QUOTES:
+            j += 1
+        if label == "EVENT":
+            # a leading year or edition: 2023年…论坛, 第十届…博览会
+            if j >= 1 and _YEAR.fullmatch(text[tokens[j - 1].start : tokens[j].start]):
+                j -= 1
+            elif j >= 2 and _YEAR.fullmatch(text[tokens[j - 2].start : tokens[j].start]):
+                j -= 2
+        start, end = tokens[j].start, tok.end
+        name = clean_name(text[start:end])
+        if len(name) <= len(suf) and tok.tag != "nt":
+            continue
+        suffix_start = end - len(suf)
+        body_end = next((k for k in range(j, i + 1) if tokens[k].end > suffix_start), i)
+        has_year = label == "EVENT" and bool(_YEAR.match(name))
+        if not (quote is not None or has_year or tok.tag == "nt" or _proper(tokens, j, body_end + (tokens[body_end].start < suffix_start), label)):
+            continue
+        cand = _Cand(start, end, label, name, 2)
+        cands.append(cand)
+        if quote is not None and label in ("ORG", "PLATFORM"):
+            close = text.find(CLOSE_QUOTES[OPEN_QUOTES.index(text[quote])], quote)
+            inner = clean_name(text[quote + 1 : close])
+            if 2 <= len(inner) < len(name):
+                aliases.append((cand, inner))
+        # nested parents: X研究院 inside X研究院Y研究所
+        for k in range(j, i):
+            psuf = tokens[k].text if len(tokens[k].text) > 1 and tokens[k].text in table else _suffix_token(tokens[k])
+            if psuf is None or table.get(psuf, ("ORG",))[0] != "ORG":
+                continue
+            pname = clean_name(text[start : tokens[k].end])
+            if len(pname) > len(psuf) and (tokens[k].tag == "nt" or _proper(tokens, j, k + (tokens[k].text != psuf))):
+                parent = _Cand(start, tokens[k].end, "ORG", pname, 2)
+                nested.append((cand, rel, parent))
+    return cands, nested, aliases
+
+
+@functools.lru_cache(maxsize=1)
+def _media_suffixes() -> tuple[str, ...]:
+    return words("media_suffixes.txt")
+
+
+def _work_cands(text: str) -> list[_Cand]:
+    out = []
+    for m in _WORK.finditer(text):
+        inner = clean_name(m.group(1))
+        if not inner:
+            continue
+        label = "ORG" if inner.endswith(_media_suffixes()) else "WORK"
+        out.append(_Cand(m.start(1), m.end(1), label, inner, 4))
+    return out
+
+
+# --- overlap policy -----------------------------------------------------------------------
+
+
+def longest_wins(cands: Sequence[_Cand]) -> list[_Cand]:
+    """Keep non-overlapping candidates, longest first, then by priority, then leftmost
+    (spaCy's ``filter_spans`` policy)."""
+    taken: list[tuple[int, int]] = []
+    kept = []
+    for c in sorted(cands, key=lambda c: (-(c.end - c.start), -c.prio, c.start)):
+        if any(c.start < e and s < c.end for s, e in taken):
+            continue
+        taken.append((c.start, c.end))
+        kept.append(c)
+    return sorted(kept, key=lambda c: (c.start, c.end))
+
+
+def _span(c: _Cand) -> Span:
+    return Span(c.start, c.end, c.label, "", name=c.name)
+
+
+def find_entities(
+    text: str,
+    *,
+    tokens: Sequence[Token] | None = None,
+    tagger_spans: Sequence[Span] | None = None,
+    policy: Callable[[Sequence[_Cand]], list[_Cand]] = longest_wins,
+) -> EntityLayer:
+    """Entity spans of ``text`` with their canonical-looking names (``Span.name``), nested
+    parents, structural links and quoted aliases.
+
+    :param tokens: segmentation of ``text`` (default: :func:`extract.segment.tokenize`)
+    :param tagger_spans: PER/LOC/ORG spans from the statistical tagger (default: none)
+    :param policy: how overlapping candidates are settled (default :func:`longest_wins`)
+
+    >>> layer = find_entities("华东理工大学经济学院副院长王小明表示，")
+    >>> [(s.text, s.label) for s in layer.spans]
+    [('华东理工大学经济学院', 'ORG'), ('华东理工大学', 'ORG'), ('王小明', 'PERSON')]
+    """
+    from extract.patterns import person_cands
+
+    tokens = list(tokens) if tokens is not None else tokenize(text)
+    cands: list[_Cand] = []
+    cands += _tagger_cands(text, tagger_spans or (), tokens)
+    cands += _gazetteer_cands(tokens)
+    suffix, nested, quoted = _suffix_cands(text, tokens)
+    cands += suffix
+    cands += _work_cands(text)
+    cands += [_Cand(s, e, "PERSON", n, 5) for s, e, n in person_cands(text)]
+    places, place_links = place_spans(text, tokens)
+    cands += [_Cand(s, e, "PLACE", n, p) for s, e, n, p in places]
+    cands = [c for c in cands if text[c.start : c.end].strip() and len(c.name) >= 2]
+    sure = [c for c in cands if c.prio >= 4]
+    cands = [c for c in cands if c.prio >= 4 or not any(c.start < s.end and s.start < c.end and (c.start, c.end) != (s.start, s.end) for s in sure)]
+    kept = policy(cands)
+
+    # operates: a platform name that starts with a known organisation (XY平台 -> X operates Y)
+    links: list[Link] = []
+    aliases: list[tuple[Span, str]] = []
+    orgs = {(c.start, c.end): c for c in cands if c.label == "ORG"}
+    final: list[_Cand] = []
+    for c in kept:
+        if c.label == "PLATFORM":
+            split = max((o for (s, e), o in orgs.items() if s == c.start and e < c.end - 2), key=lambda o: o.end, default=None)
+            if split is not None:
+                rest = _Cand(split.end, c.end, "PLATFORM", clean_name(text[split.end : c.end]), c.prio)
+                final += [split, rest]
+                links.append(Link(_text_span(text, split), "operates", _text_span(text, rest)))
+                aliases.append((_text_span(text, rest), c.name))
+                continue
+        final.append(c)
+    spans = [_text_span(text, c) for c in final]
+    kept_keys = {(c.start, c.end) for c in final}
+    by_key = {(c.start, c.end): c for c in final}
+    # nested parents whose child survived
+    seen_nested = set()
+    for child, rel, parent in nested:
+        if (child.start, child.end) not in kept_keys:
+            continue
+        key = (parent.start, parent.end)
+        if key not in kept_keys and key not in seen_nested:
+            seen_nested.add(key)
+            spans.append(_text_span(text, parent))
+        p, ch = _text_span(text, by_key.get(key, parent)), _text_span(text, child)
+        links.append(Link(p, "owns", ch) if rel == "owns" else Link(ch, "part_of", p))
+    for (cs, ce, cn), (ps, pe, pn), nested_place in place_links:
+        if (cs, ce) not in kept_keys:
+            continue
+        if (ps, pe) not in kept_keys:
+            if not nested_place:
+                continue
+            if (ps, pe) not in seen_nested:
+                seen_nested.add((ps, pe))
+                spans.append(_text_span(text, _Cand(ps, pe, "PLACE", pn, 1)))
+        links.append(Link(_text_span(text, by_key[(cs, ce)]), "part_of", _text_span(text, by_key.get((ps, pe)) or _Cand(ps, pe, "PLACE", pn, 1))))
+    # a known place opening an organisation's name (杭州 in 杭州X博物馆): nested mention, located_in
+    for c in final:
+        if c.label not in ("ORG", "PLATFORM", "EVENT"):
+            continue
+        inner = [p for p in cands if p.label == "PLACE" and p.prio >= 1 and p.start == c.start and p.end < c.end]
+        if inner:
+            p = max(inner, key=lambda p: p.end)
+            if (p.start, p.end) not in seen_nested and (p.start, p.end) not in kept_keys:
+                seen_nested.add((p.start, p.end))
+                spans.append(_text_span(text, p))
+            links.append(Link(_text_span(text, c), "located_in", _text_span(text, p)))
+    for cand, alias in quoted:
+        if (cand.start, cand.end) in kept_keys:
+            aliases.append((_text_span(text, cand), alias))
+    spans.sort(key=lambda s: (s.start, -s.end))
+    return EntityLayer(spans, links, aliases)
+
+
+def _text_span(text: str, c: _Cand) -> Span:
+    return Span(c.start, c.end, c.label, text[c.start : c.end], name=c.name)

@@ -1,0 +1,136 @@
+"""The extraction pipeline: one article in, :class:`~extract.model.ArticleFacts` out.
+
+``extract_article`` is deterministic, keeps no state between calls (models and lexicons are
+read-only caches) and returns a picklable result, so articles can be extracted in worker
+processes; ``extract_corpus`` merges the per-article facts (entity ids are computed per
+article from canonical names, the merge only unions mentions and aliases).
+"""
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from corpus.errors import ExtractError
+from corpus.model import Article
+from extract.coref import alias_definitions, find_anaphors
+from extract.entities import find_entities
+from extract.model import ArticleFacts, Entity, Metric, Relation, Span, entity_id
+from extract.relations import find_relations, paper_of
+from extract.resolve import merge_entities, rename_entity, resolve_article
+from extract.segment import tokenize
+
+log = logging.getLogger(__name__)
+
+
+def _tagger_spans(text: str) -> list[Span]:
+    try:
+        from extract.ner import load_tagger
+
+        return load_tagger().tag(text)
+    except (ImportError, ExtractError) as e:  # no model: rules only
+        log.warning("statistical NER unavailable (%s); using rules only", e)
+        return []
+
+
+def _find_metrics(article: Article, mentions: list[Span]) -> list[Metric]:
+    try:
+        from extract.metrics import find_metrics
+    except ImportError:
+        return []
+    return find_metrics(article, mentions)
+
+
+def _sentences(article: Article) -> list[tuple[int, int]]:
+    if article.sentences:
+        return [(s.start, s.end) for s in article.sentences]
+    from corpus.sentences import sentence_spans
+
+    return sentence_spans(article.text) or [(0, len(article.text))]
+
+
+def analyse_article(article: Article, *, tagger: bool = True):
+    """Entities (resolved, with mentions) and relations of one article, without metrics.
+
+    Returns ``(resolution, relations)``; :func:`extract_article` is the public entry point.
+    """
+    text = article.text
+    sentences = _sentences(article)
+    starts = [s for s, _ in sentences]
+    layer = find_entities(text, tokens=tokenize(text), tagger_spans=_tagger_spans(text) if tagger else ())
+    anaphors = find_anaphors(text, layer.spans)
+    aliases = list(layer.aliases) + alias_definitions(text, layer.spans)
+    res = resolve_article(article.id, text, starts, layer.spans, anaphors, aliases)
+
+    paper = None
+    name = paper_of(article.source, article.meta)
+    if name and "本报" in text:
+        paper = Span(0, 0, "ORG", name, entity_id(name), name, 0)
+    relations = find_relations(article.id, text, sentences, res.mentions, layer.links, paper=paper)
+    if paper is not None and any(r.tail == paper.entity for r in relations) and res.entity(paper.entity) is None:
+        res.entities.append(Entity(paper.entity, name, "ORG"))
+    # same-name people are kept apart by their organisation
+    for r in relations:
+        if r.relation == "works_for":
+            ent = res.entity(r.head)
+            if ent is not None and ent.type == "PERSON" and "~" not in ent.id:
+                new = entity_id(ent.name, r.tail_name)
+                rename_entity(res, ent.id, new)
+                for x in relations:
+                    if x.head == r.head and x is not r:
+                        x.head = new
+                    if x.tail == r.head:
+                        x.tail = new
+                r.head = new
+    return res, relations
+
+
+def extract_article(article: Article) -> ArticleFacts:
+    """Entities, metrics and relations of one article, with offsets into ``article.text``.
+
+    >>> from corpus.model import Article
+    >>> facts = extract_article(Article(id="a1", text="华东理工大学经济学院副院长王小明表示，合作很重要。"))
+    >>> sorted(e.name for e in facts.entities)
+    ['华东理工大学', '华东理工大学经济学院', '王小明']
+    >>> [(r.head_name, r.relation, r.tail_name, r.role) for r in facts.relations if r.relation == "works_for"]
+    [('王小明', 'works_for', '华东理工大学经济学院', '副院长')]
+    """
+    res, relations = analyse_article(article)
+    metrics = _find_metrics(article, res.mentions)
+    return ArticleFacts(article.id, article.checksum, res.entities, metrics, relations)
+
+
+@dataclass
+class Extraction:
+    """Facts of a whole corpus: merged entities, all metrics and relations, and the articles."""
+
+    articles: list[Article] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    metrics: list[Metric] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    facts: list[ArticleFacts] = field(default_factory=list)
+
+    def co_mentions(self) -> Counter:
+        """How many sentences mention each pair of entities ``(head id, tail id)``."""
+        return Counter((r.head, r.tail) for r in self.relations if r.relation == "co_mention")
+
+
+def extract_corpus(articles: Iterable[Article], *, keep_articles: bool = True) -> Extraction:
+    """Extract every article and merge: entities are unioned by id (mentions, aliases,
+    majority type); metrics and relations are concatenated.
+
+    :param keep_articles: keep the Article objects in the result (turn off to bound memory)
+    """
+    out = Extraction()
+    per_article = []
+    for art in articles:
+        facts = extract_article(art)
+        if keep_articles:
+            out.articles.append(art)
+        out.facts.append(facts)
+        per_article.append(facts.entities)
+        out.metrics += facts.metrics
+        out.relations += facts.relations
+    out.entities = merge_entities(per_article)
+    return out
