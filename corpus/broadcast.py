@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from corpus.lexicons import load_lexicon
 from corpus.repair import clean_spaces, ends_sentence
 
+_GAP = re.compile(r"[ \t\u3000\u00a0]{3,}(?=[\w“‘《（(「])")
 _EDITOR = re.compile(r"^[（(][^（）()]*编辑[：:][^（）()]*[）)]$")
 MAX_HEADLINE = 40
 
@@ -61,7 +62,7 @@ def split_digest(text: str) -> tuple[list[Item], dict[str, str]] | None:
     >>> [(i.headline, i.paragraphs) for i in items], meta["editor"]
     ([('标题一', ['第一条。']), ('标题二', ['第二条。'])], '（文字编辑：王五）')
     """
-    lines = [s for s in (clean_spaces(x) for x in text.splitlines()) if s]
+    lines = [s for s in (clean_spaces(x) for x in _unglue(text)) if s]
     meta: dict[str, str] = {}
     if lines and _EDITOR.match(lines[-1]):
         meta["editor"] = lines.pop()
@@ -81,6 +82,26 @@ def split_digest(text: str) -> tuple[list[Item], dict[str, str]] | None:
     if preamble:
         meta["preamble"] = "\n".join(preamble)
     return items, meta
+
+
+def _unglue(text: str) -> list[str]:
+    """Lines of ``text``, with lines that glue a headline to a paragraph (wide gap) cut apart.
+
+    >>> _unglue("标题一　　      正文。\\n正文完。　    标题二\\n席瓦尔      、阿尔巴")
+    ['标题一', '正文。', '正文完。', '标题二', '席瓦尔      、阿尔巴']
+    """
+    out: list[str] = []
+    for raw in text.splitlines():
+        parts = _GAP.split(raw.strip())
+        merged = [parts[0]]
+        for part in parts[1:]:
+            left = clean_spaces(merged[-1])
+            if ends_sentence(left) or (0 < len(left) <= MAX_HEADLINE and not left[-1] in "，、：；,"):
+                merged.append(part)
+            else:
+                merged[-1] = merged[-1] + " " + part
+        out.extend(merged)
+    return out
 
 
 def _at(lines: list[str], i: int) -> str | None:

@@ -106,7 +106,7 @@ def is_subhead(line: str) -> bool:
         return False
     if any(c in _SUBHEAD_FORBIDDEN for c in line) or quotes_open(line):
         return False
-    return find_credit(line) is None
+    return find_credit(line) is None and find_byline(line) is None
 
 
 @dataclass
@@ -199,8 +199,16 @@ def _blocks(text: str) -> list[list[tuple[int, str]]]:
     return [b for b in blocks if any(t for _, t in b)]
 
 
-def _elements(block: list[tuple[int, str]]):
-    """Yield ("para", Paragraph) / ("subhead", (no, text)) / ("credit", (no, text)) in order."""
+def _indented(text: str) -> frozenset[int]:
+    """Numbers of the lines that start with indentation (they open a paragraph or block)."""
+    return frozenset(no for no, s in enumerate(text.splitlines(), 1) if _INDENT.match(s))
+
+
+def _elements(block: list[tuple[int, str]], starts: frozenset[int] = frozenset()):
+    """Yield ("para", Paragraph) / ("subhead", (no, text)) / ("credit", (no, text)) in order.
+
+    ``starts`` are line numbers that open a paragraph (indented lines).
+    """
     segment: list[tuple[int, str]] = []
     last_text = ""  # last non-blank text line seen, to know whether a paragraph just ended
     last_was_credit = False
@@ -208,7 +216,7 @@ def _elements(block: list[tuple[int, str]]):
 
     def finished() -> bool:
         return not last_text or last_was_credit or (
-            ends_sentence(last_text) and not quotes_open(_current_para(segment)))
+            ends_sentence(last_text) and not quotes_open(_current_para(segment, starts)))
 
     for i, (no, s) in enumerate(block):
         if not s:
@@ -224,13 +232,13 @@ def _elements(block: list[tuple[int, str]]):
             kind = "subhead"
         if kind is None and _CREDIT.search(s):  # a caption paragraph ends with its credit
             segment.append((no, s))
-            yield from (("para", p) for p in join_lines(segment))
+            yield from (("para", p) for p in join_lines(segment, starts))
             segment = []
             last_was_credit = True
             last_text = s
             continue
         if kind:
-            yield from (("para", p) for p in join_lines(segment))
+            yield from (("para", p) for p in join_lines(segment, starts))
             segment = []
             yield kind, (no, s)
             last_was_credit = kind == "credit"
@@ -238,11 +246,11 @@ def _elements(block: list[tuple[int, str]]):
             segment.append((no, s))
             last_was_credit = False
         last_text = s
-    yield from (("para", p) for p in join_lines(segment))
+    yield from (("para", p) for p in join_lines(segment, starts))
 
 
-def _current_para(segment: list[tuple[int, str]]) -> str:
-    paras = join_lines(segment)
+def _current_para(segment: list[tuple[int, str]], starts: frozenset[int]) -> str:
+    paras = join_lines(segment, starts)
     return paras[-1].text if paras else ""
 
 
@@ -255,9 +263,10 @@ def _start(pieces: list[Piece], block_start: bool) -> Piece:
 def split_pdf_page(text: str) -> list[Piece]:
     """Split a PDF-extracted page into pieces, in source order, ledes joined to their bodies."""
     pieces: list[Piece] = []
+    starts = _indented(text)
     for block in _blocks(text):
         cur = _start(pieces, True)
-        for kind, value in _elements(block):
+        for kind, value in _elements(block, starts):
             if kind == "subhead":
                 if cur.closed or cur.kind in ("brief", "caption"):
                     cur = _start(pieces, False)
@@ -315,7 +324,7 @@ def _similarity(a: Counter[str], b: Counter[str], w: dict[str, float]) -> float:
 
 
 #: minimum similarity to join a lede to a body, and how much better than the runner-up it must be
-JOIN_MIN_SIMILARITY = 0.12
+JOIN_MIN_SIMILARITY = 0.06
 JOIN_MARGIN = 2.0
 
 
@@ -406,10 +415,25 @@ def _title_like(line: str) -> bool:
 
 
 def split_single(text: str) -> list[Piece]:
-    """The whole text as one article: repaired like a PDF block, no piece splitting."""
-    numbered = [(no, clean_spaces(s)) for no, s in enumerate(text.splitlines(), 1)]
-    paras = join_lines(numbered)
-    return [Piece(paragraphs=paras, at_block_start=True)] if paras else []
+    """The whole text as one article: repaired like a PDF page, subheads found, never split."""
+    block = [(no, clean_spaces(s)) for no, s in enumerate(text.splitlines(), 1)]
+    piece = Piece(at_block_start=True)
+    for kind, value in _elements(block, _indented(text)):
+        if kind == "subhead":
+            piece.subheads.append((len(piece.paragraphs), value[1]))
+        elif kind == "credit" and piece.paragraphs:
+            piece.paragraphs[-1].text += value[1]
+            piece.paragraphs[-1].last_line = value[0]
+        elif kind == "credit":
+            piece.paragraphs.append(Paragraph(value[0], value[1], value[0]))
+        else:
+            piece.paragraphs.append(value)
+    if piece.paragraphs:
+        byline = find_byline(piece.paragraphs[0].text)
+        credit = find_credit(piece.paragraphs[-1].text)
+        piece.meta.update(byline or {})
+        piece.meta.update(credit or {})
+    return [piece] if piece.paragraphs else []
 
 
 def split_pieces(text: str, layout: str = "auto") -> list[Piece]:

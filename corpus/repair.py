@@ -124,12 +124,14 @@ def typical_width(lines: list[str]) -> int:
     return int(statistics.median(widths)) if widths else 0
 
 
-def join_lines(lines: list[tuple[int, str]]) -> list[Paragraph]:
+def join_lines(lines: list[tuple[int, str]], starts: frozenset[int] | set[int] = frozenset()
+               ) -> list[Paragraph]:
     """Join the (line number, cleaned line) pairs of one text block into paragraphs.
 
     A paragraph ends where a line finishes a sentence (outside quotes) and is followed by a
     blank line, or is clearly shorter than the column; otherwise lines (and blank lines that
-    interrupt a sentence) are joined.
+    interrupt a sentence) are joined. Line numbers in ``starts`` (indented lines) always open
+    a new paragraph.
 
     >>> [p.text for p in join_lines([(1, "增长"), (2, ""), (3, "3.2%。"), (4, ""), (5, "据了解，")])]
     ['增长3.2%。', '据了解，']
@@ -146,7 +148,7 @@ def join_lines(lines: list[tuple[int, str]]) -> list[Paragraph]:
         if cur is not None:
             done = ends_sentence(cur.text) and not quotes_open(cur.text)
             short = width >= 8 and prev_len < 0.7 * width
-            if done and (blank or short):
+            if done and (blank or short) or no in starts:
                 paras.append(cur)
                 cur = None
         if cur is None:
