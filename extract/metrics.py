@@ -1,0 +1,607 @@
+"""Figures in Chinese news as structured facts (:class:`extract.model.Metric`).
+
+Per sentence that contains a digit or a Chinese numeral: find number + magnitude + unit, drop
+what is not a metric (years, dates, 5G, ordinals, unit definitions, figures of speech, vague
+numbers), then read the qualifier, the kind (level, yoy_growth ...), the period, the indicator
+and the subject from the words around it. All matching runs on a whitespace-free view of the
+sentence (PDF text breaks lines and spaces out characters) and maps back to article offsets.
+
+Indicator convention: the indicator names the measured quantity WITHOUT the growth/share cue;
+``kind`` says whether the figure is its level, its year-on-year growth etc. (数字服务出口 +
+yoy_growth). For shares the indicator keeps the ratio words (数字经济规模占国内生产总值比重).
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Sequence
+
+from corpus.model import Article, Sentence
+from extract.metric_lexicons import cues, nonmetric_patterns, qualifiers, words
+from extract.model import Metric, Span
+from extract.numbers import ARABIC, CHINESE, HAS_NUMBER_RE, compact, parse_number
+from extract.periods import PeriodMark, find_periods
+from extract.units import NON_METRIC_CLASSES, magnitudes, normalise, units
+
+CLAUSE_DELIMS = set("，,；;。！？!?：:")
+SUBCLAUSE_DELIMS = CLAUSE_DELIMS | {"、"}
+QUOTES = "“”‘’\"'「」『』"
+SENTENCE_RE = re.compile(r"[^。！？!?]*(?:[。！？!?]+[”’」』]?|$)")
+
+
+@functools.cache
+def figure_re() -> re.Pattern:
+    """number (余|多)? magnitude? (余|多)? unit?, units longest first."""
+    unit_alt = "|".join(re.escape(u) for u in sorted(units(), key=len, reverse=True))
+    mag_alt = "|".join(re.escape(m) for m in sorted(magnitudes(), key=len, reverse=True))
+    inside = "|".join(re.escape(w) for w in qualifiers()["inside"])
+    return re.compile(
+        rf"(?P<pct>百分之)?(?P<num>{ARABIC}|{CHINESE})(?P<q1>{inside})?(?P<mag>{mag_alt})?"
+        rf"(?P<q2>{inside})?(?P<unit>{unit_alt})?"
+    )
+
+
+@dataclass
+class _Figure:
+    """A figure found in a compact sentence, with what is being worked out about it."""
+
+    cs: int  # compact start/end of number+unit
+    ce: int
+    value: Decimal
+    magnitude: str
+    unit: str
+    unit_cls: str
+    qualifier: str | None = None
+    kind: str = "level"
+    sign: int = 1
+    period: str | None = None
+    indicator: str = ""
+    indicator_from_after: bool = False
+    pre_start: int = 0  # where the text before the figure (after qualifier/cue) starts
+    pre_end: int = 0
+    cue_start: int = 0  # start of the cue/qualifier before the number
+    cue: str = ""
+    subject: str | None = None
+    subject_name: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def find_metrics(article: Article, mentions: Sequence[Span] = ()) -> list[Metric]:
+    """Every figure of ``article`` as a :class:`Metric`; ``mentions`` are resolved entity
+    mentions (offsets into ``article.text``) used to pick each figure's subject.
+
+    >>> from corpus.model import Article
+    >>> a = Article(id="a1", text="2022年全国快递业务量达1105.8亿件，同比增长2.1%。", date="2023-01-10")
+    >>> [(m.subject_name, m.indicator, str(m.value), m.unit, m.kind, m.period) for m in find_metrics(a)]
+    [('全国', '快递业务量', '1105.8', '亿件', 'level', '2022'), ('全国', '快递业务量', '2.1', '%', 'yoy_growth', '2022')]
+    """
+    sentences = article.sentences or split_sentences(article.text)
+    spans = sorted((m for m in mentions if m.label != "WORK"), key=lambda m: m.start)
+    starts = [m.start for m in spans]
+    out: list[Metric] = []
+    prev_topic: tuple[str | None, str] | None = None
+    for group in _groups(sentences):
+        lo = bisect.bisect_left(starts, group[0].start)
+        hi = bisect.bisect_left(starts, group[-1].end)
+        group_mentions = [m for m in spans[lo:hi] if m.end <= group[-1].end]
+        if not any(HAS_NUMBER_RE.search(s.text) for s in group):
+            if group_mentions:
+                prev_topic = _sentence_topic(_context(article, group, group_mentions))
+            continue
+        metrics, topic = _sentence_metrics(_context(article, group, group_mentions), prev_topic)
+        out.extend(metrics)
+        prev_topic = topic
+    return out
+
+
+def _groups(sentences: Sequence[Sentence]) -> list[list[Sentence]]:
+    """Sentences joined where one ends with a semicolon (one grammatical sentence)."""
+    groups: list[list[Sentence]] = []
+    for s in sentences:
+        if groups and groups[-1][-1].text.rstrip().endswith(("；", ";", "：", ":")):
+            groups[-1].append(s)
+        else:
+            groups.append([s])
+    return groups
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Fallback sentence split at 。！？ (not at line ends: PDF text breaks lines anywhere),
+    for articles built without sentences.
+
+    >>> [s.text for s in split_sentences("甲。乙！\\n丙\\n丁")]
+    ['甲。', '乙！', '丙\\n丁']
+    """
+    out = []
+    for m in SENTENCE_RE.finditer(text):
+        s, e = m.span()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append(Sentence(len(out), s, e, text[s:e]))
+    return out
+
+
+# --- one sentence -------------------------------------------------------------------------
+
+
+@dataclass
+class _Ctx:
+    article: Article
+    sentences: list[Sentence]
+    ctext: str
+    idx: list[int]  # compact index -> offset in the article text
+    bounds: list[int]  # compact start of each sentence
+    mentions: list[tuple[int, int, Span]]  # compact start, end, span (valid subjects only)
+    periods: list[PeriodMark]
+
+
+def _context(article: Article, group: list[Sentence], mentions: list[Span]) -> _Ctx:
+    parts, idx, bounds = [], [], []
+    for s in group:
+        c, i = compact(s.text)
+        bounds.append(len(idx))
+        parts.append(c)
+        idx.extend(s.start + k for k in i)
+    ctext = "".join(parts)
+    ctx = _Ctx(article, group, ctext, idx, bounds, [], [])
+    ctx.mentions = _compact_mentions(ctx, mentions)
+    ctx.periods = find_periods(ctext, article.date)
+    return ctx
+
+
+def _sentence_metrics(ctx: _Ctx, prev_topic):
+    article, idx = ctx.article, ctx.idx
+    figures = _find_figures(ctx)
+    for f in figures:
+        _read_context(ctx, f, figures)
+    _link_ranges(ctx, figures)
+    _assign_indicators_and_subjects(ctx, figures, prev_topic)
+    metrics = []
+    for f in figures:
+        start = idx[f.cs]
+        end = idx[f.ce - 1] + 1
+        sent = ctx.sentences[bisect.bisect_right(ctx.bounds, f.cs) - 1]
+        base_value, base_unit = normalise(f.value, f.magnitude, f.unit)
+        if base_value is not None and f.sign < 0:
+            base_value = -base_value
+        metrics.append(
+            Metric(  # noqa: PLR0913
+                subject=f.subject,
+                subject_name=f.subject_name or f.indicator,
+                indicator=f.indicator,
+                value=f.value,
+                unit=f.magnitude + f.unit,
+                base_value=base_value,
+                base_unit=base_unit,
+                qualifier=f.qualifier,
+                kind=f.kind,
+                period=f.period,
+                article=article.id,
+                sentence=sent.index,
+                start=start,
+                end=end,
+                text=article.text[start:end],
+            )
+        )
+    topic = _sentence_topic(ctx)
+    if topic is None and figures and figures[-1].subject is not None:
+        topic = (figures[-1].subject, figures[-1].subject_name or "")
+    if topic is None and not ctx.mentions:
+        topic = prev_topic
+    return metrics, topic
+
+
+def _compact_mentions(ctx: _Ctx, mentions: list[Span]):
+    """Mentions as compact offsets, without sources (据X, X表示)."""
+    out = []
+    for m in mentions:
+        cs = bisect.bisect_left(ctx.idx, m.start)
+        ce = bisect.bisect_left(ctx.idx, m.end)
+        if cs >= ce:
+            continue
+        if _is_source(ctx.ctext, cs, ce):
+            continue
+        out.append((cs, ce, m))
+    return out
+
+
+def _is_source(ctext: str, cs: int, ce: int) -> bool:
+    before = ctext[max(0, cs - 2) : cs]
+    if any(before.endswith(w) for w in words()["source_prefix"]):
+        return True
+    end = _clause_end(ctext, ce)
+    tail = ctext[ce:end]
+    return any(tail.endswith(w) for w in words()["reporting"]) and not HAS_NUMBER_RE.search(tail)
+
+
+def _sentence_topic(ctx: _Ctx):
+    """The entity a following sentence may carry over (zero anaphora): the topic of the last
+    clause that has one."""
+    topic = None
+    pos = 0
+    n = len(ctx.ctext)
+    while pos < n:
+        end = _clause_end(ctx.ctext, pos)
+        t = _clause_topic(ctx, pos, end)
+        if t is not None:
+            topic = t
+        pos = end + 1
+    if topic is None:
+        return None
+    span = topic[2]
+    return (span.entity, span.name or span.text)
+
+
+# --- finding figures ------------------------------------------------------------------------
+
+
+def _find_figures(ctx: _Ctx) -> list[_Figure]:
+    ctext = ctx.ctext
+    unit_table = units()
+    bad = [m.span() for p in nonmetric_patterns() for m in p.finditer(ctext)]
+    out: list[_Figure] = []
+    pos = 0
+    rx = figure_re()
+    while True:
+        m = rx.search(ctext, pos)
+        if m is None:
+            break
+        pos = m.end() if m.end() > m.start() else m.start() + 1
+        num = m.group("num")
+        mag = m.group("mag") or ""
+        unit = m.group("unit") or ""
+        s, e = m.span()
+        if num[0] not in "0123456789" and not mag:
+            num, mag = _split_cn_magnitude(num)
+        if not _is_metric(ctext, m, num, mag, unit, bad):
+            continue
+        cls = unit_table[unit].cls if unit else "number"
+        if m.group("pct"):
+            unit, cls = "%", "ratio"
+        if num[0] not in "0123456789" and cls == "count" and len(num) == 1 and num != "十" and not mag:
+            continue  # 一个/两家/三项: a determiner, not a statistic
+        value = parse_number(num)
+        f = _Figure(cs=s, ce=e, value=value, magnitude=mag, unit=unit, unit_cls=cls)
+        if m.group("q1") or m.group("q2"):
+            f.qualifier = qualifiers()["inside"][m.group("q1") or m.group("q2")]
+        out.append(f)
+    return out
+
+
+def _split_cn_magnitude(num: str) -> tuple[str, str]:
+    """三千五百万 -> (三千五百, 万): a Chinese numeral's trailing magnitude goes to the unit."""
+    for mag in sorted(magnitudes(), key=len, reverse=True):
+        if mag in ("万亿", "亿", "万") and num.endswith(mag) and len(num) > len(mag):
+            return num[: -len(mag)], mag
+    return num, ""
+
+
+def _is_metric(ctext: str, m: re.Match, num: str, mag: str, unit: str, bad) -> bool:
+    s, e = m.span()
+    prev = ctext[s - 1] if s else ""
+    nxt = ctext[e] if e < len(ctext) else ""
+    if not unit and not mag and not m.group("pct"):
+        return False
+    if unit and units()[unit].cls in NON_METRIC_CLASSES:
+        return False
+    if prev in "第几数上成约莫" and prev not in "约" or (prev.isascii() and prev.isalpha()):
+        return False  # ordinals, vague numbers, model names (C919)
+    if prev == "第" or prev in "几数":
+        return False
+    if prev in ".-/" or (prev.isdigit()):
+        return False
+    if nxt.isascii() and nxt.isalpha():
+        return False  # 5G, 3D, 100PB...
+    if num[0] not in "0123456789":
+        if len(num) > 1 and all(c in "零〇一二两三四五六七八九" for c in num) and "〇" not in num and "零" not in num:
+            return False  # 一两个, 三四家: vague
+        if nxt in "几":
+            return False
+    if nxt == "几" or ctext[e : e + 2] in ("来年",):
+        return False
+    for bs, be in bad:
+        if bs < e and s < be:
+            return False
+    return True
+
+
+# --- qualifier, kind, period ----------------------------------------------------------------
+
+
+def _clause_start(ctext: str, pos: int, delims=CLAUSE_DELIMS) -> int:
+    depth = 0
+    i = pos - 1
+    while i >= 0:
+        ch = ctext[i]
+        if ch in "）)":
+            depth += 1
+        elif ch in "（(":
+            if depth == 0:
+                return i + 1
+            depth -= 1
+        elif ch in delims and depth == 0:
+            return i + 1
+        i -= 1
+    return 0
+
+
+def _clause_end(ctext: str, pos: int, delims=CLAUSE_DELIMS) -> int:
+    depth = 0
+    i = pos
+    while i < len(ctext):
+        ch = ctext[i]
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            if depth == 0:
+                return i
+            depth -= 1
+        elif ch in delims and depth == 0:
+            return i
+        i += 1
+    return len(ctext)
+
+
+def _longest_suffix(text: str, options) -> str:
+    for w in options:  # sorted longest first by the caller
+        if text.endswith(w):
+            return w
+    return ""
+
+
+def _read_context(ctx: _Ctx, f: _Figure, figures: list[_Figure]) -> None:
+    ctext = ctx.ctext
+    q = qualifiers()
+    sub_start = _clause_start(ctext, f.cs, SUBCLAUSE_DELIMS)
+    before = ctext[sub_start : f.cs]
+    qual_before = sorted(q["before"], key=len, reverse=True)
+    w = _longest_suffix(before, qual_before)
+    if w:
+        f.qualifier = q["before"][w]
+        before = before[: -len(w)]
+    best = None
+    for cue in cues():
+        cm = cue.pattern.search(before, max(0, len(before) - 40))
+        if cm and (best is None or len(cm.group(0)) > len(best[0].group(0))):
+            best = (cm, cue)
+    if best is not None:
+        cm, cue = best
+        f.kind, f.sign, f.cue = cue.kind, cue.sign, cm.group(0)
+        before = before[: cm.start()]
+        w = _longest_suffix(before, qual_before)  # 同比增长超过 / 超过…
+        if w and not f.qualifier:
+            f.qualifier = q["before"][w]
+            before = before[: -len(w)]
+    f.pre_start, f.pre_end = sub_start, sub_start + len(before)
+    after = ctext[f.ce : f.ce + 2]
+    for w, qual in q["after"].items():
+        if after.startswith(w):
+            f.qualifier = qual
+    clause_start = _clause_start(ctext, f.cs)
+    clause_text = ctext[clause_start : f.pre_end]
+    if any(w in clause_text.replace("将近", "") for w in q["clause"]) or (f.qualifier == "target"):
+        f.qualifier = "target"
+    f.period = _period_for(ctx, f, clause_start, figures)
+
+
+def _period_for(ctx: _Ctx, f: _Figure, clause_start: int, figures: list[_Figure]) -> str | None:
+    """The nearest time expression before the figure. One in an earlier clause carries over
+    only when it stands alone (2019年至2022年，…) or its clause holds figures too; a target
+    figure (将达到) takes only its own clause's time or an explicit target year."""
+    mark = None
+    for p in ctx.periods:
+        if p.end > f.cs:
+            break
+        if p.start < clause_start:
+            if f.qualifier == "target" and p.kind not in ("target", "range"):
+                continue
+            p_end = _clause_end(ctx.ctext, p.end)
+            stands_alone = p_end - p.end <= 6
+            if not stands_alone and not any(p.end <= g.cs < p_end for g in figures):
+                continue
+        mark = p
+    f.extra["period_mark"] = mark
+    return mark.period if mark else None
+
+
+def _link_ranges(ctx: _Ctx, figures: list[_Figure]) -> None:
+    """由 A 增加至 B under a range period: A is the start year's level, B the end year's."""
+    for a, b in zip(figures, figures[1:]):
+        mark = a.extra.get("period_mark")
+        if mark is None or mark.kind != "range" or b.extra.get("period_mark") is not mark:
+            continue
+        between = ctx.ctext[a.ce : b.cs]
+        if re.search(r"[由从]$", ctx.ctext[a.pre_start : a.cs]) or re.search(r"(?:至|到)$", between):
+            if re.search(r"(?:至|到)$", between) and len(between) <= 8:
+                a.period, b.period = mark.start_period, mark.end_period
+
+
+# --- indicator and subject ------------------------------------------------------------------
+
+
+def _strip(text: str, keep_quotes: bool = False) -> str:
+    """Remove parentheticals, quotes and leading openers/trailing particles of an indicator."""
+    text = re.sub(r"（[^（）]*）|\([^()]*\)", "", text)
+    if not keep_quotes:
+        text = "".join(ch for ch in text if ch not in QUOTES and ch not in "《》〈〉")
+    openers = words()["opener"]
+    changed = True
+    while changed and text:
+        changed = False
+        for w in openers:
+            if text.startswith(w) and len(text) >= len(w):
+                text = text[len(w) :]
+                changed = True
+                break
+        if text.startswith("的"):
+            text, changed = text[1:], True
+    while text.endswith(("的", "了", "在", "与", "和", "及")):
+        text = text[:-1]
+    for w in openers:  # 已/将/持续 right before the cue
+        if text.endswith(w) and len(text) > len(w):
+            text = text[: -len(w)]
+            break
+        if text == w:
+            return ""
+    return text
+
+
+def _remove_periods(ctx: _Ctx, start: int, end: int) -> str:
+    chars = list(ctx.ctext[start:end])
+    for p in ctx.periods:
+        for i in range(max(p.start, start), min(p.end, end)):
+            chars[i - start] = ""
+    return "".join(chars)
+
+
+def _clause_topic(ctx: _Ctx, start: int, end: int):
+    """The entity a clause is about: a mention opening the clause, else its last mention."""
+    ms = [m for m in ctx.mentions if m[0] >= start and m[1] <= end]
+    if not ms:
+        return None
+    first = ms[0]
+    prefix = _strip(_remove_periods(ctx, start, first[0]))
+    if len(prefix) <= 2:
+        return first
+    return ms[-1]
+
+
+def _after_np(ctx: _Ctx, f: _Figure) -> str:
+    """Noun phrase right after a count (16条智能化产线 -> 智能化产线), via jieba POS tags."""
+    ctext = ctx.ctext
+    start = f.ce
+    for w in qualifiers()["after"]:
+        if ctext.startswith(w, start):
+            start += len(w)
+    end = min(_clause_end(ctext, start, SUBCLAUSE_DELIMS), start + 24)
+    seg = ctext[start:end]
+    if not seg or not ("\u4e00" <= seg[0] <= "\u9fff" or seg[0] in QUOTES):
+        return ""
+    toks = _pseg(seg)
+    np: list[str] = []
+    for i, (w, flag) in enumerate(toks):
+        nxt = toks[i + 1][1] if i + 1 < len(toks) else ""
+        nxt_w = toks[i + 1][0] if i + 1 < len(toks) else ""
+        nounish = flag[:1] == "n" or flag in ("vn", "an", "j", "l", "b", "eng", "i", "nz", "g")
+        if w in QUOTES:
+            continue
+        if w in ("的", "中", "等", "之", "里", "内", "上", "下", "后", "前"):
+            break
+        if nounish:
+            np.append(w)
+        elif flag == "a" and (nxt[:1] == "n" or nxt in ("q", "vn")):
+            np.append(w)
+        elif flag == "v" and (nxt[:1] == "n" and nxt != "vn" or (len(nxt_w) == 1 and nxt in ("m", "q", "n"))):
+            np.append(w)
+        elif flag in ("m", "q") and len(w) == 1 and np:
+            np.append(w)
+        else:
+            break
+    return "".join(np)
+
+
+def _leading_np(text: str) -> str:
+    """A noun phrase opening ``text`` (工业互联网已全面融入 -> 工业互联网); quoted terms whole."""
+    if text and text[0] in "“「『\"":
+        close = {"“": "”", "「": "」", "『": "』", '"': '"'}[text[0]]
+        j = text.find(close, 1)
+        if j > 1:
+            return text[1:j]
+    np = []
+    for w, flag in _pseg(text[:24]):
+        if flag[:1] == "n" or flag in ("j", "l", "eng", "nz", "b") or (flag == "vn" and np):
+            np.append(w)
+        else:
+            break
+    out = "".join(np)
+    return out if len(out) >= 2 else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _pseg(text: str) -> tuple[tuple[str, str], ...]:
+    import jieba
+    import jieba.posseg as pseg
+
+    jieba.setLogLevel(60)
+    return tuple((p.word, p.flag) for p in pseg.cut(text))
+
+
+def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topic) -> None:
+    ctext = ctx.ctext
+    scopes = words()["scope"]
+    batch = words()["batch"]
+    prev: _Figure | None = None
+    for f in figures:
+        clause_start = _clause_start(ctext, f.cs)
+        region_start = f.pre_start
+        if prev is not None and prev.ce > region_start:
+            region_start = prev.ce
+            for w in qualifiers()["after"]:
+                if ctext.startswith(w, region_start):
+                    region_start += len(w)
+        # the clause's own entity topic, and cut the pre-text after any mention inside it
+        own = _clause_topic(ctx, clause_start, f.cs)
+        for cs, ce, _span in ctx.mentions:
+            if region_start <= cs and ce <= f.pre_end:
+                region_start = ce
+        pre = _strip(_remove_periods(ctx, region_start, f.pre_end))
+        after = _after_np(ctx, f) if f.unit_cls not in ("currency", "ratio", "pp", "times") else ""
+        if after and len(after) >= 2 and (f.unit_cls in ("count", "number") or len(pre) <= 2):
+            w = _longest_suffix(ctext[: f.cs], batch)
+            f.indicator, f.indicator_from_after = (w if w in ("首批", "第一批", "首期") else "") + after, True
+        np_subject = None
+        scope = next((s for s in scopes if pre.startswith(s)), None)
+        if f.indicator_from_after:
+            lead = _leading_np(_strip(_remove_periods(ctx, clause_start, f.pre_end), keep_quotes=True))
+            if lead and lead not in (f.indicator,):
+                np_subject = lead
+        elif scope:
+            rest = pre[len(scope) :]
+            if f.unit_cls == "count" and f.kind == "level" and rest and not rest.endswith(words()["measure"]):
+                np_subject, f.indicator = pre, rest
+            else:
+                np_subject, f.indicator = scope, rest or pre
+        else:
+            f.indicator = pre
+        if not f.indicator:
+            if f.kind == "share" and prev is not None:
+                f.indicator = prev.indicator + _share_words(f.cue)
+            elif prev is not None:
+                f.indicator = prev.indicator
+            elif f.kind == "share":
+                f.indicator = _share_words(f.cue)
+        elif f.kind == "share":
+            f.indicator = f.indicator + _share_words(f.cue)
+        if not f.indicator and after:
+            f.indicator = after
+        # subject: entity topic of this clause or an earlier one, a topic noun phrase, the
+        # previous figure's subject, the previous sentence's topic
+        topic = own
+        if topic is None:
+            pos = clause_start - 1
+            while pos > 0 and topic is None:
+                cstart = _clause_start(ctext, pos)
+                topic = _clause_topic(ctx, cstart, pos)
+                pos = cstart - 1
+        if topic is not None:
+            f.subject, f.subject_name = topic[2].entity, topic[2].name or topic[2].text
+        elif np_subject:
+            f.subject, f.subject_name = None, np_subject
+        elif prev is not None and prev.subject_name:
+            f.subject, f.subject_name = prev.subject, prev.subject_name
+        elif prev_topic is not None:
+            f.subject, f.subject_name = prev_topic
+        else:
+            f.subject, f.subject_name = None, f.indicator
+        prev = f
+
+
+def _share_words(cue: str) -> str:
+    """占国内生产总值比重达到 -> 占国内生产总值比重."""
+    return re.sub(r"(?:为|达到?|超过|提高到|升至)$", "", cue)

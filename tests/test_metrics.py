@@ -1,0 +1,216 @@
+"""find_metrics: figures in Chinese news sentences as structured facts."""
+from decimal import Decimal
+
+import pytest
+
+from corpus.articles import articles_from_text
+from extract.metrics import find_metrics
+from extract.model import Span
+
+# fmt: off
+# (text, article date, figure surface, expected fields of the metric for that surface)
+FIGURES = [
+    ("2022年中国跨境电商进出口额达到2.11万亿元，同比增长9.8%。", "2023-06-01", "2.11万亿元",
+     {"value": "2.11", "unit": "万亿元", "base_value": "2110000000000", "base_unit": "CNY", "kind": "level", "period": "2022", "indicator": "跨境电商进出口额"}),
+    ("2022年中国跨境电商进出口额达到2.11万亿元，同比增长9.8%。", "2023-06-01", "9.8%",
+     {"value": "9.8", "base_value": "0.098", "base_unit": "ratio", "kind": "yoy_growth", "period": "2022", "indicator": "跨境电商进出口额"}),
+    ("前三季度，全国居民人均可支配收入29398元，比上年名义增长6.3%。", "2023-10-20", "29398元",
+     {"value": "29398", "base_unit": "CNY", "period": "2023Q1-Q3", "kind": "level"}),
+    ("今年1至6月，全省粮食产量比上年同期下降2.5%。", "2021-07-10", "2.5%",
+     {"kind": "yoy_growth", "base_value": "-0.025", "period": "2021H1"}),
+    ("今年上半年，全省粮食产量比上年同期下降2.5%。", None, "2.5%",
+     {"kind": "yoy_growth", "period": "今年上半年"}),
+    ("“十三五”期间，全市研发投入年均增长12.4%。", "2021-01-05", "12.4%",
+     {"kind": "avg_annual_growth", "base_value": "0.124"}),
+    ("2021年，数字经济占国内生产总值比重达到39.8%。", None, "39.8%",
+     {"kind": "share", "period": "2021", "base_value": "0.398"}),
+    ("城镇调查失业率为5.2%，比上月下降0.3个百分点。", None, "0.3个百分点",
+     {"unit": "个百分点", "base_unit": "pp", "base_value": "-0.3", "kind": "mom_growth"}),
+    ("截至2023年6月底，我国5G基站总数达293.7万个。", None, "293.7万个",
+     {"period": "as_of:2023-06", "base_value": "2937000", "base_unit": "count", "indicator": "5G基站总数", "subject_name": "我国"}),
+    ("全市新增市场主体超过3.2万户。", None, "3.2万户",
+     {"qualifier": "more_than", "base_value": "32000", "base_unit": "count"}),
+    ("项目总投资近80亿元。", None, "80亿元", {"qualifier": "approx", "base_value": "8000000000"}),
+    ("新建充电桩约1200个。", None, "1200个", {"qualifier": "approx"}),
+    ("单日客流量在20万人次左右。", None, "20万人次", {"qualifier": "approx", "base_value": "200000"}),
+    ("年产值在5000万元以上。", None, "5000万元", {"qualifier": "more_than"}),
+    ("空置率不足5%。", None, "5%", {"qualifier": "less_than"}),
+    ("到2025年，全省数据中心机架规模力争达到10万架。", None, "10万架",
+     {"qualifier": "target", "period": "2025"}),
+    ("该园区已吸引十余家企业入驻。", None, "十余家",
+     {"value": "10", "unit": "家", "qualifier": "more_than", "indicator": "企业"}),
+    ("全县常住人口三千五百万。", None, "三千五百万",
+     {"value": "3500", "unit": "万", "base_value": "35000000", "base_unit": "number"}),
+    ("受访企业中两成表示将扩大投资。", None, "两成", {"value": "2", "unit": "成", "base_value": "0.2", "base_unit": "ratio"}),
+    ("超过一半的受访者使用移动支付。", None, "一半", {"base_value": "0.5", "base_unit": "ratio", "qualifier": "more_than"}),
+    ("新能源汽车产量达到 72.1 万辆，增长 1.1 倍。", None, "1.1 倍", {"base_unit": "times", "kind": "growth"}),
+    ("该基地装机容量120万千瓦。", None, "120万千瓦", {"base_value": "1200000000", "base_unit": "W"}),
+    ("集群总算力达到2.5E FLOPS，其中智能算力300PFLOPS。", None, "300PFLOPS", {"base_value": "300000000000000000", "base_unit": "FLOPS"}),
+    ("全年货物进出口总额41.76万亿元，比上年增长0.2%。", "2024-01-12", "41.76万亿元", {"indicator": "货物进出口总额"}),
+    ("中国全口径数字贸易总额由3.17万亿元增加至4.68万亿元，年均增长13.9%。", None, "3.17万亿元", {"kind": "level"}),
+    ("2019年至2022年，全口径数字贸易总额由3.17万亿元增加至4.68万亿元，年均增长13.9%。", None, "3.17万亿元", {"period": "2019"}),
+    ("2019年至2022年，全口径数字贸易总额由3.17万亿元增加至4.68万亿元，年均增长13.9%。", None, "4.68万亿元", {"period": "2022"}),
+    ("2019年至2022年，全口径数字贸易总额由3.17万亿元增加至4.68万亿元，年均增长13.9%。", None, "13.9%", {"period": "2019-2022", "kind": "avg_annual_growth"}),
+    ("厂内共有8个柔性工作中心，16条智能化产线。", None, "16条", {"indicator": "智能化产线", "base_unit": "count"}),
+    ("平台已接入超过2000台工业设备。", None, "2000台", {"indicator": "工业设备", "qualifier": "more_than"}),
+]
+# text with figures that are NOT metrics (the whole text yields no metric at all)
+NOT_METRICS = [
+    "2019年，该县被列为试点。",
+    "今年6月，该中心正式上线；7月，平台启用。",
+    "以5G、云计算为代表的新技术快速发展。",
+    "观众观看通过3D技术展现的美景。",
+    "根据《条例》第十条规定执行。",
+    "他是第一个到达现场的人。",
+    "打通快递服务最后1米。",
+    "1PFLOPS=1000万亿次浮点运算/秒。",
+    "目前已有几十家企业入驻。",
+    "吸引了数百家企业参展。",
+    "这是一个重要的里程碑。",
+    "咨询电话：010-12345678。",
+    "C919大型客机完成试飞。",
+    "他今年45岁。",
+    "活动持续了3个月。",
+    "经过3年建设，项目竣工。",
+    "一两个月后再看。",
+    "推动“十四五”规划落实。",
+    "提供一站式服务。",
+]
+# fmt: on
+
+
+def article(text, date=None):
+    return articles_from_text(text, layout="single", date=date)[0]
+
+
+def span(text, surface, label, name=None, nth=0):
+    """A resolved mention of ``surface`` (its nth occurrence) in ``text``."""
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(surface, start + 1)
+    return Span(start, start + len(surface), label, surface, entity=name or surface, name=name or surface)
+
+
+def by_text(metrics, surface):
+    found = [m for m in metrics if "".join(m.text.split()) == surface.replace(" ", "")]
+    assert found, f"{surface} not found in {[m.text for m in metrics]}"
+    return found[0]
+
+
+@pytest.mark.parametrize("text,date,surface,expected", FIGURES)
+def test_figure_fields(text, date, surface, expected):
+    m = by_text(find_metrics(article(text, date)), surface)
+    for key, want in expected.items():
+        got = getattr(m, key)
+        if isinstance(got, Decimal):
+            assert got == Decimal(want), (key, got, want)
+        else:
+            assert got == want, (key, got, want)
+
+
+@pytest.mark.parametrize("text", NOT_METRICS)
+def test_not_metrics(text):
+    assert [m.text for m in find_metrics(article(text, "2023-09-05"))] == []
+
+
+@pytest.mark.parametrize("text,date,surface,expected", FIGURES)
+def test_offsets_are_sacred(text, date, surface, expected):
+    a = article(text, date)
+    for m in find_metrics(a):
+        assert a.text[m.start : m.end] == m.text
+        assert a.sentences[m.sentence].start <= m.start < m.end <= a.sentences[m.sentence].end
+
+
+def test_offsets_with_pdf_spaces_and_line_breaks():
+    from corpus.model import Article
+
+    text = "目前该中心已与 50 余 家单位开展合作，累计投资3.17\n万亿元。"
+    a = Article(id="pdf", text=text)
+    ms = find_metrics(a)
+    assert [a.text[m.start : m.end] for m in ms] == ["50 余 家", "3.17\n万亿元"]
+    assert [m.text for m in ms] == ["50 余 家", "3.17\n万亿元"]
+    assert ms[0].value == Decimal(50) and ms[0].unit == "家" and ms[0].qualifier == "more_than"
+
+
+def test_subject_is_the_topic_entity_not_the_source():
+    text = "中国信息通信研究院发布的《报告》显示，2022年中国数字经济规模达50.2万亿元。"
+    mentions = [
+        span(text, "中国信息通信研究院", "ORG"),
+        span(text, "报告", "WORK", "数字经济发展报告"),
+        span(text, "中国", "PLACE", nth=1),
+    ]
+    m = find_metrics(article(text), mentions)[0]
+    assert (m.subject, m.subject_name, m.indicator) == ("中国", "中国", "数字经济规模")
+
+
+def test_statistics_source_is_not_subject():
+    text = "据国家统计局统计，上海市全年地区生产总值达4.72万亿元。"
+    mentions = [span(text, "国家统计局", "ORG"), span(text, "上海市", "PLACE")]
+    m = find_metrics(article(text), mentions)[0]
+    assert m.subject_name == "上海市"
+    assert m.indicator == "地区生产总值"
+
+
+def test_zero_anaphora_carries_the_previous_sentence_topic():
+    text = "目前该中心已与50余家单位开展合作。首批算力规模100P，今年算力规模将达到400P，并持续扩容至1000P。"
+    mentions = [span(text, "该中心", "PLATFORM", "星河人工智能计算中心")]
+    ms = find_metrics(article(text, "2023-09-05"), mentions)
+    assert [(m.subject_name, str(m.value), m.unit, m.qualifier, m.period) for m in ms] == [
+        ("星河人工智能计算中心", "50", "家", "more_than", None),
+        ("星河人工智能计算中心", "100", "P", None, None),
+        ("星河人工智能计算中心", "400", "P", "target", "2023"),
+        ("星河人工智能计算中心", "1000", "P", "target", None),
+    ]
+    assert ms[1].indicator == "首批算力规模" or ms[1].indicator == "算力规模"
+
+
+def test_previous_clause_place_is_subject():
+    text = "在长江重工武汉船机工厂，大到10多吨桅杆的装配，全部由机器人完成。厂内共有8个柔性工作中心。"
+    mentions = [span(text, "长江重工武汉船机工厂", "ORG")]
+    ms = find_metrics(article(text), mentions)
+    assert [(m.subject_name, m.indicator, str(m.base_value), m.base_unit) for m in ms] == [
+        ("长江重工武汉船机工厂", "桅杆", "10000", "kg"),
+        ("长江重工武汉船机工厂", "柔性工作中心", "8", "count"),
+    ]
+
+
+def test_modifier_agent_is_not_subject():
+    text = "在后台，由工业互联网企业星火科技打造的“燎原平台”也在日夜计算，分析3.6万多个数据采集点收集的数据。"
+    mentions = [span(text, "星火科技", "ORG"), span(text, "燎原平台", "PLATFORM")]
+    m = find_metrics(article(text), mentions)[0]
+    assert (m.subject_name, m.indicator, m.unit, m.qualifier) == ("燎原平台", "数据采集点", "万个", "more_than")
+
+
+def test_topic_noun_phrase_when_no_entity():
+    text = "“截至目前，全国跨行业跨领域工业互联网平台达50家，平均连接工业设备超218万台、服务企业数量超23.4万家。”"
+    ms = find_metrics(article(text))
+    assert [(m.subject, m.subject_name, m.indicator, m.period) for m in ms] == [
+        (None, "全国跨行业跨领域工业互联网平台", "跨行业跨领域工业互联网平台", None),
+        (None, "全国跨行业跨领域工业互联网平台", "平均连接工业设备", None),
+        (None, "全国跨行业跨领域工业互联网平台", "服务企业数量", None),
+    ]
+
+
+def test_semicolon_keeps_period_and_subject():
+    text = "2022年中国数字服务出口2089.1亿美元，同比增长7.2%；数字服务贸易净出口规模达467.5亿美元，同比增长55.8%。"
+    ms = find_metrics(article(text), [span(text, "中国", "PLACE")])
+    assert [(m.subject_name, m.indicator, m.kind, m.period) for m in ms] == [
+        ("中国", "数字服务出口", "level", "2022"),
+        ("中国", "数字服务出口", "yoy_growth", "2022"),
+        ("中国", "数字服务贸易净出口规模", "level", "2022"),
+        ("中国", "数字服务贸易净出口规模", "yoy_growth", "2022"),
+    ]
+
+
+def test_event_date_does_not_become_a_later_clause_period():
+    text = "商务部今年4月印发《典型案例》，择优选取了首批12家国家数字服务出口基地中的部分基地。"
+    ms = find_metrics(article(text, "2023-09-05"), [span(text, "商务部", "ORG")])
+    assert [(m.subject_name, m.indicator, m.period) for m in ms] == [("商务部", "首批国家数字服务出口基地", None)]
+
+
+def test_article_without_sentences_is_split():
+    from corpus.model import Article
+
+    a = Article(id="x", text="全年粮食产量13908亿斤。比上年增长1.3%。")
+    ms = find_metrics(a)
+    assert [(m.sentence, m.text) for m in ms] == [(0, "13908亿斤"), (1, "1.3%")]
