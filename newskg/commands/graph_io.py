@@ -85,3 +85,44 @@ def push(endpoint: str, graph_iri: str | None, method: str, batch: int, user: st
                             timeout=timeout, on_batch=bar.update)
     click.echo(f"pushed {report.triples} triples of {report.graphs} graphs to {endpoint} "
                f"in {report.requests} requests, {report.seconds:.2f} s ({report.method})")
+
+
+EXPORT_FORMATS = ("gexf", "graphml", "csv", "ttl", "nt", "nq", "trig", "jsonld")  # = kg.export.FORMATS
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True, help="Output format")
+@click.option("-o", "--output", required=True,
+              help="Output file (- for stdout); csv: a directory (DIR/nodes.csv, DIR/edges.csv) or a prefix")
+@click.option("--types", default=None, help="Entity types to keep, comma-separated (graph formats), e.g. ORG,PERSON")
+@click.option("--min-weight", default=1.0, show_default=True, type=float,
+              help="Drop edges backed by fewer statements (graph formats)")
+@click.option("--store", "store_dir", default=DEFAULT_STORE, show_default=True, help="Store directory")
+def export(fmt: str, output: str, types: str | None, min_weight: float, store_dir: str) -> None:
+    """Export the graph: gexf (Gephi, with colours, sizes and a timeline), graphml, csv
+    (Gephi spreadsheet nodes + edges), or RDF (ttl, nt: all triples once; nq, trig, jsonld:
+    one named graph per article).
+
+    In Python: kg.export.export(store, output, format=..., types=..., min_weight=...)
+
+    Example:
+
+        newskg export --format gexf -o graph.gexf --types ORG,PERSON --min-weight 2
+    """
+    from kg.export import export as export_graph
+    from kg.store import open_store
+
+    store = open_store(store_dir, read_only=True)
+    type_list = [t.strip() for t in types.split(",") if t.strip()] if types else None
+    if output == "-":
+        if fmt == "csv":
+            raise click.UsageError("csv writes two files; give -o a directory or a prefix")
+        report = export_graph(store, None, format=fmt, types=type_list, min_weight=min_weight)
+        out = click.get_text_stream("stdout").buffer
+        out.write(report.data)
+        out.flush()
+        return
+    report = export_graph(store, output, format=fmt, types=type_list, min_weight=min_weight)
+    what = (f"{report.nodes} nodes, {report.edges} edges" if report.nodes is not None
+            else f"{report.statements} quads" if report.statements is not None else "all triples")
+    click.echo(f"wrote {what} to {', '.join(str(p) for p in report.paths)}", err=True)
