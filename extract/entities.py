@@ -61,6 +61,9 @@ class _Cand:
     name: str
     prio: int
 
+    def _key_last(self) -> tuple[int, int]:
+        return (self.start, self.end)
+
 
 # --- lexicons ---------------------------------------------------------------------------
 
@@ -368,15 +371,18 @@ def find_entities(
     cands += _work_cands(text)
     cands += [_Cand(s, e, "PERSON", n, 5) for s, e, n in person_cands(text)]
     places, place_links = place_spans(text, tokens)
-    cands += [_Cand(s, e, "PLACE", n, p) for s, e, n, p in places]
+    rule_places = [_Cand(s, e, "PLACE", n, p) for s, e, n, p in places]
+    cands = [c for c in cands if not (c.label == "PLACE" and c.prio == 1 and _tiled(c, rule_places))]
+    cands += rule_places
     cands = [c for c in cands if text[c.start : c.end].strip() and len(c.name) >= 2]
     sure = [c for c in cands if c.prio >= 4]
     cands = [c for c in cands if c.prio >= 4 or not any(c.start < s.end and s.start < c.end and (c.start, c.end) != (s.start, s.end) for s in sure)]
     kept = policy(cands)
 
-    # operates: a platform name that starts with a known organisation (XY平台 -> X operates Y)
     links: list[Link] = []
     aliases: list[tuple[Span, str]] = []
+    nested_spans: dict[tuple[int, int], _Cand] = {}
+    # operates: a platform name that starts with a known organisation (XY平台 -> X operates Y)
     orgs = {(c.start, c.end): c for c in cands if c.label == "ORG"}
     final: list[_Cand] = []
     for c in kept:
@@ -389,30 +395,44 @@ def find_entities(
                 aliases.append((_text_span(text, rest), c.name))
                 continue
         final.append(c)
-    spans = [_text_span(text, c) for c in final]
+
+    # administrative chains (河北省邯郸市永年区): one mention of the most specific place, the
+    # higher levels nested inside it, part_of links between them
+    parent_of = {c[:2]: p for c, p, nested in place_links if not nested}
+    merged: list[_Cand] = []
+    rep: dict[tuple[int, int], _Cand] = {}
+    for c in final:
+        prev = merged[-1] if merged else None
+        if (
+            prev is not None and c.label == "PLACE" and prev.label == "PLACE" and prev.end == c.start
+            and parent_of.get((c.start, c.end), (None, None))[:2] == rep.get((prev.start, prev.end), prev)._key_last()
+        ):
+            last = rep.get((prev.start, prev.end), prev)
+            whole = _Cand(prev.start, c.end, "PLACE", c.name, max(prev.prio, c.prio))
+            nested_spans[(last.start, last.end)] = last
+            links.append(Link(_text_span(text, c), "part_of", _text_span(text, last)))
+            merged[-1] = whole
+            rep[(whole.start, whole.end)] = c
+            continue
+        merged.append(c)
+    final = merged
+
     kept_keys = {(c.start, c.end) for c in final}
     by_key = {(c.start, c.end): c for c in final}
-    # nested parents whose child survived
-    seen_nested = set()
     for child, rel, parent in nested:
         if (child.start, child.end) not in kept_keys:
             continue
         key = (parent.start, parent.end)
-        if key not in kept_keys and key not in seen_nested:
-            seen_nested.add(key)
-            spans.append(_text_span(text, parent))
+        if key not in kept_keys:
+            nested_spans.setdefault(key, parent)
         p, ch = _text_span(text, by_key.get(key, parent)), _text_span(text, child)
         links.append(Link(p, "owns", ch) if rel == "owns" else Link(ch, "part_of", p))
     for (cs, ce, cn), (ps, pe, pn), nested_place in place_links:
-        if (cs, ce) not in kept_keys:
+        if not nested_place or (cs, ce) not in kept_keys:
             continue
-        if (ps, pe) not in kept_keys:
-            if not nested_place:
-                continue
-            if (ps, pe) not in seen_nested:
-                seen_nested.add((ps, pe))
-                spans.append(_text_span(text, _Cand(ps, pe, "PLACE", pn, 1)))
-        links.append(Link(_text_span(text, by_key[(cs, ce)]), "part_of", _text_span(text, by_key.get((ps, pe)) or _Cand(ps, pe, "PLACE", pn, 1))))
+        parent = _Cand(ps, pe, "PLACE", pn, 1)
+        nested_spans.setdefault((ps, pe), parent)
+        links.append(Link(_text_span(text, by_key[(cs, ce)]), "part_of", _text_span(text, parent)))
     # a known place opening an organisation's name (杭州 in 杭州X博物馆): nested mention, located_in
     for c in final:
         if c.label not in ("ORG", "PLATFORM", "EVENT"):
@@ -420,15 +440,26 @@ def find_entities(
         inner = [p for p in cands if p.label == "PLACE" and p.prio >= 1 and p.start == c.start and p.end < c.end]
         if inner:
             p = max(inner, key=lambda p: p.end)
-            if (p.start, p.end) not in seen_nested and (p.start, p.end) not in kept_keys:
-                seen_nested.add((p.start, p.end))
-                spans.append(_text_span(text, p))
+            nested_spans.setdefault((p.start, p.end), p)
             links.append(Link(_text_span(text, c), "located_in", _text_span(text, p)))
     for cand, alias in quoted:
         if (cand.start, cand.end) in kept_keys:
             aliases.append((_text_span(text, cand), alias))
+    spans = [_text_span(text, c) for c in final]
+    spans += [_text_span(text, c) for k, c in nested_spans.items() if k not in kept_keys]
     spans.sort(key=lambda s: (s.start, -s.end))
     return EntityLayer(spans, links, aliases)
+
+
+def _tiled(c: _Cand, pieces: Sequence[_Cand]) -> bool:
+    """Is ``c`` exactly covered by two or more of ``pieces`` laid end to end?"""
+    pos, n = c.start, 0
+    while pos < c.end:
+        nxt = max((p for p in pieces if p.start == pos and p.end <= c.end), key=lambda p: p.end, default=None)
+        if nxt is None:
+            return False
+        pos, n = nxt.end, n + 1
+    return n >= 2
 
 
 def _text_span(text: str, c: _Cand) -> Span:

@@ -50,6 +50,22 @@ def _sentences(article: Article) -> list[tuple[int, int]]:
     return sentence_spans(article.text) or [(0, len(article.text))]
 
 
+def ner(text: str) -> list[Span]:
+    """Top-level typed entity spans of one text (a sentence or line), with the full type set
+    (ORG, PLATFORM, PERSON, PLACE, EVENT, WORK); nested parents are left out.
+
+    >>> [(s.text, s.label, s.name) for s in ner("记者王小明在上海市浦东新区报道")]
+    [('王小明', 'PERSON', '王小明'), ('上海市浦东新区', 'PLACE', '浦东新区')]
+    """
+    layer = find_entities(text, tokens=tokenize(text), tagger_spans=_tagger_spans(text))
+    out: list[Span] = []
+    for s in sorted(layer.spans, key=lambda s: (s.start, -s.end)):
+        if out and s.start < out[-1].end:
+            continue
+        out.append(s)
+    return out
+
+
 def analyse_article(article: Article, *, tagger: bool = True):
     """Entities (resolved, with mentions) and relations of one article, without metrics.
 

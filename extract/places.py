@@ -70,6 +70,18 @@ def _county_after(tokens: Sequence[Token], j: int) -> int | None:
     return None
 
 
+def _split_token(t: Token):
+    """A single dictionary word made of a known place and a county-level name
+    (上海市浦东新区 -> 上海市 + 浦东新区), as two ``(start, end, name, level)``."""
+    if t.tag != "ns" or t.text in gazetteer():
+        return None
+    for n in range(len(t.text) - 2, 1, -1):
+        head, rest = t.text[:n], t.text[n:]
+        if head in gazetteer() and rest.endswith(_place_suffixes()):
+            return (t.start, t.start + n, head, gazetteer()[head][1]), (t.start + n, t.end, rest, "county")
+    return None
+
+
 def place_spans(text: str, tokens: Sequence[Token]):
     """PLACE candidates ``(start, end, name, priority)`` and part_of links
     ``((child start, end, name), (parent start, end, name), nested)``.
@@ -95,6 +107,14 @@ def place_spans(text: str, tokens: Sequence[Token]):
             acc += tokens[j].text
             if acc in gaz:
                 hit = (j, acc)
+        split = _split_token(tokens[i]) if hit is None else None
+        if split is not None:
+            (a, b) = split
+            spans.extend([(*a[:3], 3), (*b[:3], 3)])
+            links.append((b[:3], a[:3], False))
+            prev = (*b, i)
+            i += 1
+            continue
         adjacent = prev is not None and prev[4] == i - 1 and prev[3] in ("province", "city", "county", "other")
         cur = None
         if hit is not None:

@@ -24,7 +24,7 @@ _GAP = r"[^⟦⟧。！？；]{0,12}?"
 
 
 def _slot(types: str) -> str:
-    return r"⟦\d+:(?:" + "|".join(t.strip() for t in types.split(",")) + r")⟧"
+    return r"[“《]?⟦\d+:(?:" + "|".join(t.strip() for t in types.split(",")) + r")⟧[”》]?"
 
 
 def compile_pattern(pattern: str) -> re.Pattern:
