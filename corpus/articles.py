@@ -5,7 +5,7 @@ from corpus.broadcast import is_digest, split_digest
 from corpus.ids import checksum, file_stem, piece_id, sanitize_id
 from corpus.layout import Piece, detect_layout, split_pieces
 from corpus.model import Article
-from corpus.repair import clean_spaces, join_lines
+from corpus.repair import clean_spaces, join_lines, source_lines
 from corpus.sentences import split_sentences
 
 
@@ -56,7 +56,7 @@ def articles_from_text(text: str, *, source: str = "<text>", date: str | None = 
 
 def record_paragraphs(text: str) -> str:
     """Paragraph text of a JSONL record: one paragraph a line, PDF line breaks repaired."""
-    lines = [(no, clean_spaces(s)) for no, s in enumerate(text.splitlines(), 1)]
+    lines = [(no, clean_spaces(s)) for no, s in enumerate(source_lines(text), 1)]
     if detect_layout(text) == "pdf":
         return "\n".join(p.text for p in join_lines(lines))
     return "\n".join(s for _, s in lines if s)

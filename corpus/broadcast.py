@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from corpus.lexicons import load_lexicon
-from corpus.repair import clean_spaces, ends_sentence
+from corpus.repair import clean_spaces, ends_sentence, source_lines
 
 _GAP = re.compile(r"[ \t\u3000\u00a0]{3,}(?=[\w“‘《（(「])")
 _EDITOR = re.compile(r"^[（(][^（）()]*编辑[：:][^（）()]*[）)]$")
@@ -91,7 +91,7 @@ def _unglue(text: str) -> list[str]:
     ['标题一', '正文。', '正文完。', '标题二', '席瓦尔      、阿尔巴']
     """
     out: list[str] = []
-    for raw in text.splitlines():
+    for raw in source_lines(text):
         parts = _GAP.split(raw.strip())
         merged = [parts[0]]
         for part in parts[1:]:

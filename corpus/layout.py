@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 
 from corpus.lexicons import load_lexicon
 from corpus.model import Subhead
-from corpus.repair import Paragraph, clean_spaces, ends_sentence, join_lines, quotes_open
+from corpus.repair import (Paragraph, clean_spaces, ends_sentence, join_lines, quotes_open,
+                           source_lines)
 
 LAYOUTS = ("auto", "pdf", "plain", "single")
 
@@ -174,7 +175,7 @@ def detect_layout(text: str) -> str:
     >>> detect_layout("这是一段被排\\n版软件折断的\\n文字，每一行\\n都不以标点\\n结束，于是\\n看来像PDF。")
     'pdf'
     """
-    lines = [s.strip() for s in text.splitlines() if s.strip()]
+    lines = [s.strip() for s in source_lines(text) if s.strip()]
     if len(lines) < 4:
         return "plain"
     broken = sum(1 for s in lines if not ends_sentence(s) and not _title_like(s))
@@ -184,24 +185,37 @@ def detect_layout(text: str) -> str:
 # ---------------------------------------------------------------------------- pdf layout
 
 
-def _blocks(text: str) -> list[list[tuple[int, str]]]:
-    """Cut the page into text blocks at indented lines; lines are (number, cleaned text)."""
-    raw = text.splitlines()
-    nonblank = [s for s in raw if s.strip()]
+def _pages(text: str) -> list[list[tuple[int, str]]]:
+    """Numbered raw lines of each page (pages are separated by form feeds, as pdftotext does)."""
+    pages: list[list[tuple[int, str]]] = [[]]
+    for no, line in enumerate(source_lines(text), 1):
+        if "\f" in line:
+            before, _, after = line.rpartition("\f")
+            if before.strip():
+                pages[-1].append((no, before.replace("\f", "")))
+            pages.append([])
+            line = after
+        pages[-1].append((no, line))
+    return [p for p in pages if any(s.strip() for _, s in p)]
+
+
+def _blocks(raw: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """Cut a page into text blocks at indented lines; lines become (number, cleaned text)."""
+    nonblank = [s for _, s in raw if s.strip()]
     indented = [s for s in nonblank if _INDENT.match(s)]
     # when most lines are indented, indentation marks paragraphs, not new blocks
     use_indent = bool(indented) and len(indented) <= 0.4 * len(nonblank)
     blocks: list[list[tuple[int, str]]] = [[]]
-    for no, s in enumerate(raw, 1):
+    for no, s in raw:
         if use_indent and _INDENT.match(s) and any(t for _, t in blocks[-1]):
             blocks.append([])
         blocks[-1].append((no, clean_spaces(s)))
     return [b for b in blocks if any(t for _, t in b)]
 
 
-def _indented(text: str) -> frozenset[int]:
+def _indented(raw: list[tuple[int, str]]) -> frozenset[int]:
     """Numbers of the lines that start with indentation (they open a paragraph or block)."""
-    return frozenset(no for no, s in enumerate(text.splitlines(), 1) if _INDENT.match(s))
+    return frozenset(no for no, s in raw if _INDENT.match(s))
 
 
 def _elements(block: list[tuple[int, str]], starts: frozenset[int] = frozenset()):
@@ -261,10 +275,17 @@ def _start(pieces: list[Piece], block_start: bool) -> Piece:
 
 
 def split_pdf_page(text: str) -> list[Piece]:
-    """Split a PDF-extracted page into pieces, in source order, ledes joined to their bodies."""
+    """Split PDF-extracted text into pieces, page by page (form feeds separate pages).
+
+    Pieces come in source order; a lede is only ever joined to a body of the same page.
+    """
+    return [piece for page in _pages(text) for piece in _split_page(page)]
+
+
+def _split_page(raw: list[tuple[int, str]]) -> list[Piece]:
     pieces: list[Piece] = []
-    starts = _indented(text)
-    for block in _blocks(text):
+    starts = _indented(raw)
+    for block in _blocks(raw):
         cur = _start(pieces, True)
         for kind, value in _elements(block, starts):
             if kind == "subhead":
@@ -315,10 +336,16 @@ def _weights(signatures: list[Counter[str]]) -> dict[str, float]:
     return {g: math.log(n / d) for g, d in df.items()}
 
 
-def _similarity(a: Counter[str], b: Counter[str], w: dict[str, float]) -> float:
+def _norm(sig: Counter[str], w: dict[str, float]) -> float:
+    return math.sqrt(sum((c * w[g]) ** 2 for g, c in sig.items()))
+
+
+def _similarity(a: Counter[str], b: Counter[str], w: dict[str, float],
+                norms: tuple[float, float] | None = None) -> float:
     """tf-idf cosine of two bigram signatures (pairs every piece shares count little)."""
-    na = math.sqrt(sum((c * w[g]) ** 2 for g, c in a.items()))
-    nb = math.sqrt(sum((c * w[g]) ** 2 for g, c in b.items()))
+    na, nb = norms or (_norm(a, w), _norm(b, w))
+    if len(a) > len(b):
+        a, b = b, a
     dot = sum(c * b[g] * w[g] ** 2 for g, c in a.items() if g in b)
     return dot / (na * nb) if na and nb else 0.0
 
@@ -332,9 +359,10 @@ def _join_ledes(pieces: list[Piece]) -> list[Piece]:
     """Put each lede block first in the body it clearly belongs to; keep the rest apart.
 
     A lede is a block-opening piece with no subhead, byline or credit; a body is an article
-    piece that opens with a subhead (its own lede is elsewhere). Pairs are joined greedily,
-    most confident first: a pair is joined when each is the other's most similar remaining
-    partner (idf-weighted shared character bigrams) by a clear margin.
+    piece that opens with a subhead (its own lede is elsewhere). A pair is joined when its
+    similarity (tf-idf cosine of character bigrams) reaches ``JOIN_MIN_SIMILARITY`` and is
+    ``JOIN_MARGIN`` times the best rival score of either side, i.e. when each is clearly the
+    other's best partner.
     """
     ledes = [p for p in pieces if p.kind == "article" and p.at_block_start and not p.subheads
              and not p.meta]
@@ -342,29 +370,35 @@ def _join_ledes(pieces: list[Piece]) -> list[Piece]:
               and not p.meta]
     grams = {id(p): _bigrams(p) for p in pieces}
     w = _weights(list(grams.values()))
-    score = {(id(a), id(b)): _similarity(grams[id(a)], grams[id(b)], w)
+    norms = {k: _norm(g, w) for k, g in grams.items()}
+    score = {(id(a), id(b)): _similarity(grams[id(a)], grams[id(b)], w,
+                                         (norms[id(a)], norms[id(b)]))
              for a in ledes for b in bodies}
 
-    def confidence(a: Piece, b: Piece) -> float:
-        """How clearly a and b choose each other (0 when not mutual best by the margin)."""
-        s = score[(id(a), id(b))]
-        rivals = [score[(id(a), id(o))] for o in bodies if o is not b]
-        rivals += [score[(id(o), id(b))] for o in ledes if o is not a]
-        runner_up = max(rivals, default=0.0)
-        if s < JOIN_MIN_SIMILARITY or s < JOIN_MARGIN * runner_up:
-            return 0.0
-        return s / runner_up if runner_up else math.inf
+    def top2(values: list[tuple[float, int]]) -> list[tuple[float, int]]:
+        return sorted(values, reverse=True)[:2]
 
+    rows = {id(a): top2([(score[(id(a), id(b))], id(b)) for b in bodies]) for a in ledes}
+    cols = {id(b): top2([(score[(id(a), id(b))], id(a)) for a in ledes]) for b in bodies}
+
+    def runner_up(best: list[tuple[float, int]], partner: int) -> float:
+        return max((s for s, other in best if other != partner), default=0.0)
+
+    candidates = []
+    for a in ledes:
+        for b in bodies:
+            s = score[(id(a), id(b))]
+            rival = max(runner_up(rows[id(a)], id(b)), runner_up(cols[id(b)], id(a)))
+            if s >= JOIN_MIN_SIMILARITY and s >= JOIN_MARGIN * rival:
+                candidates.append((s / rival if rival else math.inf, s, a, b))
     joined: set[int] = set()
-    while ledes and bodies:
-        conf, a, b = max(((confidence(a, b), a, b) for a in ledes for b in bodies),
-                         key=lambda t: t[0])
-        if conf <= 0:
-            break
+    taken: set[int] = set()
+    for _, _, a, b in sorted(candidates, key=lambda c: (c[0], c[1]), reverse=True):
+        if id(a) in joined or id(b) in taken:
+            continue
         b.lede = a
         joined.add(id(a))
-        ledes.remove(a)
-        bodies.remove(b)
+        taken.add(id(b))
     out = [p for p in pieces if id(p) not in joined]
     return sorted(out, key=lambda p: p.order)
 
@@ -376,7 +410,7 @@ def split_plain(text: str) -> list[Piece]:
     """Split plain text into articles (separator lines or 2+ blank lines between them)."""
     chunks: list[list[tuple[int, str]]] = [[]]
     blanks = 0
-    for no, raw in enumerate(text.splitlines(), 1):
+    for no, raw in enumerate(source_lines(text), 1):
         if _SEPARATOR.match(raw):
             chunks.append([])
             blanks = 0
@@ -416,9 +450,10 @@ def _title_like(line: str) -> bool:
 
 def split_single(text: str) -> list[Piece]:
     """The whole text as one article: repaired like a PDF page, subheads found, never split."""
-    block = [(no, clean_spaces(s)) for no, s in enumerate(text.splitlines(), 1)]
+    raw = list(enumerate(source_lines(text), 1))
+    block = [(no, clean_spaces(s)) for no, s in raw]
     piece = Piece(at_block_start=True)
-    for kind, value in _elements(block, _indented(text)):
+    for kind, value in _elements(block, _indented(raw)):
         if kind == "subhead":
             piece.subheads.append((len(piece.paragraphs), value[1]))
         elif kind == "credit" and piece.paragraphs:

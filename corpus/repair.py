@@ -17,7 +17,17 @@ CLOSERS = "”’」』）)】》〉\"'"
 _OPEN_QUOTES = "“‘「『"
 _CLOSE_QUOTES = "”’」』"
 
+_NEWLINE = re.compile(r"\r\n|\r|\n")
 _SPACES = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009\u200b]+")
+
+
+def source_lines(text: str) -> list[str]:
+    """Lines as editors number them: split at \\n, \\r\\n or \\r only (not at \\f etc.).
+
+    >>> source_lines("一\\r\\n二\\f三\\n")
+    ['一', '二\\x0c三', '']
+    """
+    return _NEWLINE.split(text)
 
 
 def is_wide(ch: str) -> bool:
@@ -64,7 +74,7 @@ def clean_spaces(line: str) -> str:
     >>> clean_spaces("100P（即 PFLOPS， New  York")
     '100P（即PFLOPS，New York'
     """
-    line = line.strip(" \t\r\n\u3000\u00a0\ufeff")
+    line = line.strip(" \t\r\n\f\v\u3000\u00a0\ufeff")
     if " " not in line and "\t" not in line and "\u3000" not in line and "\u00a0" not in line:
         return line
 
@@ -169,5 +179,5 @@ def repair_text(text: str) -> str:
     >>> repair_text("中国信\\n\\n息通信研究院。\\n\\n数 据 显 示 ， 2019 年")
     '中国信息通信研究院。\\n数据显示，2019年'
     """
-    numbered = [(i, clean_spaces(s)) for i, s in enumerate(text.splitlines(), 1)]
+    numbered = [(i, clean_spaces(s)) for i, s in enumerate(source_lines(text), 1)]
     return "\n".join(p.text for p in join_lines(numbered))

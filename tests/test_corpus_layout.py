@@ -205,3 +205,14 @@ def test_single_layout_keeps_everything_in_one_article():
 def test_unknown_layout_is_refused():
     with pytest.raises(ValueError, match="unknown layout"):
         articles_from_text("正文。", layout="magic")
+
+
+def test_form_feeds_separate_pages():
+    page = (FIXTURES / "pdf_page_synthetic.txt").read_text(encoding="utf-8")
+    n_lines = len(page.split("\n")) - 1
+    arts = articles_from_text(page + "\f" + page, source="two_pages.txt")
+    assert [a.kind for a in arts] == ["article", "brief", "caption", "caption"] * 2
+    assert [a.id for a in arts][-1] == "two_pages_08"
+    first, second = arts[0], arts[4]
+    assert first.text == second.text and first.subheads == second.subheads
+    assert second.line == first.line + n_lines  # line numbers continue across the form feed
