@@ -23,6 +23,9 @@ from pyoxigraph import Literal, Variable
 from corpus.errors import GraphError
 from kg.vocab import PREFIXES, article_iri, entity_iri
 
+#: Relation names that only say "named in the same sentence" (not typed relations).
+CO_MENTION_RELATIONS = {"co_mention"}
+
 #: Label of an edge by predicate local name; other predicates show their local name.
 EDGE_LABELS = {"coMentionedWith": "co-mention"}
 
@@ -190,7 +193,9 @@ def neighbourhood(store, entity: str, *, depth: int = 1, max_neighbours: int = 3
 
 def entity_details(store, entity: str) -> dict:
     """Everything the graph says about one entity: :func:`entity_summary` plus
-    ``relations`` (both directions, with role and source sentence), ``metrics`` (figures
+    ``relations`` (typed, both directions, with role and source sentence), ``co_mentions``
+    (entities named in the same sentences: ``{"other", "other_name", "sentences",
+    "articles"}``, most frequent first), ``metrics`` (figures
     about it, with unit, period and source) and ``mentions`` (in context; ``span_start``/
     ``span_end`` are offsets into ``sentence``).
 
@@ -198,8 +203,16 @@ def entity_details(store, entity: str) -> dict:
     """
     d = entity_summary(store, entity)
     rels = []
+    co: dict[str, dict] = {}
     for r in _rows(store, "browse_statements", e=entity_iri(entity)):
         out = r["head"] == entity and r["tail"] != entity
+        if r["relation"] in CO_MENTION_RELATIONS:
+            other = r["tail"] if out else r["head"]
+            c = co.setdefault(other, {"other": other, "other_name": r["tailName"] if out else r["headName"],
+                                      "sentences": 0, "articles": set()})
+            c["sentences"] += 1
+            c["articles"].add(r["article"])
+            continue
         rels.append({
             "direction": "out" if out else "in",
             "relation": r["relation"],
@@ -222,7 +235,9 @@ def entity_details(store, entity: str) -> dict:
     mentions = [{"article": r["article"], "title": r["title"], "date": r["date"], "text": r["text"],
                  "start": r["start"], "end": r["end"], "sentence": r["sentence"], **_span(r)}
                 for r in _rows(store, "browse_mentions", e=entity_iri(entity))]
-    d.update(relations=rels, metrics=metrics, mentions=mentions)
+    co_mentions = sorted(({**c, "articles": len(c["articles"])} for c in co.values()),
+                         key=lambda c: (-c["sentences"], c["other_name"]))
+    d.update(relations=rels, co_mentions=co_mentions, metrics=metrics, mentions=mentions)
     return d
 
 
@@ -303,3 +318,25 @@ def _csv(cols: list[str], rows: list[dict]) -> str:
     w.writeheader()
     w.writerows(rows)
     return buf.getvalue()
+
+
+def ready_queries(folder: str | None = None) -> list[dict]:
+    """The ready queries researchers can copy (``docs/queries/*.rq`` of the project):
+    ``[{"name", "title", "description", "query"}]``; the title is the first comment line.
+
+    >>> ready_queries("/nonexistent")
+    []
+    """
+    from pathlib import Path
+
+    root = Path(folder) if folder else Path(__file__).resolve().parent.parent / "docs" / "queries"
+    out = []
+    for p in sorted(root.glob("*.rq")) if root.is_dir() else []:
+        text = p.read_text(encoding="utf-8")
+        comments = [ln.lstrip("#").strip() for ln in text.splitlines() if ln.startswith("#")]
+        comments = [c for c in comments if c]
+        title = comments[0] if comments else p.stem
+        for prefix in ("Title:", "title:"):
+            title = title[len(prefix):].strip() if title.startswith(prefix) else title
+        out.append({"name": p.stem, "title": title, "description": " ".join(comments[1:]), "query": text})
+    return out

@@ -1,0 +1,353 @@
+"""The Streamlit app, page by page, with streamlit.testing's AppTest on the bundled corpus's
+graph (built by the real pipeline) plus one hand-written article whose names are markup."""
+from __future__ import annotations
+
+import doctest
+import gzip
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from ui_testdata import HOSTILE_ORG, HOSTILE_PERSON, HOSTILE_PLATFORM, HOSTILE_TITLE, build_bundled, write_hostile  # noqa: E402
+
+APP = Path(__file__).resolve().parent.parent / "ui" / "app.py"
+TIMEOUT = 120  # seconds per script run (the first run loads the extraction models)
+
+# fmt: off
+ASK = [
+    # (question, strings the answer must contain)
+    ("2022年中国跨境数字服务进出口总值是多少？", ["3710.8亿美元"]),
+    ("许余洁是谁？", ["首席经济学家", "山东产业技术研究院"]),
+]
+NOT_FOUND = ["阿里巴巴的净利润是多少？", "2015年中国跨境数字服务进出口总值是多少？"]
+BAD_QUERIES = [
+    # (query, what the error says)
+    ("SELECT ?s WHERE { ?s ?p ", "E301"),
+    ("DELETE WHERE { ?s ?p ?o }", "E301"),
+]
+GOOD_JSONL = [
+    {"id": "upload-1", "title": "新闻一则", "date": "2024-03-05",
+     "text": "中国信息通信研究院发布报告显示，2023年我国数据中心机架总规模超过810万标准机架。"},
+    {"id": "upload-2", "title": "新闻二则", "date": "2024-03-06",
+     "text": "工业和信息化部表示，今年将培育一批工业互联网平台。"},
+]
+# fmt: on
+
+
+@pytest.fixture(scope="module")
+def built_store(tmp_path_factory) -> Path:
+    """The bundled corpus built with the real pipeline, plus the hostile article."""
+    path = tmp_path_factory.mktemp("ui-apptest") / "store"
+    build_bundled(path)
+    write_hostile(path)
+    return path
+
+
+def _app(store: Path, page: str | None = None, **params: str) -> AppTest:
+    os.environ["NEWSKG_STORE"] = str(store)
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.run()
+    if page:
+        for k, v in params.items():
+            at.query_params[k] = v
+        at.switch_page(f"views/{page}.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+@pytest.fixture
+def app(built_store, monkeypatch):
+    monkeypatch.setenv("NEWSKG_STORE", str(built_store))
+    return lambda page=None, **params: _app(built_store, page, **params)
+
+
+def _texts(at: AppTest) -> str:
+    """Everything the page shows as text (markdown, headers, alerts, captions)."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "success", "warning", "error", "info"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    return "\n".join(parts)
+
+
+def _article_ids() -> list[str]:
+    from corpus import read_corpus
+
+    return [a.id for a in read_corpus(None)]
+
+
+# ---------------------------------------------------------------- helpers of ui/
+
+
+def test_ui_doctests():
+    import ui.network
+    import ui.text
+
+    for mod in (ui.text, ui.network):
+        res = doctest.testmod(mod, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+        assert res.failed == 0 and res.attempted > 0, mod.__name__
+
+
+# ---------------------------------------------------------------- pages
+
+
+def test_overview_counts_and_examples(app):
+    at = app()
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["Articles"].replace(",", "")) == len(_article_ids()) + 1  # + the hostile article
+    for label in ("Entities", "Metrics", "Relations", "Triples"):
+        assert int(metrics[label].replace(",", "")) > 0, label
+    assert at.dataframe, "top entities table"
+    assert any("？" in b.label for b in at.button), "example questions to click"
+
+
+def test_overview_example_question_opens_ask(app):
+    at = app()
+    example = next(b for b in at.button if "？" in b.label)
+    example.click().run()
+    assert not at.exception
+    assert at.text_input(key="ask_q").value
+    assert at.success or at.warning
+
+
+@pytest.mark.parametrize("question,expected", ASK)
+def test_ask_flow(app, question, expected):
+    at = app("ask")
+    at.text_input(key="ask_q").input(question)
+    at.button[0].click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.success, _texts(at)
+    answer = at.success[0].value
+    for s in expected:
+        assert s in answer.replace("\\", "")
+    assert at.dataframe, "facts table"
+    # each source sentence has the matched span highlighted, and a button to its article
+    assert any(":orange-background[" in m.value for m in at.markdown), "highlighted source"
+    assert any(b.label == "Open article" for b in at.button)
+    [code] = [c for c in at.code if c.language == "sparql"]
+    assert "SELECT" in code.value.upper()
+
+
+def test_ask_sparql_opens_in_editor(app):
+    at = app("ask")
+    at.text_input(key="ask_q").input(ASK[0][0])
+    at.button[0].click().run()
+    sparql = next(c.value for c in at.code if c.language == "sparql")
+    at.button(key="ask_to_sparql").click().run()
+    assert not at.exception
+    assert at.text_area(key="sparql_editor").value == sparql
+    at.button(key="sparql_run").click().run()
+    assert not at.error, _texts(at)
+    assert at.dataframe
+
+
+@pytest.mark.parametrize("question", NOT_FOUND)
+def test_ask_not_found_says_so(app, question):
+    at = app("ask")
+    at.text_input(key="ask_q").input(question)
+    at.button[0].click().run()
+    assert not at.exception
+    assert not at.success and at.warning, _texts(at)
+
+
+def test_ask_from_url(app):
+    at = app("ask", q=ASK[0][0])
+    assert at.text_input(key="ask_q").value == ASK[0][0]
+    assert at.success and ASK[0][1][0] in at.success[0].value
+
+
+def test_explore_search_network_and_click(app):
+    at = app("explore")
+    at.text_input(key="explore_text").input("研究院").run()
+    pick = at.selectbox[0]
+    names = [o.split(" · ")[0] for o in pick.options]
+    assert "中国信息通信研究院" in names
+    assert all("研究院" in n for n in names)
+    at.selectbox[0].select_index(names.index("中国信息通信研究院")).run()
+    assert at.subheader[0].value == "中国信息通信研究院"
+    # the network: a custom component; a node click sends its id back to the page
+    caption = next(c.value for c in at.caption if "entities," in c.value)
+    n_nodes = int(caption.split()[0])
+    assert n_nodes >= 2
+    table = at.dataframe[-1].value  # links as a table
+    other = next(r["to"] if r["from"] == "中国信息通信研究院" else r["from"] for _, r in table.iterrows())
+    at.session_state["explore_net"] = {"chart_event": _id_of(at, other)}
+    at.run()
+    assert not at.exception
+    assert at.subheader[0].value.replace("\\", "") == other
+
+
+def _id_of(at: AppTest, name: str) -> str:
+    from kg.browse import search_entities
+    from ui.state import get_store  # the app's own cached store
+
+    return next(e["id"] for e in search_entities(get_store(), name) if e["name"] == name)
+
+
+def test_explore_type_filter(app):
+    at = app("explore")
+    at.multiselect(key="explore_types").select("PERSON").run()
+    types = {o.split(" · ")[1] for o in at.selectbox[0].options}
+    assert types == {"PERSON"}
+
+
+def test_entity_page(app):
+    at = app("entity", id="京西智谷人工智能计算中心")
+    text = _texts(at)
+    assert at.header[0].value == "京西智谷人工智能计算中心"
+    assert "PLATFORM" in text
+    # figures as a table with unit and period, mentions in context with the span highlighted
+    assert any("unit" in df.value.columns and "period" in df.value.columns for df in at.dataframe)
+    assert any(":orange-background[" in m.value for m in at.markdown)
+
+
+def test_entity_page_unknown_id_is_a_clear_error(app):
+    at = app("entity", id="没有这个实体")
+    assert at.error and "E310" in at.error[0].value
+
+
+def test_sparql_ready_query_runs(app):
+    at = app("sparql")
+    ready = at.selectbox(key="sparql_ready")
+    assert ready.options, "ready queries from docs/queries/"
+    ready.select_index(0).run()
+    at.button(key="sparql_run").click().run()
+    assert not at.exception and not at.error, _texts(at)
+    assert at.get("download_button"), "CSV/JSON downloads"
+
+
+@pytest.mark.parametrize("query,expected", BAD_QUERIES)
+def test_sparql_bad_query_is_a_clear_error(app, query, expected):
+    at = app("sparql")
+    at.text_area(key="sparql_editor").input(query)
+    at.button(key="sparql_run").click().run()
+    assert not at.exception
+    assert at.error and expected in at.error[0].value
+    assert not at.dataframe
+
+
+@pytest.mark.parametrize("fmt", ["gexf", "graphml", "csv", "ttl", "jsonld"])
+def test_export_downloads(app, fmt):
+    at = app("export")
+    at.selectbox(key="export_fmt").set_value(fmt).run()
+    at.button(key="export_go").click().run()
+    assert not at.exception and not at.error, _texts(at)
+    assert at.get("download_button")
+
+
+def test_corpus_lists_and_reads_articles(app):
+    at = app("corpus")
+    ids = _article_ids()
+    listed = list(at.dataframe[0].value["id"])
+    assert set(ids) <= set(listed)
+    at.selectbox[0].set_value(ids[0]).run()
+    assert not at.exception
+    from corpus import find_article
+
+    art = find_article(ids[0])
+    shown = "\n".join(m.value for m in at.markdown).replace("\\", "")
+    assert art.sentences[0].text.replace("\n", " ") in shown
+
+
+# ---------------------------------------------------------------- uploads
+
+
+@pytest.fixture
+def upload_app(built_store, tmp_path, monkeypatch):
+    """The app on a private copy of the built store (uploads change it)."""
+    store = tmp_path / "store"
+    shutil.copytree(built_store, store, ignore=shutil.ignore_patterns("LOCK"))
+    monkeypatch.setenv("NEWSKG_STORE", str(store))
+    return lambda: _app(store, "corpus")
+
+
+def _listed(at: AppTest) -> list[str]:
+    return list(at.dataframe[0].value["id"])
+
+
+def _upload(at: AppTest, files) -> AppTest:
+    at.get("file_uploader")[0].set_value(files)
+    at.run()
+    at.button(key="corpus_add").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_upload_good_jsonl_adds_articles(upload_app, gz):
+    at = upload_app()
+    before = _listed(at)
+    data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in GOOD_JSONL).encode("utf-8")
+    name = "news.jsonl.gz" if gz else "news.jsonl"
+    _upload(at, (name, gzip.compress(data) if gz else data, "application/octet-stream"))
+    assert at.success and not at.error, _texts(at)
+    after = _listed(at)
+    assert len(after) == len(before) + 2
+    assert {"upload-1", "upload-2"} <= set(after)
+
+
+def test_upload_good_txt(upload_app):
+    at = upload_app()
+    before = _listed(at)
+    text = "国家数据局召开新闻发布会。\n\n会上介绍，今年以来全国数据交易规模持续扩大。\n"
+    _upload(at, ("发布会.txt", text.encode("gb18030"), "text/plain"))
+    assert at.success and not at.error, _texts(at)
+    assert len(_listed(at)) > len(before)
+
+
+# fmt: off
+BAD_UPLOADS = [
+    # (file name, content, what the message must name)
+    ("broken.jsonl", b'{"id": "x1", "text": "\xe6\x96\xb0\xe9\x97\xbb"}\n{"id": "x2", "text": \n', "broken.jsonl:2"),
+    ("binary.txt", b"\x00\x01\x02\x03PK\x00\x00" * 64, "binary.txt"),
+    ("notext.jsonl", b'{"id": "x3", "title": "no text"}\n', "notext.jsonl:1"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("name,content,expected", BAD_UPLOADS)
+def test_upload_bad_file_changes_nothing(upload_app, name, content, expected):
+    at = upload_app()
+    before = _listed(at)
+    good = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in GOOD_JSONL).encode("utf-8")
+    # a good file next to the bad one is not added either: all or nothing
+    _upload(at, [("good.jsonl", good, "application/octet-stream"), (name, content, "application/octet-stream")])
+    assert at.error and not at.success
+    assert expected in at.error[0].value.replace("\\", "")
+    assert "Nothing was added" in at.error[0].value
+    assert _listed(at) == before
+
+
+# ---------------------------------------------------------------- safety
+
+
+def _no_raw_html(at: AppTest) -> None:
+    assert not at.get("html"), "no st.html elements"
+    for m in at.markdown:
+        assert not m.proto.allow_html, m.value
+
+
+def test_hostile_names_are_text_on_the_entity_page(app):
+    at = app("entity", id=HOSTILE_PLATFORM)
+    _no_raw_html(at)
+    shown = _texts(at)
+    # markup is escaped so that it shows literally: never a live tag or link
+    for raw in (HOSTILE_ORG, HOSTILE_PERSON, HOSTILE_PLATFORM):
+        assert raw not in shown
+    assert at.header[0].value.replace("\\", "") == HOSTILE_PLATFORM
+    assert "\\<img src\\=x" in at.header[0].value
+
+
+def test_hostile_names_are_text_in_explore_and_corpus(app):
+    at = app("explore", id=HOSTILE_PERSON)
+    _no_raw_html(at)
+    assert at.subheader[0].value.replace("\\", "") == HOSTILE_PERSON
+    at = app("corpus", article="hostile-1")
+    _no_raw_html(at)
+    assert at.header[0].value.replace("\\", "") == HOSTILE_TITLE
+    assert HOSTILE_TITLE not in _texts(at)

@@ -1,0 +1,180 @@
+"""End to end in a real browser: `newskg ui` serves the app on loopback, Debian's headless
+chromium (driven by Playwright, never a downloaded browser) asks a question, sees the answer
+and its source, opens an entity and sees the network drawn."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+from ui_testdata import HOSTILE_ORG, build_bundled, write_hostile  # noqa: E402
+
+CHROMIUM = os.environ.get("NEWSKG_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+START_TIMEOUT = 90  # seconds for the server to answer /_stcore/health
+UI_TIMEOUT = 60_000  # ms for an element to appear
+
+# fmt: off
+QUESTION = "2022年中国跨境数字服务进出口总值是多少？"
+ANSWER = "3710.8亿美元"
+ENTITY = "中国信息通信研究院"
+# fmt: on
+
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium fonts-wqy-microhei)", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"newskg ui exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.read() == b"ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.25)  # polling the server from the test process, not the page
+    pytest.fail(f"the app did not become healthy in {START_TIMEOUT}s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    """`newskg ui --headless` on a free loopback port, on the bundled corpus's graph."""
+    tmp = tmp_path_factory.mktemp("ui-browser")
+    store = tmp / "store"
+    build_bundled(store)
+    write_hostile(store)
+    port = _free_port()
+    log = tmp / "server.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "newskg", "ui", "--headless", "--no-build", "--store", str(store),
+             "--host", "127.0.0.1", "--port", str(port)],
+            stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc, log)
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    pg = ctx.new_page()
+    pg.set_default_timeout(UI_TIMEOUT)
+    pg.external = []  # requests that left the machine
+    pg.dialogs = []
+    pg.on("request", lambda r: pg.external.append(r.url)
+          if not r.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")) else None)
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    yield pg
+    ctx.close()
+
+
+def _main(page):
+    return page.locator('[data-testid="stMain"]')
+
+
+def _canvas_painted(page) -> int:
+    """Number of non-transparent pixels sampled on the first canvas (0: nothing drawn)."""
+    return page.evaluate("""() => {
+        const c = document.querySelector('canvas');
+        if (!c || !c.width || !c.height) return 0;
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 3; i < d.length; i += 4 * 7) if (d[i] > 0) n++;
+        return n;
+    }""")
+
+
+def test_ask_then_entity_network(app_url, page, tmp_path):
+    # ask a question: the answer, its source sentence and the SPARQL appear
+    page.goto(app_url + "/ask")
+    box = page.get_by_label("Question in Chinese")
+    box.fill(QUESTION)
+    page.get_by_role("button", name="Ask", exact=True).click()
+    answer = page.locator('[data-testid="stAlertContentSuccess"]')
+    sync_api.expect(answer).to_contain_text(ANSWER)
+    sync_api.expect(_main(page).get_by_text("Sources", exact=True)).to_be_visible()
+    sync_api.expect(page.get_by_role("button", name="Open article").first).to_be_visible()
+    sync_api.expect(page.locator('[data-testid="stCode"]').first).to_contain_text("SELECT")
+    page.screenshot(path=str(tmp_path / "ask.png"), full_page=True)
+
+    # the source's article opens on the Corpus page
+    page.get_by_role("button", name="Open article").first.click()
+    sync_api.expect(_main(page).locator("h2").first).to_be_visible()
+    page.wait_for_timeout(500)
+    assert "/corpus" in page.url and "article=" in page.url
+
+    # open an entity: the network canvas draws
+    page.goto(app_url + "/explore")
+    page.get_by_label("Search entities by name or alias").fill(ENTITY)
+    page.keyboard.press("Enter")
+    sync_api.expect(_main(page).locator("h3", has_text=ENTITY).first).to_be_visible()
+    canvas = page.locator("canvas").first
+    sync_api.expect(canvas).to_be_visible()
+    page.wait_for_timeout(1500)  # the force layout settles
+    bbox = canvas.bounding_box()
+    assert bbox and bbox["width"] > 300 and bbox["height"] > 300
+    assert _canvas_painted(page) > 200
+    page.screenshot(path=str(tmp_path / "explore.png"), full_page=True)
+
+    page.get_by_role("button", name="Open entity page").click()
+    sync_api.expect(_main(page).locator("h2", has_text=ENTITY).first).to_be_visible()
+    sync_api.expect(_main(page).get_by_text("Relations", exact=True)).to_be_visible()
+    page.screenshot(path=str(tmp_path / "entity.png"), full_page=True)
+    assert (tmp_path / "explore.png").stat().st_size > 10_000
+
+    assert page.external == [], "the app must work offline"
+    assert page.dialogs == []
+
+
+def test_markup_in_names_is_shown_not_run(app_url, page):
+    page.goto(app_url + "/explore")
+    page.get_by_label("Search entities by name or alias").fill("星河")
+    page.keyboard.press("Enter")
+    # the hostile name is visible as literal text, its <script> never ran
+    sync_api.expect(_main(page).get_by_text(HOSTILE_ORG, exact=True).first).to_be_visible()
+    page.wait_for_timeout(1000)
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.locator('[data-testid="stMain"] b', has_text="星河").count() == 0
+    page.goto(app_url + "/corpus?article=hostile-1")
+    sync_api.expect(_main(page).locator("h2").first).to_contain_text("<iframe")
+    page.wait_for_timeout(1000)
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.locator('[data-testid="stMain"] iframe[src^="javascript"]').count() == 0
+    assert page.dialogs == []

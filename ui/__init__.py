@@ -1,0 +1,1 @@
+"""The newskg research app (Streamlit). Start it with ``newskg ui``; pages only call the library."""

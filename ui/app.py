@@ -1,0 +1,33 @@
+"""newskg research app: ``newskg ui`` runs ``streamlit run ui/app.py``.
+
+One page per file in ``ui/views/``; every page only calls the library (corpus/, kg/).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+# `streamlit run ui/app.py` puts ui/ (not the project) on sys.path; make `ui.*` importable
+# also when newskg is not installed (a plain checkout).
+_ROOT = str(Path(__file__).resolve().parent.parent)
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+from ui.state import PAGES, store_path  # noqa: E402
+from ui.text import md_escape  # noqa: E402
+
+# A local icon: material/emoji page icons make the browser fetch them from a CDN.
+st.set_page_config(page_title="newskg", page_icon=str(Path(__file__).parent / "static" / "favicon.png"),
+                   layout="wide")
+
+pages = [
+    st.Page(path, title=title, icon=icon, url_path=name, default=(name == "overview"))
+    for name, (path, title, icon) in PAGES.items()
+]
+nav = st.navigation(pages)
+with st.sidebar:
+    st.caption("newskg · knowledge graph of Chinese news")
+    st.caption(f"Store: {md_escape(store_path())}")
+nav.run()

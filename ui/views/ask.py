@@ -1,0 +1,98 @@
+"""Ask: templated question answering with facts, highlighted sources and the SPARQL used."""
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import state
+from ui.text import highlight, md_escape
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _answer(path: str, version: int, question: str) -> dict:
+    from kg.qa import answer
+
+    a = answer(state.get_store(), question)
+    d = a.to_dict()
+    d["suggestions"] = list(getattr(a, "suggestions", []) or [])
+    for src, obj in zip(d["sources"], a.sources):
+        span = getattr(obj, "span", None)  # article offsets of the figure or evidence
+        if span and src.get("start") is not None:
+            src["span_start"], src["span_end"] = span[0] - src["start"], span[1] - src["start"]
+    return d
+
+
+def _evidence(sentence: str, src: dict, facts: list[dict]) -> tuple[int, int]:
+    """Where to highlight in a source sentence: the evidence span when the answer gives it,
+    else the first fact value or subject written in the sentence."""
+    if src.get("span_start") is not None:
+        return src["span_start"], src["span_end"]
+    for f in facts:
+        for key in ("value", "subject"):
+            v = str(f.get(key) or "")
+            i = sentence.find(v) if v else -1
+            if i >= 0:
+                return i, i + len(v)
+    return -1, -1
+
+
+st.title("Ask")
+state.cli_hint('newskg ask "QUESTION" --json')
+
+initial = state.param("ask", "q", "")
+with st.form("ask_form", border=False):
+    question = st.text_input("Question in Chinese", value=initial, key="ask_q",
+                             placeholder="例如：2022年中国跨境数字服务进出口总值是多少？")
+    asked = st.form_submit_button("Ask", type="primary")
+
+question = (question or "").strip()
+if not question:
+    st.info("Type a question about the corpus, e.g. who someone is, a figure, who operates a platform.")
+    st.stop()
+
+if st.query_params.get("q") != question:
+    st.query_params["q"] = question  # a shareable URL for this question
+st.session_state["nav_ask_q"] = question
+
+try:
+    ans = _answer(state.store_path(), state.data_version(), question)
+except Exception as e:
+    state.show_error(e)
+    st.stop()
+
+if ans.get("found"):
+    st.success(md_escape(ans.get("answer", "")), icon=":material/check_circle:")
+else:
+    st.warning(md_escape(ans.get("answer") or "The corpus does not say."), icon=":material/help:")
+    known = ans.get("suggestions") or []
+    if known:
+        st.markdown("**What the corpus does know:** " + "、".join(md_escape(x) for x in known))
+
+facts = ans.get("facts") or []
+if facts:
+    st.subheader("Facts")
+    st.dataframe(facts, hide_index=True, width="stretch")
+
+sources = ans.get("sources") or []
+if sources:
+    st.subheader("Sources")
+    for i, src in enumerate(sources):
+        sentence = src.get("sentence") or ""
+        start, end = _evidence(sentence, src, facts)
+        with st.container(border=True):
+            st.markdown(highlight(sentence, start, end))
+            c1, c2 = st.columns([4, 1])
+            where = [src.get("title"), src.get("article"), f"characters {src.get('start')}–{src.get('end')}"]
+            c1.caption(" · ".join(md_escape(w) for w in where if w))
+            if c2.button("Open article", key=f"ask_src{i}"):
+                state.go("corpus", article=src["article"])
+
+sparql = ans.get("sparql")
+if sparql:
+    st.subheader("SPARQL")
+    st.code(sparql, language="sparql")
+    if st.button("Edit in the SPARQL page", key="ask_to_sparql"):
+        st.session_state["sparql_query"] = sparql
+        st.session_state["sparql_editor"] = sparql
+        state.go("sparql")
+if ans.get("template"):
+    st.caption(f"Template: {md_escape(ans['template'])}")

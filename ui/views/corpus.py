@@ -1,0 +1,130 @@
+"""Corpus: list and read the articles in the graph; upload .txt/.jsonl(.gz) files to add them
+incrementally. A bad file gets a clear message and changes nothing."""
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from ui import state
+from ui.text import md_escape, paragraphs
+
+ACCEPTED = ["txt", "jsonl", "gz"]
+UPLOAD_CHUNK = 8  # articles per build call (one progress step)
+
+
+@st.cache_data(show_spinner=False)
+def _articles(path: str, version: int) -> list[dict]:
+    from kg.browse import list_articles
+
+    return list_articles(state.get_store())
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _article(path: str, version: int, article_id: str) -> dict:
+    from kg.browse import article_details
+
+    return article_details(state.get_store(), article_id)
+
+
+def _safe_name(name: str) -> str:
+    """A file name for the temp dir: the upload's base name reduced to safe characters (the
+    name's stem becomes part of the article ids, as with `newskg build FILE`)."""
+    base = Path(name.replace("\\", "/")).name
+    suffix = ".jsonl.gz" if base.endswith(".jsonl.gz") else Path(base).suffix
+    stem = re.sub(r"[^\w\-]+", "_", base[: len(base) - len(suffix)])[:80].strip("_") or "upload"
+    return stem + suffix
+
+
+def _add_uploads(files) -> None:
+    """Parse every upload first (strict); only when all are good, build them into the store."""
+    from corpus import read_corpus
+    from kg.build import build
+
+    with tempfile.TemporaryDirectory(prefix="newskg-upload-") as tmp:
+        paths = []
+        for i, f in enumerate(files):
+            if not f.name.endswith((".txt", ".jsonl", ".jsonl.gz")):
+                st.error(f"{md_escape(f.name)}: not a .txt, .jsonl or .jsonl.gz file; nothing was added.")
+                return
+            p = Path(tmp) / str(i) / _safe_name(f.name)  # one folder per upload: no clashes
+            p.parent.mkdir()
+            p.write_bytes(f.getvalue())
+            paths.append((f.name, p))
+        articles = []
+        for name, p in paths:
+            try:
+                got = list(read_corpus([str(p)], strict=True))
+            except Exception as e:
+                st.error(f"{md_escape(name)}: {md_escape(str(e).replace(str(p), name))}. Nothing was added.")
+                return
+            if not got:
+                st.error(f"{md_escape(name)}: no article found in the file. Nothing was added.")
+                return
+            for a in got:
+                a.source = name  # the upload's name, not the temp path
+            articles.extend(got)
+        bar = st.progress(0.0, text=f"Adding {len(articles)} articles…")
+        total: dict = {}
+        try:
+            for i in range(0, len(articles), UPLOAD_CHUNK):
+                part = build(articles[i:i + UPLOAD_CHUNK], state.get_store(), workers=1, strict=True)
+                for k, v in part.as_dict().items():
+                    if isinstance(v, (int, float)) and not isinstance(v, bool):
+                        total[k] = total.get(k, 0) + v
+                done = min(i + UPLOAD_CHUNK, len(articles))
+                bar.progress(done / len(articles), text=f"{done}/{len(articles)} articles")
+        except Exception as e:
+            state.show_error(e)
+            return
+        finally:
+            if total:
+                state.bump_data_version()
+    st.session_state["corpus_summary"] = total
+
+
+st.title("Corpus")
+state.cli_hint("newskg corpus list --json · newskg corpus show ID · newskg build FILES")
+
+with st.expander("Add articles (.txt, .jsonl, .jsonl.gz)", expanded=False):
+    files = st.file_uploader("Files", type=ACCEPTED, accept_multiple_files=True, key="corpus_upload")
+    if st.button("Add to the graph", disabled=not files, key="corpus_add"):
+        _add_uploads(files)
+    summary = st.session_state.get("corpus_summary")
+    if summary is not None:
+        st.success("Added to the graph: " + ", ".join(
+            f"{k} {v}" for k, v in summary.items() if k in ("articles", "added", "replaced", "unchanged",
+                                                            "entities", "metrics", "relations", "triples")))
+
+try:
+    arts = _articles(state.store_path(), state.data_version())
+except Exception as e:
+    state.show_error(e)
+    st.stop()
+
+st.caption(f"{len(arts)} articles in the graph")
+st.dataframe(arts, hide_index=True, width="stretch")
+ids = [a["id"] for a in arts]
+current = state.param("corpus", "article")
+titles = {a["id"]: f"{a.get('title') or a['id']} · {a.get('kind', '')}" for a in arts}
+pick = st.selectbox("Read an article", ids, index=ids.index(current) if current in ids else None,
+                    format_func=lambda i: titles.get(i, i), key=f"corpus_pick_{current}", placeholder="choose…")
+if pick and pick != current:
+    st.session_state["nav_corpus_article"] = pick
+    st.query_params["article"] = pick
+    current = pick
+if not current:
+    st.stop()
+
+try:
+    art = _article(state.store_path(), state.data_version(), current)
+except Exception as e:
+    state.show_error(e)
+    st.stop()
+st.header(md_escape(art.get("title") or art["id"]))
+meta = {k: art.get(k) for k in ("id", "kind", "date", "source") if art.get(k)}
+meta.update(art.get("meta") or {})
+st.markdown("  \n".join(f"**{md_escape(k)}:** {md_escape(v)}" for k, v in meta.items()))
+st.markdown(paragraphs(art.get("text") or ""))

@@ -1,0 +1,111 @@
+"""Entity: name, type, aliases, relations both ways, figures (with a chart over time) and
+mentions in context."""
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import state
+from ui.text import highlight, md_escape
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _details(path: str, version: int, entity: str) -> dict:
+    from kg.browse import entity_details
+
+    return entity_details(state.get_store(), entity)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _search(path: str, version: int, text: str) -> list[dict]:
+    from kg.browse import search_entities
+
+    return search_entities(state.get_store(), text, limit=20)
+
+
+def _series(metrics: list[dict]) -> dict[str, list[dict]]:
+    """Indicators that have figures for several periods (and one unit): chartable series."""
+    by_ind: dict[tuple[str, str], list[dict]] = {}
+    for m in metrics:
+        if m.get("period") and m.get("kind", "level") == "level":
+            by_ind.setdefault((m["indicator"], m.get("unit") or ""), []).append(m)
+    return {f"{ind} ({unit})" if unit else ind: sorted(ms, key=lambda m: str(m["period"]))
+            for (ind, unit), ms in by_ind.items() if len({m["period"] for m in ms}) > 1}
+
+
+st.title("Entity")
+state.cli_hint("newskg entity show ID --json")
+
+entity = state.param("entity", "id")
+if not entity:
+    text = st.text_input("Find an entity", key="entity_find")
+    if text.strip():
+        hits = _search(state.store_path(), state.data_version(), text.strip())
+        for i, h in enumerate(hits):
+            if st.button(f"{md_escape(h['name'])} · {h['type']}", key=f"entity_hit{i}"):
+                state.go("entity", id=h["id"])
+    else:
+        st.info("Open an entity from Explore, Overview or Ask, or search for one here.")
+    st.stop()
+
+try:
+    d = _details(state.store_path(), state.data_version(), entity)
+except Exception as e:
+    state.show_error(e)
+    st.stop()
+
+st.header(md_escape(d["name"]))
+st.markdown(f"**Type:** {md_escape(d['type'])}  \n**Id:** {md_escape(d['id'])}")
+if d.get("aliases"):
+    st.markdown("**Aliases:** " + "、".join(md_escape(a) for a in d["aliases"]))
+c1, c2 = st.columns(2)
+if c1.button("Show in Explore", key="entity_explore"):
+    state.go("explore", id=d["id"])
+
+st.subheader("Relations")
+rels = d.get("relations") or []
+co = d.get("co_mentions") or []
+if rels:
+    st.dataframe(
+        [{k: r.get(k) for k in ("direction", "relation", "other_name", "role", "article", "sentence")} for r in rels],
+        hide_index=True, width="stretch",
+    )
+else:
+    st.caption("No typed relations.")
+if co:
+    st.markdown("**Named in the same sentences as**")
+    st.dataframe([{"entity": c["other_name"], "sentences": c["sentences"], "articles": c["articles"]} for c in co],
+                 hide_index=True, width="stretch")
+others = sorted({(r["other"], r["other_name"]) for r in rels if r.get("other")}
+                | {(c["other"], c["other_name"]) for c in co}, key=lambda x: x[1])
+if others:
+    pick = st.selectbox("Open a related entity", others, index=None, format_func=lambda x: x[1],
+                        key=f"entity_rel_{entity}", placeholder="choose…")
+    if pick:
+        state.go("entity", id=pick[0])
+
+st.subheader("Figures")
+metrics = d.get("metrics") or []
+if metrics:
+    st.dataframe(
+        [{k: m.get(k) for k in ("indicator", "value", "unit", "qualifier", "kind", "period", "base_value",
+                                "base_unit", "article", "text")} for m in metrics],
+        hide_index=True, width="stretch",
+    )
+    for name, ms in _series(metrics).items():
+        st.markdown(f"**{md_escape(name)} over time**")
+        st.line_chart({"period": [str(m["period"]) for m in ms], "value": [float(m["value"]) for m in ms]},
+                      x="period", y="value", height=220)
+else:
+    st.caption("No figures about this entity.")
+
+st.subheader("Mentions")
+mentions = d.get("mentions") or []
+for i, m in enumerate(mentions[:50]):
+    with st.container(border=True):
+        st.markdown(highlight(m.get("sentence") or "", m.get("span_start", -1), m.get("span_end", -1)))
+        a, b = st.columns([4, 1])
+        a.caption(" · ".join(md_escape(w) for w in (m.get("title"), m.get("date"), m.get("article")) if w))
+        if b.button("Open article", key=f"entity_m{i}"):
+            state.go("corpus", article=m["article"])
+if len(mentions) > 50:
+    st.caption(f"… and {len(mentions) - 50} more mentions.")

@@ -1,0 +1,93 @@
+"""Explore: find entities by name or alias, and walk their neighbourhood as a network."""
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_echarts import st_echarts
+
+from extract.model import ENTITY_TYPES
+from ui import state
+from ui.network import CLICK_HANDLER, network_options
+from ui.text import md_escape
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _search(path: str, version: int, text: str, types: tuple[str, ...]) -> list[dict]:
+    from kg.browse import search_entities
+
+    return search_entities(state.get_store(), text, types=list(types) or None, limit=50)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _network(path: str, version: int, entity: str, depth: int) -> dict:
+    from kg.browse import neighbourhood
+
+    return neighbourhood(state.get_store(), entity, depth=depth)
+
+
+st.title("Explore")
+state.cli_hint("newskg entity search TEXT --json · newskg entity network ID --depth 2 --json")
+
+c1, c2 = st.columns([3, 2])
+text = c1.text_input("Search entities by name or alias", key="explore_text", placeholder="例如：研究院")
+types = c2.multiselect("Types", ENTITY_TYPES, key="explore_types")
+
+try:
+    found = _search(state.store_path(), state.data_version(), text.strip(), tuple(types))
+except Exception as e:
+    state.show_error(e)
+    st.stop()
+
+current = state.param("explore", "id")
+if found and st.session_state.get("explore_last_search") != (text, tuple(types)):
+    # a new search: show its best match (the first visit keeps an entity given in the URL)
+    if st.session_state.get("explore_last_search") is not None or not current:
+        current = found[0]["id"]
+        st.session_state["nav_explore_id"] = current
+        st.query_params["id"] = current
+st.session_state["explore_last_search"] = (text, tuple(types))
+if not found and not current:
+    st.info("No entity matches. Try a shorter name or another type.")
+    st.stop()
+
+labels = {f["id"]: f"{f['name']} · {f['type']} · {f.get('mentions', 0)}" for f in found}
+options = list(labels)
+if current and current not in labels:
+    options.insert(0, current)
+    labels[current] = current
+c3, c4 = st.columns([4, 1])
+choice = c3.selectbox("Entity", options, index=options.index(current) if current in options else 0,
+                      format_func=lambda i: labels.get(i, i), key=f"explore_pick_{current}")
+if choice != current:
+    st.session_state["nav_explore_id"] = choice
+    st.query_params["id"] = choice
+    current = choice
+
+depth = c4.radio("Depth", [1, 2], horizontal=True, key="explore_depth")
+try:
+    net = _network(state.store_path(), state.data_version(), current, int(depth))
+except Exception as e:
+    state.show_error(e)
+    st.stop()
+
+center = next((n for n in net["nodes"] if n["id"] == current), None)
+st.subheader(md_escape(center["label"] if center else current))
+st.caption(f"{len(net['nodes'])} entities, {len(net['edges'])} links. Click a node to move there; "
+           "drag to move, scroll to zoom.")
+value = st_echarts(network_options(net["nodes"], net["edges"], center=current),
+                   events={"click": CLICK_HANDLER}, height="560px", key="explore_net")
+clicked = value.get("chart_event") if isinstance(value, dict) else None
+if clicked and clicked != st.session_state.get("explore_last_click"):
+    st.session_state["explore_last_click"] = clicked  # a click is acted on once
+    if clicked != current and any(n["id"] == clicked for n in net["nodes"]):
+        st.session_state["nav_explore_id"] = clicked
+        st.query_params["id"] = clicked
+        st.rerun()
+if st.button("Open entity page", key="explore_open", type="primary"):
+    state.go("entity", id=current)
+with st.expander("Links as a table"):
+    names = {n["id"]: n["label"] for n in net["nodes"]}
+    st.dataframe(
+        [{"from": names.get(e["source"], e["source"]), "relation": e.get("label"),
+          "to": names.get(e["target"], e["target"]), "weight": e.get("weight", 1)} for e in net["edges"]],
+        hide_index=True, width="stretch",
+    )

@@ -1,0 +1,69 @@
+"""SPARQL: edit and run read-only queries (ready ones from docs/queries/), results as a table,
+downloads as CSV/JSON, clear errors for bad queries and the time limit."""
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import state
+
+TIMEOUT_S = 10.0
+MAX_ROWS = 10_000
+
+
+@st.cache_data(show_spinner=False)
+def _ready() -> list[dict]:
+    from kg.browse import ready_queries
+
+    return ready_queries()
+
+
+def _run(query: str) -> dict:
+    from kg.browse import select_rows
+
+    return select_rows(state.get_store(), query, timeout=TIMEOUT_S, limit=MAX_ROWS)
+
+
+st.title("SPARQL")
+state.cli_hint("newskg sparql -f QUERY.rq --format csv")
+
+ready = _ready()
+if ready:
+    names = [q["title"] for q in ready]
+    pick = st.selectbox("Ready queries", names, index=None, placeholder="load a ready query…", key="sparql_ready")
+    if pick and st.session_state.get("sparql_loaded") != pick:
+        st.session_state["sparql_loaded"] = pick
+        st.session_state["sparql_editor"] = next(q["query"] for q in ready if q["title"] == pick)
+if "sparql_editor" not in st.session_state:
+    st.session_state["sparql_editor"] = st.session_state.get("sparql_query") or (
+        "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 20")
+
+query = st.text_area("Query (prefixes nkg:, schema:, prov:, rdfs:, xsd:, ent: are predefined)",
+                     key="sparql_editor", height=260)
+run = st.button("Run", type="primary", key="sparql_run")
+if run:
+    st.session_state["sparql_query"] = query
+    try:
+        st.session_state["sparql_result"] = _run(query)
+        st.session_state.pop("sparql_error", None)
+    except Exception as e:
+        st.session_state["sparql_error"] = e
+        st.session_state.pop("sparql_result", None)
+
+if "sparql_error" in st.session_state:
+    state.show_error(st.session_state["sparql_error"])
+res = st.session_state.get("sparql_result")
+if res:
+    st.caption(f"{len(res['rows'])} rows in {res['seconds'] * 1000:.0f} ms"
+               + (" (truncated)" if res.get("truncated") else ""))
+    if res["kind"] == "boolean":
+        st.markdown(f"**ASK:** {res['boolean']}")
+    elif res["kind"] == "graph":
+        st.code(res["text"], language="turtle")
+        st.download_button("Download Turtle", res["text"].encode("utf-8"), "result.ttl", "text/turtle")
+    else:
+        st.dataframe(res["rows"], hide_index=True, width="stretch")
+        c1, c2 = st.columns(2)
+        c1.download_button("Download CSV", res["csv"].encode("utf-8"), "result.csv", "text/csv",
+                           key="sparql_csv")
+        c2.download_button("Download JSON", res["json"].encode("utf-8"), "result.json",
+                           "application/sparql-results+json", key="sparql_json")
