@@ -56,10 +56,11 @@ def articles_from_text(text: str, *, source: str = "<text>", date: str | None = 
 
 def record_paragraphs(text: str) -> str:
     """Paragraph text of a JSONL record: one paragraph a line, PDF line breaks repaired."""
-    lines = [(no, clean_spaces(s)) for no, s in enumerate(source_lines(text), 1)]
     if detect_layout(text) == "pdf":
+        lines = [(no, clean_spaces(s)) for no, s in enumerate(source_lines(text), 1)]
         return "\n".join(p.text for p in join_lines(lines))
-    return "\n".join(s for _, s in lines if s)
+    cleaned = (clean_spaces(s, keep_word_spaces=True) for s in source_lines(text))
+    return "\n".join(s for s in cleaned if s)
 
 
 def articles_from_record(rec: dict, *, source: str, line: int) -> list[Article]:

@@ -62,7 +62,7 @@ def split_digest(text: str) -> tuple[list[Item], dict[str, str]] | None:
     >>> [(i.headline, i.paragraphs) for i in items], meta["editor"]
     ([('标题一', ['第一条。']), ('标题二', ['第二条。'])], '（文字编辑：王五）')
     """
-    lines = [s for s in (clean_spaces(x) for x in _unglue(text)) if s]
+    lines = [s for s in (clean_spaces(x, keep_word_spaces=True) for x in _unglue(text)) if s]
     meta: dict[str, str] = {}
     if lines and _EDITOR.match(lines[-1]):
         meta["editor"] = lines.pop()

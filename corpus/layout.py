@@ -415,7 +415,7 @@ def split_plain(text: str) -> list[Piece]:
             chunks.append([])
             blanks = 0
             continue
-        s = clean_spaces(raw)
+        s = clean_spaces(raw, keep_word_spaces=True)
         if not s:
             blanks += 1
             continue

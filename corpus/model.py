@@ -39,7 +39,7 @@ class Article:
     text: str
     kind: str = "article"  # article | brief | caption | item
     title: str | None = None
-    date: str | None = None  # ISO 8601 date, YYYY-MM-DD
+    date: str | None = None  # ISO 8601 at the precision known: YYYY-MM-DD, YYYY-MM or YYYY
     source: str | None = None
     line: int | None = None
     url: str | None = None

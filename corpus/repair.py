@@ -17,6 +17,7 @@ CLOSERS = "”’」』）)】》〉\"'"
 _OPEN_QUOTES = "“‘「『"
 _CLOSE_QUOTES = "”’」』"
 
+_CLAUSE_PUNCT = set("，。；：、！？,.;:!?%‰")
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _SPACES = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009\u200b]+")
 
@@ -62,10 +63,35 @@ def keeps_space(left: str, right: str) -> bool:
     return True
 
 
-def clean_spaces(line: str) -> str:
+def is_han(ch: str) -> bool:
+    """True for a Chinese character (CJK unified ideographs and extensions).
+
+    >>> is_han("中"), is_han("，")
+    (True, False)
+    """
+    o = ord(ch)
+    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x20000 <= o <= 0x2FFFF
+
+
+def spaced_out(line: str) -> bool:
+    """Whether a line has PDF letter-spacing: most space-separated Chinese tokens are single chars.
+
+    >>> spaced_out("的 重 要 力 量 。 数 据 显 示"), spaced_out("石泰峰 胡春华 王勇 周强")
+    (True, False)
+    """
+    tokens = [t for t in line.split(" ") if t and is_han(t[0])]
+    singles = sum(1 for t in tokens if len(t) == 1)
+    return singles >= 4 and singles >= 0.5 * len(tokens)
+
+
+def clean_spaces(line: str, *, keep_word_spaces: bool = False) -> str:
     """Strip a line and drop the spaces PDF extraction puts inside Chinese text and numbers.
 
     Spaces between two Latin words (or Latin and digits) are kept, collapsed to one.
+    With ``keep_word_spaces`` (plain text, feeds) a space between two Chinese characters or
+    between Latin and Chinese is a real separator (name lists, title parts) and is kept as one
+    space, unless the line is letter-spaced (:func:`spaced_out`); spaces next to clause
+    punctuation or between a number and Chinese are still dropped.
 
     >>> clean_spaces(" 目前 该 中 心 已 与 50 余 家 单 位 开 展 合 ")
     '目前该中心已与50余家单位开展合'
@@ -73,16 +99,23 @@ def clean_spaces(line: str) -> str:
     '2019年至2022年，增长3.2%。龙巍摄（人民图片）'
     >>> clean_spaces("100P（即 PFLOPS， New  York")
     '100P（即PFLOPS，New York'
+    >>> clean_spaces("石泰峰\u3000胡春华\u3000 王勇 ， 2019 年 用 AI", keep_word_spaces=True)
+    '石泰峰 胡春华 王勇，2019年 用 AI'
     """
     line = line.strip(" \t\r\n\f\v\u3000\u00a0\ufeff")
     if " " not in line and "\t" not in line and "\u3000" not in line and "\u00a0" not in line:
         return line
+    gentle = keep_word_spaces and not spaced_out(line)
 
     def repl(m: re.Match) -> str:
         s, i, j = m.string, m.start(), m.end()
         if i == 0 or j == len(s):
             return ""
-        return " " if keeps_space(s[i - 1], s[j]) else ""
+        a, b = s[i - 1], s[j]
+        if gentle and a not in _CLAUSE_PUNCT and b not in _CLAUSE_PUNCT and not (
+                a.isdigit() and is_wide(b) or is_wide(a) and b.isdigit()):
+            return " "
+        return " " if keeps_space(a, b) else ""
 
     return _SPACES.sub(repl, line)
 

@@ -16,6 +16,13 @@ CLEAN_SPACES = [
     ("\u3000\u3000全角缩进的段落。", "全角缩进的段落。"),
     ("Python 3.11 版本", "Python 3.11版本"),
 ]
+CLEAN_SPACES_FEED = [  # plain text / feeds: spaces between Chinese words are separators
+    ("石泰峰\u3000胡春华\u3000沈跃跃（女）\u3000王勇", "石泰峰 胡春华 沈跃跃（女） 王勇"),
+    ("“斗牛士”凯旋\u3000马德里街头狂欢", "“斗牛士”凯旋 马德里街头狂欢"),
+    ("增长 3.2% ，达到 50 万元", "增长3.2%，达到50万元"),
+    ("的 重 要 力 量 。 数 据 显 示", "的重要力量。数据显示"),  # letter-spaced: still repaired
+    ("使用 AI 技术", "使用 AI 技术"),
+]
 REPAIR = [
     # broken mid-word across a blank line
     ("中国信 \n\n息通信研究院与", "中国信息通信研究院与"),
@@ -38,6 +45,11 @@ ENDS = [
 @pytest.mark.parametrize("text,expected", CLEAN_SPACES)
 def test_clean_spaces(text, expected):
     assert clean_spaces(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", CLEAN_SPACES_FEED)
+def test_clean_spaces_keeping_word_spaces(text, expected):
+    assert clean_spaces(text, keep_word_spaces=True) == expected
 
 
 @pytest.mark.parametrize("text,expected", REPAIR)
