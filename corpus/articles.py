@@ -20,6 +20,8 @@ def _from_piece(piece: Piece, art_id: str, source: str, date: str | None) -> Art
     text, subheads = piece.text_and_subheads()
     meta = dict(piece.meta)
     meta["lines"] = piece.line_ranges()
+    meta.update(piece.page_meta)
+    date = date or piece.page_meta.get("page_date")
     return finish(Article(id=art_id, text=text, kind=piece.kind, title=piece.title, date=date,
                           source=source, line=piece.first_line, meta=meta, subheads=subheads))
 

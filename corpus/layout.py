@@ -13,6 +13,7 @@ Two flavours (see docs/corpus.md):
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -122,6 +123,7 @@ class Piece:
     at_block_start: bool = False
     closed: bool = False
     lede: "Piece | None" = None
+    page_meta: dict[str, str] = field(default_factory=dict)  # page furniture, header date
 
     @property
     def empty(self) -> bool:
@@ -183,6 +185,35 @@ def detect_layout(text: str) -> str:
 
 
 # ---------------------------------------------------------------------------- pdf layout
+
+
+@functools.lru_cache(maxsize=1)
+def _furniture() -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in load_lexicon("page_furniture")))
+
+
+_HEADER_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
+def page_furniture(raw: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], list[str]]:
+    """Split off running heads, page editors and jump lines (patterns in page_furniture.txt).
+
+    Returns the page's other lines (furniture lines become blank, so numbering stays) and the
+    furniture texts.
+
+    >>> page_furniture([(1, "人民日报 2023年12月1日 星期五 第十八版"), (2, "正文。"), (3, "本版责编：张三")])
+    ([(1, ''), (2, '正文。'), (3, '')], ['人民日报2023年12月1日星期五第十八版', '本版责编：张三'])
+    """
+    kept, found = [], []
+    pat = _furniture()
+    for no, s in raw:
+        c = clean_spaces(s)
+        if c and pat.fullmatch(c):
+            found.append(c)
+            kept.append((no, ""))
+        else:
+            kept.append((no, s))
+    return kept, found
 
 
 def _pages(text: str) -> list[list[tuple[int, str]]]:
@@ -283,6 +314,7 @@ def split_pdf_page(text: str) -> list[Piece]:
 
 
 def _split_page(raw: list[tuple[int, str]]) -> list[Piece]:
+    raw, furniture = page_furniture(raw)
     pieces: list[Piece] = []
     starts = _indented(raw)
     for block in _blocks(raw):
@@ -320,7 +352,15 @@ def _split_page(raw: list[tuple[int, str]]) -> list[Piece]:
     for p in pieces:
         if p.kind == "brief" and (p.subheads or sum(len(q.text) for q in p.paragraphs) > 1200):
             p.kind = "article"
-    return _join_ledes(pieces)
+    pieces = _join_ledes(pieces)
+    if furniture:
+        dates = [m for m in map(_HEADER_DATE.search, furniture) if m]
+        for p in pieces:
+            p.page_meta["page_furniture"] = " | ".join(furniture)
+            if dates:
+                y, mo, d = dates[0].groups()
+                p.page_meta["page_date"] = f"{y}-{int(mo):02d}-{int(d):02d}"
+    return pieces
 
 
 def _bigrams(piece: Piece) -> Counter[str]:
@@ -359,15 +399,16 @@ def _join_ledes(pieces: list[Piece]) -> list[Piece]:
     """Put each lede block first in the body it clearly belongs to; keep the rest apart.
 
     A lede is a block-opening piece with no subhead, byline or credit; a body is an article
-    piece that opens with a subhead (its own lede is elsewhere). A pair is joined when its
+    piece that opens with a subhead or continues a block after a brief or caption (its own
+    lede is elsewhere). A pair is joined when its
     similarity (tf-idf cosine of character bigrams) reaches ``JOIN_MIN_SIMILARITY`` and is
     ``JOIN_MARGIN`` times the best rival score of either side, i.e. when each is clearly the
     other's best partner.
     """
     ledes = [p for p in pieces if p.kind == "article" and p.at_block_start and not p.subheads
              and not p.meta]
-    bodies = [p for p in pieces if p.kind == "article" and p.subheads and p.subheads[0][0] == 0
-              and not p.meta]
+    bodies = [p for p in pieces if p.kind == "article" and not p.meta and (
+        p.subheads and p.subheads[0][0] == 0 or not p.at_block_start)]
     grams = {id(p): _bigrams(p) for p in pieces}
     w = _weights(list(grams.values()))
     norms = {k: _norm(g, w) for k, g in grams.items()}

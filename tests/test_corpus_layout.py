@@ -216,3 +216,25 @@ def test_form_feeds_separate_pages():
     first, second = arts[0], arts[4]
     assert first.text == second.text and first.subheads == second.subheads
     assert second.line == first.line + n_lines  # line numbers continue across the form feed
+
+
+def test_page_furniture_is_set_aside_and_dates_the_page():
+    page = ("人民日报 2023年12月1日 星期五 第十八版 经济\n"
+            " 今年以来，全国铁路旅客发送量持续增长，多条高铁线路开通运营，旅客\n\n"
+            "出行更加便捷舒适。暑运期间，铁路部门加开旅客列车，满足出行需求。\n"
+            " 图为旅客在车站候车。 本报记者 刘 洋摄\n"
+            "铁路部门表示，暑运期间全国铁路\n"
+            "累计发送旅客超过八亿人次，旅客列\n"
+            "车正点率保持高位，铁路运输安全平\n"
+            "稳有序，出行需求得到较好满足。\n\n"
+            "本版责编：张三 李四\n")
+    arts = articles_from_text(page, source="p.txt", layout="pdf")
+    assert [(a.kind, a.line) for a in arts] == [("article", 2), ("caption", 5)]
+    art, cap = arts
+    assert art.date == "2023-12-01" and "本版责编" not in art.text and "第十八版" not in art.text
+    assert art.meta["page_furniture"] == "人民日报2023年12月1日星期五第十八版经济 | 本版责编：张三李四"
+    # the body after the caption continues the lede's topic and is joined to it
+    assert art.text.endswith("出行需求得到较好满足。") and art.meta["lines"] == "2-4,6-9"
+    assert cap.text == "图为旅客在车站候车。本报记者刘洋摄"
+    # a sidecar/explicit date wins over the running head
+    assert articles_from_text(page, date="2023", layout="pdf")[0].date == "2023"
