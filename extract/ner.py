@@ -12,13 +12,14 @@ from pathlib import Path
 
 from corpus.errors import ExtractError
 from extract.model import Span
-from extract.ner_features import sentence_features, tags_to_spans
+from extract.ner_features import sentence_features, tags_to_spans, word_tags
 
 DEFAULT_MODEL = Path(__file__).parent / "models" / "ner_msra.crfsuite"
 TRAIN_COMMAND = "python -m extract.ner_train"
 MAX_CHUNK = 200  # characters; longer pieces are cut at a comma, then hard
 _SENTENCE_END = re.compile(r"[。！？!?；;…\n\r]+")
 _CLAUSE_END = re.compile(r"[，,、：:]")
+_NON_SPACE = re.compile(r"\S+")
 
 
 def chunks(text: str, max_len: int = MAX_CHUNK) -> Iterator[tuple[int, int]]:
@@ -70,18 +71,21 @@ class NerTagger:
                 path=str(self.path),
             ) from e
 
-    def tag(self, text: str) -> list[Span]:
+    def tag(self, text: str, *, word_spans: Iterable[tuple[int, int]] | None = None) -> list[Span]:
         """PER/LOC/ORG spans in ``text``; ``text[s.start:s.end] == s.text``.
 
-        Long texts are tagged in pieces cut at sentence punctuation.
+        Long texts are tagged in pieces cut at sentence punctuation; a name never spans
+        whitespace. ``word_spans``: a jieba segmentation of ``text`` as half-open offsets,
+        if the caller has one (saves a jieba run; jieba's default dictionary expected).
         """
+        wtags = word_tags(text, word_spans) if word_spans is not None else None
         spans: list[Span] = []
         for start, end in chunks(text):
             piece = text[start:end]
-            tags = self._tagger.tag(sentence_features(piece))
-            for s, e, label in tags_to_spans(tags):
-                if piece[s:e].strip() == piece[s:e]:
-                    spans.append(Span(start + s, start + e, label, piece[s:e]))
+            feats = sentence_features(piece, wtags[start:end] if wtags is not None else None)
+            for s, e, label in tags_to_spans(self._tagger.tag(feats)):
+                for m in _NON_SPACE.finditer(piece, s, e):
+                    spans.append(Span(start + m.start(), start + m.end(), label, m.group()))
         return spans
 
     def tag_many(self, texts: Iterable[str]) -> list[list[Span]]:

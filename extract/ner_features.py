@@ -28,15 +28,30 @@ def _jieba():
     return jieba, jieba.posseg.dt.word_tag_tab
 
 
-def word_tags(text: str) -> list[str]:
+def word_tags(text: str, word_spans: Iterable[tuple[int, int]] | None = None) -> list[str]:
     """Per character: position in its jieba word (B/M/E/S) + the word's dictionary POS.
+    ``word_spans`` (half-open offsets of a jieba segmentation of ``text``) saves a jieba run;
+    characters no span covers count as one-character words.
 
     >>> word_tags("我爱北京")
     ['Sr', 'Sv', 'Bns', 'Ens']
+    >>> word_tags("我爱北京", [(0, 1), (3, 4)])
+    ['Sr', 'Sv', 'Sns', 'Sns']
     """
     jieba, pos_of = _jieba()
+    if word_spans is None:
+        words = jieba.lcut(text)
+    else:
+        words, at = [], 0
+        for s, e in word_spans:
+            if s < at or e <= s or e > len(text):
+                continue
+            words.extend(text[at:s])  # uncovered characters, one by one
+            words.append(text[s:e])
+            at = e
+        words.extend(text[at:])
     out: list[str] = []
-    for w in jieba.lcut(text):
+    for w in words:
         pos = pos_of.get(w, "?")
         n = len(w)
         if n == 1:
@@ -50,15 +65,16 @@ def word_tags(text: str) -> list[str]:
     return out
 
 
-def sentence_features(text: str) -> list[list[str]]:
-    """CRF features for each character of ``text``.
+def sentence_features(text: str, wtags: Sequence[str] | None = None) -> list[list[str]]:
+    """CRF features for each character of ``text`` (``wtags``: its :func:`word_tags`, if
+    already computed).
 
     >>> f = sentence_features("我爱北京")
     >>> len(f), f[2][:3]
     (4, ['c北', 'l爱', 'r京'])
     """
     p = PAD_LEFT + text + PAD_RIGHT
-    wt = word_tags(text)
+    wt = word_tags(text) if wtags is None else wtags
     return [
         [
             "c" + c,

@@ -148,3 +148,17 @@ def test_msra_heldout_f1():
         pytest.skip("../shared/data/ner/msra_train.jsonl.gz not present")
     result = evaluate_ner(load_tagger().tag, examples[:1000])
     assert result["f1"] >= 0.88, result
+
+
+def test_shared_segmentation_gives_the_same_spans(tagger):
+    jieba = pytest.importorskip("jieba")
+    text = "国务院总理李克强昨天在北京会见了来访的法国总统。\n张伟和刘洋在上海参加了复旦大学举办的研讨会。"
+    words = [(s, e) for _, s, e in jieba.tokenize(text)]
+    assert tagger.tag(text, word_spans=words) == tagger.tag(text)
+
+
+def test_names_never_span_whitespace(tagger):
+    text = "出席会议的有张伟 刘洋　王小明等人。"
+    spans = tagger.tag(text)
+    assert spans and all(not any(ch.isspace() for ch in s.text) for s in spans)
+    assert all(text[s.start : s.end] == s.text for s in spans)
