@@ -37,7 +37,7 @@ def _alternation(names: tuple[str, ...]) -> str:
 
 def _credit_re() -> re.Pattern:
     agencies = _alternation(load_lexicon("photo_agencies"))
-    name = r"[\u4e00-\u9fff·]{2,5}"
+    name = r"[\u4e00-\u9fff·]{1,4}[\u4e00-\u9fff](?<!拍)"  # 2-5 chars, not the verb 拍摄
     return re.compile(
         rf"(?:^|(?<=[。！？!?”…）)]))"
         rf"(?P<credit>(?:(?P<agency>{agencies})(?:特约)?(?:摄影记者|记者|通讯员)?)?"
@@ -275,7 +275,8 @@ def _elements(block: list[tuple[int, str]], starts: frozenset[int] = frozenset()
             kind = "credit"
         elif prev_blank and next_blank and more and is_subhead(s) and finished():
             kind = "subhead"
-        if kind is None and _CREDIT.search(s):  # a caption paragraph ends with its credit
+        if kind is None and _ends_caption(s, next_blank or not more):
+            # a caption paragraph ends with its credit
             segment.append((no, s))
             yield from (("para", p) for p in join_lines(segment, starts))
             segment = []
@@ -292,6 +293,13 @@ def _elements(block: list[tuple[int, str]], starts: frozenset[int] = frozenset()
             last_was_credit = False
         last_text = s
     yield from (("para", p) for p in join_lines(segment, starts))
+
+
+def _ends_caption(line: str, before_break: bool) -> bool:
+    """A line ending in a photo credit: a bare "X摄" only before a blank line or block end,
+    a credit naming an agency or role (新华社记者X摄, X摄（人民图片）) anywhere."""
+    m = _CREDIT.search(line)
+    return bool(m) and (before_break or bool(m.group("agency") or m.group("agency2")))
 
 
 def _current_para(segment: list[tuple[int, str]], starts: frozenset[int]) -> str:
