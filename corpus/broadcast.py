@@ -43,9 +43,9 @@ class Item:
 def is_headline(line: str, next_line: str | None) -> bool:
     """A headline: short, unpunctuated at the end, not a preamble (…：), followed by body text.
 
-    >>> is_headline("今天全国交通出行平稳有序", "今天（1月1日），全国交通出行整体平稳有序。")
+    >>> is_headline("春运首日全国客流平稳", "今天（2月1日），全国客流总体平稳有序。")
     True
-    >>> is_headline("央视网消息（新闻联播）：", "今天全国交通出行平稳有序")
+    >>> is_headline("本台消息（晚间新闻）：", "春运首日全国客流平稳")
     False
     """
     if not line or next_line is None or len(line) > MAX_HEADLINE:
@@ -87,8 +87,8 @@ def split_digest(text: str) -> tuple[list[Item], dict[str, str]] | None:
 def _unglue(text: str) -> list[str]:
     """Lines of ``text``, with lines that glue a headline to a paragraph (wide gap) cut apart.
 
-    >>> _unglue("标题一　　      正文。\\n正文完。　    标题二\\n席瓦尔      、阿尔巴")
-    ['标题一', '正文。', '正文完。', '标题二', '席瓦尔      、阿尔巴']
+    >>> _unglue("标题一　　      正文。\\n正文完。　    标题二\\n张三      、李四")
+    ['标题一', '正文。', '正文完。', '标题二', '张三      、李四']
     """
     out: list[str] = []
     for raw in source_lines(text):

@@ -63,9 +63,9 @@ _ROLE = re.compile(r"^(?:本报|特约)?(?:记者|通讯员|实习生)")
 def find_credit(text: str) -> dict[str, str] | None:
     """Photo credit at the end of ``text`` as meta (photo_credit, credit_agency, credit).
 
-    >>> find_credit("西湖美景。龙巍摄（人民图片）")["photo_credit"]
-    '龙巍'
-    >>> find_credit("装卸货物。新华社记者赵鸿宇摄")["credit_agency"]
+    >>> find_credit("湖光山色。张 伟摄（人民图片）".replace(" ", ""))["photo_credit"]
+    '张伟'
+    >>> find_credit("装卸货物。新华社记者李明摄")["credit_agency"]
     '新华社'
     """
     m = _CREDIT.search(text)
@@ -101,7 +101,7 @@ def find_byline(text: str) -> dict[str, str] | None:
 def is_subhead(line: str) -> bool:
     """Whether a cleaned line looks like a subhead: short, no clause punctuation, not a credit.
 
-    >>> is_subhead("数字技术奠定坚实基础"), is_subhead("从“制造”迈向“智造”"), is_subhead("便捷。")
+    >>> is_subhead("农业生产稳中向好"), is_subhead("从“跟跑”迈向“领跑”"), is_subhead("便利。")
     (True, True, False)
     """
     if not 3 <= len(line) <= 24 or ends_sentence(line) and line[-1] not in "？！?!":

@@ -1,7 +1,7 @@
 """Repair PDF-extracted Chinese text: drop spurious spaces, join broken lines, keep paragraphs.
 
 PDF extraction breaks lines at the column edge (mid-word, mid-number), inserts blank lines that
-are not paragraph breaks and spaces between characters ("50 余 家 单 位", "2019 年"). These
+are not paragraph breaks and spaces between characters ("30 余 家 企 业", "2018 年"). These
 functions undo that using only typographic cues, never knowledge of a particular text.
 """
 from __future__ import annotations
@@ -76,7 +76,7 @@ def is_han(ch: str) -> bool:
 def spaced_out(line: str) -> bool:
     """Whether a line has PDF letter-spacing: most space-separated Chinese tokens are single chars.
 
-    >>> spaced_out("的 重 要 力 量 。 数 据 显 示"), spaced_out("石泰峰 胡春华 王勇 周强")
+    >>> spaced_out("的 重 要 力 量 。 数 据 显 示"), spaced_out("张三丰 李四 王五 赵六")
     (True, False)
     """
     tokens = [t for t in line.split(" ") if t and is_han(t[0])]
@@ -93,14 +93,14 @@ def clean_spaces(line: str, *, keep_word_spaces: bool = False) -> str:
     space, unless the line is letter-spaced (:func:`spaced_out`); spaces next to clause
     punctuation or between a number and Chinese are still dropped.
 
-    >>> clean_spaces(" 目前 该 中 心 已 与 50 余 家 单 位 开 展 合 ")
-    '目前该中心已与50余家单位开展合'
-    >>> clean_spaces("2019 年至 2022 年，增长 3.2%。龙 巍摄 （人民图片）")
-    '2019年至2022年，增长3.2%。龙巍摄（人民图片）'
-    >>> clean_spaces("100P（即 PFLOPS， New  York")
-    '100P（即PFLOPS，New York'
-    >>> clean_spaces("石泰峰\u3000胡春华\u3000 王勇 ， 2019 年 用 AI", keep_word_spaces=True)
-    '石泰峰 胡春华 王勇，2019年 用 AI'
+    >>> clean_spaces(" 目前 该 公 司 已 与 30 余 家 企 业 开 展 合 ")
+    '目前该公司已与30余家企业开展合'
+    >>> clean_spaces("2018 年至 2021 年，增长 5.1%。张 伟摄 （人民图片）")
+    '2018年至2021年，增长5.1%。张伟摄（人民图片）'
+    >>> clean_spaces("200T（即 TFLOPS， New  York")
+    '200T（即TFLOPS，New York'
+    >>> clean_spaces("张三丰\u3000李四\u3000 王五 ， 2018 年 用 AI", keep_word_spaces=True)
+    '张三丰 李四 王五，2018年 用 AI'
     """
     line = line.strip(" \t\r\n\f\v\u3000\u00a0\ufeff")
     if " " not in line and "\t" not in line and "\u3000" not in line and "\u00a0" not in line:
@@ -123,7 +123,7 @@ def clean_spaces(line: str, *, keep_word_spaces: bool = False) -> str:
 def ends_sentence(text: str) -> bool:
     """Whether ``text`` ends with sentence-final punctuation (closing quotes allowed after it).
 
-    >>> ends_sentence("勃发展。"), ends_sentence("“出海”取得初步成效。”"), ends_sentence("“智造”")
+    >>> ends_sentence("稳步发展。"), ends_sentence("“走出去”步伐加快。”"), ends_sentence("“创新”")
     (True, True, False)
     """
     t = text.rstrip()
@@ -135,7 +135,7 @@ def ends_sentence(text: str) -> bool:
 def quotes_open(text: str) -> bool:
     """Whether ``text`` has more opening than closing Chinese quotes (a quote runs on).
 
-    >>> quotes_open("“山东挖掘机、浙江瑜伽服……"), quotes_open("“金钥匙”。")
+    >>> quotes_open("“苹果、梨、桃子……"), quotes_open("“新引擎”。")
     (True, False)
     """
     return sum(text.count(c) for c in _OPEN_QUOTES) > sum(text.count(c) for c in _CLOSE_QUOTES)
@@ -144,8 +144,8 @@ def quotes_open(text: str) -> bool:
 def join_fragments(left: str, right: str) -> str:
     """Join two pieces of one broken line: no space in Chinese, one between Latin words.
 
-    >>> join_fragments("达到3710.8", "亿美元"), join_fragments("digital", "trade")
-    ('达到3710.8亿美元', 'digital trade')
+    >>> join_fragments("达到1234.5", "亿美元"), join_fragments("digital", "trade")
+    ('达到1234.5亿美元', 'digital trade')
     """
     if not left or not right:
         return left + right
@@ -176,8 +176,8 @@ def join_lines(lines: list[tuple[int, str]], starts: frozenset[int] | set[int] =
     interrupt a sentence) are joined. Line numbers in ``starts`` (indented lines) always open
     a new paragraph.
 
-    >>> [p.text for p in join_lines([(1, "增长"), (2, ""), (3, "3.2%。"), (4, ""), (5, "据了解，")])]
-    ['增长3.2%。', '据了解，']
+    >>> [p.text for p in join_lines([(1, "增长"), (2, ""), (3, "5.1%。"), (4, ""), (5, "据了解，")])]
+    ['增长5.1%。', '据了解，']
     """
     width = typical_width([s for _, s in lines])
     paras: list[Paragraph] = []
@@ -209,8 +209,8 @@ def join_lines(lines: list[tuple[int, str]], starts: frozenset[int] | set[int] =
 def repair_text(text: str) -> str:
     """Repair arbitrary PDF-extracted text: one paragraph per line, spurious spaces removed.
 
-    >>> repair_text("中国信\\n\\n息通信研究院。\\n\\n数 据 显 示 ， 2019 年")
-    '中国信息通信研究院。\\n数据显示，2019年'
+    >>> repair_text("国家统\\n\\n计局今天发布。\\n\\n数 据 显 示 ， 2018 年")
+    '国家统计局今天发布。\\n数据显示，2018年'
     """
     numbered = [(i, clean_spaces(s)) for i, s in enumerate(source_lines(text), 1)]
     return "\n".join(p.text for p in join_lines(numbered))

@@ -54,7 +54,7 @@ def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences of ``text`` as :class:`Sentence` objects; ``text[s.start:s.end] == s.text``.
 
-    >>> [s.text for s in split_sentences("增长3.2%。广州厨具……有了AI的帮助。")]
-    ['增长3.2%。', '广州厨具……有了AI的帮助。']
+    >>> [s.text for s in split_sentences("增长5.1%。苹果、梨……都丰收了。")]
+    ['增长5.1%。', '苹果、梨……都丰收了。']
     """
     return [Sentence(i, s, e, text[s:e]) for i, (s, e) in enumerate(sentence_spans(text))]
