@@ -124,6 +124,7 @@ class Piece:
     closed: bool = False
     lede: "Piece | None" = None
     page_meta: dict[str, str] = field(default_factory=dict)  # page furniture, header date
+    title_line: int = 0  # source line of the title, when the piece has one
 
     @property
     def empty(self) -> bool:
@@ -131,7 +132,9 @@ class Piece:
 
     @property
     def first_line(self) -> int:
-        """Source line of the first text of the piece (the lede's, if one was joined)."""
+        """Source line where the piece starts: its title, else its first text (a joined lede's)."""
+        if self.title_line:
+            return self.title_line
         src = self.lede or self
         return src.paragraphs[0].line if src.paragraphs else 0
 
@@ -477,7 +480,7 @@ def split_plain(text: str) -> list[Piece]:
         piece = Piece(at_block_start=True)
         lines = list(chunk)
         if len(lines) > 1 and _title_like(lines[0][1]):
-            piece.title = lines[0][1]
+            piece.title_line, piece.title = lines[0]
             lines = lines[1:]
         for i, (no, s) in enumerate(lines):
             if 0 < i < len(lines) - 1 and _title_like(s) and piece.paragraphs:

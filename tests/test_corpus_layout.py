@@ -193,7 +193,7 @@ def test_plain_text_articles_titles_and_subheads():
         ("plain_01", "第一篇的标题"), ("plain_02", "第二篇的标题"), ("plain_03", None)]
     assert arts[0].text == "第一段正文。\n第二段正文。"
     assert [(s.offset, s.text) for s in arts[0].subheads] == [(7, "小标题")]
-    assert arts[0].line == 2 and arts[2].line == 10
+    assert arts[0].line == 1 and arts[1].line == 7 and arts[2].line == 10  # title lines
 
 
 def test_single_layout_keeps_everything_in_one_article():
