@@ -9,6 +9,7 @@ longest span wins, like spaCy's ``filter_spans``); nested parents of composite n
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Callable, Sequence
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from extract.lexicon import rows, words
 from extract.model import Span
 from extract.places import place_spans
-from extract.segment import Token, tokenize
+from extract.segment import Token, dictionary_tag, tokenize
 
 TAGGER_TYPES = {"PER": "PERSON", "LOC": "PLACE", "ORG": "ORG"}
 PROPER_TAGS = frozenset({"ns", "nt", "nz", "nrt", "j", "eng", "?"})
@@ -99,6 +100,11 @@ def type_by_suffix(name: str, default: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
+def _suffix_last_chars() -> frozenset[str]:
+    return frozenset(s[-1] for s in org_suffixes())
+
+
+@functools.lru_cache(maxsize=1)
 def _stop_tokens() -> frozenset[str]:
     return frozenset(words("stop_tokens.txt"))
 
@@ -127,12 +133,16 @@ def clean_name(surface: str) -> str:
 
 
 def _tagger_cands(text: str, tagger_spans: Sequence[Span], tokens: Sequence[Token]) -> list[_Cand]:
-    first = {t.start: t for t in tokens}
+    starts = [t.start for t in tokens]
     out = []
     for s in tagger_spans:
-        t = first.get(s.start)
-        if t is not None and (t.text in _stop_tokens() or (t.tag.startswith("v") and t.tag != "vn" and len(t.text) > 1)):
-            continue  # a span starting with a function word or a verb (成为…) is a tagging slip
+        lo = bisect.bisect_left(starts, s.start)
+        hi = bisect.bisect_left(starts, s.end)
+        inside = [t for t in tokens[lo:hi] if t.end <= s.end]
+        if inside and inside[0].start == s.start and any(
+            t.text in _stop_tokens() or (t.tag in ("v", "p") and len(t.text) > 1) for t in inside
+        ):
+            continue  # a span holding a function word or a verb (成为…, …依托…) is a tagging slip
         label = TAGGER_TYPES.get(s.label, s.label)
         name = clean_name(s.text)
         if label == "ORG":
@@ -173,6 +183,8 @@ def _suffix_at(text: str, tokens: Sequence[Token], i: int, starts: frozenset[int
     """The longest suffix ending at token i: inside the token, or made of whole tokens
     (国际 + 站)."""
     tok = tokens[i]
+    if tok.text[-1] not in _suffix_last_chars():
+        return None
     table = org_suffixes()
     for n in _suffix_lengths():
         if n <= len(tok.text):
@@ -221,6 +233,10 @@ def _stops_plain(t: Token) -> bool:
         return t.text.isascii()
     if t.tag == "w":
         return True
+    if t.tag == "a":  # 大/新/高 open compounds (大数据平台); 重要/良好 are predicates
+        return len(t.text) > 1
+    if t.tag == "f":  # 西部/东部 open names (西部数据中心); 上/中/内 end them
+        return len(t.text) == 1
     return t.tag in STOP_TAGS
 
 
@@ -294,7 +310,11 @@ def _suffix_cands(text: str, tokens: Sequence[Token]) -> tuple[list[_Cand], list
             inner = clean_name(text[quote + 1 : close])
             if 2 <= len(inner) < len(name):
                 aliases.append((cand, inner))
-        # nested parents: X研究院 inside X研究院Y研究所
+        # nested parents: X研究院 inside X研究院Y研究所, also inside one dictionary word
+        for n in range(3, len(tok.text) - 1):
+            head = tok.text[:n]
+            if (dictionary_tag(head) == "nt" or head in org_gazetteer()) and longest_suffix(head) and j == i:
+                nested.append((cand, rel, _Cand(tok.start, tok.start + n, "ORG", head, 2)))
         for k in range(j, i):
             psuf = tokens[k].text if len(tokens[k].text) > 1 and tokens[k].text in table else _suffix_token(tokens[k])
             if psuf is None or table.get(psuf, ("ORG",))[0] != "ORG":
@@ -328,12 +348,14 @@ def _work_cands(text: str) -> list[_Cand]:
 def longest_wins(cands: Sequence[_Cand]) -> list[_Cand]:
     """Keep non-overlapping candidates, longest first, then by priority, then leftmost
     (spaCy's ``filter_spans`` policy)."""
-    taken: list[tuple[int, int]] = []
+    if not cands:
+        return []
+    taken = bytearray(max(c.end for c in cands) + 1)
     kept = []
     for c in sorted(cands, key=lambda c: (-(c.end - c.start), -c.prio, c.start)):
-        if any(c.start < e and s < c.end for s, e in taken):
+        if any(taken[c.start : c.end]):
             continue
-        taken.append((c.start, c.end))
+        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
         kept.append(c)
     return sorted(kept, key=lambda c: (c.start, c.end))
 
@@ -372,7 +394,7 @@ def find_entities(
     cands += [_Cand(s, e, "PERSON", n, 5) for s, e, n in person_cands(text)]
     places, place_links = place_spans(text, tokens)
     rule_places = [_Cand(s, e, "PLACE", n, p) for s, e, n, p in places]
-    cands = [c for c in cands if not (c.label == "PLACE" and c.prio == 1 and _tiled(c, rule_places))]
+    cands = [c for c in cands if not (c.label == "PLACE" and c.prio == 1 and len(c.name) > 3 and _tiled(c, rule_places))]
     cands += rule_places
     cands = [c for c in cands if text[c.start : c.end].strip() and len(c.name) >= 2]
     sure = [c for c in cands if c.prio >= 4]
@@ -416,6 +438,14 @@ def find_entities(
             continue
         merged.append(c)
     final = merged
+    # links that name the most specific place of a chain point at the chain's mention
+    whole_of = {(p.start, p.end): w for w in final for p in [rep.get((w.start, w.end))] if p is not None}
+
+    def _redirect(span: Span) -> Span:
+        w = whole_of.get((span.start, span.end))
+        return _text_span(text, w) if w is not None else span
+
+    remap_links = lambda: [Link(_redirect(l.head), l.relation, _redirect(l.tail)) for l in links]  # noqa: E731
 
     kept_keys = {(c.start, c.end) for c in final}
     by_key = {(c.start, c.end): c for c in final}
@@ -434,10 +464,14 @@ def find_entities(
         nested_spans.setdefault((ps, pe), parent)
         links.append(Link(_text_span(text, by_key[(cs, ce)]), "part_of", _text_span(text, parent)))
     # a known place opening an organisation's name (杭州 in 杭州X博物馆): nested mention, located_in
+    places_at: dict[int, list[_Cand]] = {}
+    for p in cands:
+        if p.label == "PLACE":
+            places_at.setdefault(p.start, []).append(p)
     for c in final:
         if c.label not in ("ORG", "PLATFORM", "EVENT"):
             continue
-        inner = [p for p in cands if p.label == "PLACE" and p.prio >= 1 and p.start == c.start and p.end < c.end]
+        inner = [p for p in places_at.get(c.start, ()) if p.prio >= 1 and p.end < c.end]
         if inner:
             p = max(inner, key=lambda p: p.end)
             nested_spans.setdefault((p.start, p.end), p)
@@ -445,6 +479,7 @@ def find_entities(
     for cand, alias in quoted:
         if (cand.start, cand.end) in kept_keys:
             aliases.append((_text_span(text, cand), alias))
+    links = remap_links()
     spans = [_text_span(text, c) for c in final]
     spans += [_text_span(text, c) for k, c in nested_spans.items() if k not in kept_keys]
     spans.sort(key=lambda s: (s.start, -s.end))
@@ -453,12 +488,15 @@ def find_entities(
 
 def _tiled(c: _Cand, pieces: Sequence[_Cand]) -> bool:
     """Is ``c`` exactly covered by two or more of ``pieces`` laid end to end?"""
+    ends: dict[int, int] = {}
+    for p in pieces:
+        if c.start <= p.start and p.end <= c.end:
+            ends[p.start] = max(ends.get(p.start, 0), p.end)
     pos, n = c.start, 0
     while pos < c.end:
-        nxt = max((p for p in pieces if p.start == pos and p.end <= c.end), key=lambda p: p.end, default=None)
-        if nxt is None:
+        if pos not in ends:
             return False
-        pos, n = nxt.end, n + 1
+        pos, n = ends[pos], n + 1
     return n >= 2
 
 

@@ -26,7 +26,7 @@ def _alt(name: str) -> str:
 @functools.lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     sur = _name_re()
-    name = rf"{sur}[{_CJK}]{{1,2}}"
+    name = rf"{sur}[{_CJK}]{{1,2}}?"
     byline = re.compile(rf"记者\s*((?:{name})(?:[、，,\s]\s*(?:{name}))*)(?=[）)\s、，,摄。]|$)")
     photo = re.compile(rf"(?:^|(?<=[\s）)，。；：]))({sur}\s?[{_CJK}]{{1,2}}?)\s?摄(?![{_CJK}])")
     speaker = re.compile(rf"(?:{_alt('titles.txt')})\s*({sur}[{_CJK}]{{1,2}}?)\s*(?:{_alt('speech_verbs.txt')})")

@@ -64,7 +64,7 @@ def _county_after(tokens: Sequence[Token], j: int) -> int | None:
             continue
         if name.endswith(ZONE_SUFFIXES) or (t.text == suf and len(name) > len(suf)):
             return k
-        if t.text != suf and (t.tag == "ns" or t.text.endswith(ZONE_SUFFIXES)):
+        if t.text != suf and (t.tag in ("ns", "?") or t.text.endswith(ZONE_SUFFIXES)):
             return k
         return None
     return None

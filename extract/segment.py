@@ -61,6 +61,15 @@ def _tag(word: str, tags: dict) -> str:
     return "?"
 
 
+def dictionary_tag(word: str) -> str | None:
+    """jieba's dictionary POS tag of a word, None when the word is not in the dictionary.
+
+    >>> dictionary_tag("北京"), dictionary_tag("京西智谷xyz")
+    ('ns', None)
+    """
+    return _segmenter()[1].get(word)
+
+
 def tokenize(text: str) -> list[Token]:
     """Tokens of ``text`` with offsets and dictionary tags.
 
