@@ -16,13 +16,14 @@ from __future__ import annotations
 import functools
 import math
 import re
+import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
 from corpus.lexicons import load_lexicon
 from corpus.model import Subhead
-from corpus.repair import (Paragraph, clean_spaces, ends_sentence, join_lines, quotes_open,
-                           source_lines)
+from corpus.repair import (Paragraph, clean_spaces, ends_sentence, is_wide, join_lines,
+                           quotes_open, source_lines)
 
 LAYOUTS = ("auto", "pdf", "plain", "single")
 
@@ -240,11 +241,43 @@ def _blocks(raw: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
     # when most lines are indented, indentation marks paragraphs, not new blocks
     use_indent = bool(indented) and len(indented) <= 0.4 * len(nonblank)
     blocks: list[list[tuple[int, str]]] = [[]]
+    widths: list[int] = []  # display widths of the current block's lines
+    last = ""
     for no, s in raw:
-        if use_indent and _INDENT.match(s) and any(t for _, t in blocks[-1]):
-            blocks.append([])
-        blocks[-1].append((no, clean_spaces(s)))
+        line = clean_spaces(s)
+        if line and any(t for _, t in blocks[-1]):
+            new_block = use_indent and _INDENT.match(s)
+            if not new_block and _wider_column(line, widths, last):
+                new_block = True
+            if new_block:
+                blocks.append([])
+                widths = []
+        blocks[-1].append((no, line))
+        if line:
+            widths.append(display_width(line))
+            last = line
     return [b for b in blocks if any(t for _, t in b)]
+
+
+#: a line this much wider than its block's usual line, after a finished paragraph, is a new block
+WIDER_COLUMN = 1.35
+
+
+def display_width(text: str) -> int:
+    """Width in half-width cells: Chinese and fullwidth characters count 2.
+
+    >>> display_width("增长5G")
+    6
+    """
+    return sum(2 if is_wide(c) else 1 for c in text)
+
+
+def _wider_column(line: str, widths: list[int], last: str) -> bool:
+    """Whether ``line`` starts text set in a clearly wider column (a caption or lede block
+    following a body column without an indentation cue)."""
+    if len(widths) < 3 or not (ends_sentence(last) or _CREDIT.search(last)):
+        return False
+    return display_width(line) >= WIDER_COLUMN * statistics.median(widths)
 
 
 def _indented(raw: list[tuple[int, str]]) -> frozenset[int]:

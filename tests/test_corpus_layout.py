@@ -240,3 +240,32 @@ def test_page_furniture_is_set_aside_and_dates_the_page():
     assert cap.text == "图为旅客在车站候车。本报记者刘洋摄"
     # a sidecar/explicit date wins over the running head
     assert articles_from_text(page, date="2023", layout="pdf")[0].date == "2023"
+
+
+def _sample_lines():
+    from corpus import bundled_corpus_path
+
+    return bundled_corpus_path().read_text(encoding="utf-8").split("\n")
+
+
+# fmt: off
+VARIANTS = [  # the sample re-cut: (name, how to build lines from the sample's, expected pieces)
+    ("no indentation cues", lambda L: [x.lstrip() for x in L],
+     [("article", "互联网技术", 3), ("brief", "本报北京电", 0), ("caption", "近日，杭州", 0),
+      ("caption", "今年以来，", 0), ("caption", "近年来，江", 0), ("article", "工作人员坐", 2)]),
+    ("brief moved to the end", lambda L: L[0:13] + [""] + L[36:153] + L[153:262] + L[13:36],
+     [("article", "互联网技术", 3), ("caption", "近日，杭州", 0), ("caption", "今年以来，", 0),
+      ("caption", "近年来，江", 0), ("article", "工作人员坐", 2), ("brief", "本报北京电", 0)]),
+    ("second lede first", lambda L: L[246:260] + L[0:246],
+     [("article", "工作人员坐", 2), ("article", "互联网技术", 3), ("brief", "本报北京电", 0),
+      ("caption", "近日，杭州", 0), ("caption", "今年以来，", 0), ("caption", "近年来，江", 0)]),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("name,build,expected", VARIANTS, ids=[v[0] for v in VARIANTS])
+def test_rules_do_not_depend_on_this_page_order(name, build, expected):
+    arts = articles_from_text("\n".join(build(_sample_lines())), layout="pdf")
+    assert [(a.kind, a.text[:5], len(a.subheads)) for a in arts] == expected
+    brief = next(a for a in arts if a.kind == "brief")
+    assert "该中心依托" in brief.text and "数字贸易" not in brief.text
