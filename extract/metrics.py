@@ -79,7 +79,7 @@ def find_metrics(article: Article, mentions: Sequence[Span] = ()) -> list[Metric
     [('全国', '快递业务量', '1105.8', '亿件', 'level', '2022'), ('全国', '快递业务量', '2.1', '%', 'yoy_growth', '2022')]
     """
     sentences = article.sentences or split_sentences(article.text)
-    spans = sorted((m for m in mentions if m.label != "WORK"), key=lambda m: m.start)
+    spans = sorted(mentions, key=lambda m: m.start)
     starts = [m.start for m in spans]
     out: list[Metric] = []
     prev_topic: tuple[str | None, str] | None = None
@@ -160,8 +160,10 @@ def _sentence_metrics(ctx: _Ctx, prev_topic):
     figures = _find_figures(ctx)
     for f in figures:
         _read_context(ctx, f, figures)
+    figures = [f for f in figures if not _is_modifier(ctx, f)]
     _link_ranges(ctx, figures)
     _assign_indicators_and_subjects(ctx, figures, prev_topic)
+    figures = [f for f in figures if not f.extra.get("drop")]
     metrics = []
     for f in figures:
         start = idx[f.cs]
@@ -215,9 +217,14 @@ def _is_source(ctext: str, cs: int, ce: int) -> bool:
     before = ctext[max(0, cs - 2) : cs]
     if any(before.endswith(w) for w in words()["source_prefix"]):
         return True
-    end = _clause_end(ctext, ce)
-    tail = ctext[ce:end]
-    return any(tail.endswith(w) for w in words()["reporting"]) and not HAS_NUMBER_RE.search(tail)
+    tail = ctext[ce : _clause_end(ctext, ce)]
+    for w in words()["reporting"]:
+        k = tail.rfind(w)
+        if k >= 0:
+            rest = tail[k + len(w) :]
+            if len(rest) <= 6 and not HAS_NUMBER_RE.search(rest):
+                return True  # X表示 / X公布的数据显示 / X公布最新数据
+    return False
 
 
 def _sentence_topic(ctx: _Ctx):
@@ -228,13 +235,15 @@ def _sentence_topic(ctx: _Ctx):
     n = len(ctx.ctext)
     while pos < n:
         end = _clause_end(ctx.ctext, pos)
-        t = _clause_topic(ctx, pos, end)
+        t = _clause_topic(ctx, pos, end, strict=True)
         if t is not None:
             topic = t
         pos = end + 1
     if topic is None:
         return None
     span = topic[2]
+    if span.label in ("PERSON", "PER"):
+        return None  # a person's figures are said about them in their own sentence
     return (span.entity, span.name or span.text)
 
 
@@ -264,8 +273,10 @@ def _find_figures(ctx: _Ctx) -> list[_Figure]:
         cls = unit_table[unit].cls if unit else "number"
         if m.group("pct"):
             unit, cls = "%", "ratio"
-        if num[0] not in "0123456789" and cls == "count" and len(num) == 1 and num != "十" and not mag:
-            continue  # 一个/两家/三项: a determiner, not a statistic
+        if num[0] not in "0123456789" and len(num) == 1 and num != "十" and not mag and cls not in ("ratio", "times"):
+            continue  # 一个/两家/一公里: a determiner or a figure of speech, not a statistic
+        if num == "1" and cls == "count" and not mag:
+            continue  # 每个村安排1名…: one of something is rarely a statistic
         value = parse_number(num)
         f = _Figure(cs=s, ce=e, value=value, magnitude=mag, unit=unit, unit_cls=cls)
         if m.group("q1") or m.group("q2"):
@@ -364,6 +375,7 @@ def _read_context(ctx: _Ctx, f: _Figure, figures: list[_Figure]) -> None:
     w = _longest_suffix(before, qual_before)
     if w:
         f.qualifier = q["before"][w]
+        f.extra["qual_before"] = w
         before = before[: -len(w)]
     best = None
     for cue in cues():
@@ -377,9 +389,10 @@ def _read_context(ctx: _Ctx, f: _Figure, figures: list[_Figure]) -> None:
         w = _longest_suffix(before, qual_before)  # 同比增长超过 / 超过…
         if w and not f.qualifier:
             f.qualifier = q["before"][w]
+            f.extra["qual_before"] = w
             before = before[: -len(w)]
     f.pre_start, f.pre_end = sub_start, sub_start + len(before)
-    after = ctext[f.ce : f.ce + 2]
+    after = ctext[f.ce : f.ce + 3]
     for w, qual in q["after"].items():
         if after.startswith(w):
             f.qualifier = qual
@@ -388,6 +401,29 @@ def _read_context(ctx: _Ctx, f: _Figure, figures: list[_Figure]) -> None:
     if any(w in clause_text.replace("将近", "") for w in q["clause"]) or (f.qualifier == "target"):
         f.qualifier = "target"
     f.period = _period_for(ctx, f, clause_start, figures)
+
+
+def _is_modifier(ctx: _Ctx, f: _Figure) -> bool:
+    """Figures that describe something else rather than state a fact: thresholds (贫困发生率超过
+    5%的县, 6000人以上的民族), dimensions (120米宽的绿道), and numbers inside short quoted
+    names (“讲奉献10件好事”)."""
+    ctext = ctx.ctext
+    nxt = ctext[f.ce : f.ce + 4]
+    after_q = next((w for w in qualifiers()["after"] if nxt.startswith(w)), "")
+    rest = ctext[f.ce + len(after_q) : f.ce + len(after_q) + 2]
+    if rest.startswith("的"):
+        if after_q and after_q not in ("左右", "上下"):
+            return True
+        if f.extra.get("qual_before") and _strip(ctext[f.pre_start : f.pre_end]):
+            return True
+    if rest[:1] in "宽长高深厚粗" and rest[1:2] == "的":
+        return True
+    open_q = ctext.rfind("“", 0, f.cs)
+    if open_q >= 0 and ctext.find("”", open_q, f.cs) < 0:
+        close_q = ctext.find("”", f.ce)
+        if 0 <= close_q and close_q - open_q <= 15:
+            return True
+    return False
 
 
 def _period_for(ctx: _Ctx, f: _Figure, clause_start: int, figures: list[_Figure]) -> str | None:
@@ -400,9 +436,12 @@ def _period_for(ctx: _Ctx, f: _Figure, clause_start: int, figures: list[_Figure]
             break
         if p.start < clause_start:
             if f.qualifier == "target" and p.kind not in ("target", "range"):
-                continue
+                if not _strip(_remove_periods(ctx, f.pre_start, f.pre_end)):
+                    continue  # 并持续扩容至1000P: a later stage, not this year's figure
             p_end = _clause_end(ctx.ctext, p.end)
-            stands_alone = p_end - p.end <= 6
+            p_start = _clause_start(ctx.ctext, p.start)
+            at_start = not _strip(ctx.ctext[p_start : p.start]) or ctx.ctext[p_start : p.start] in ("在", "到", "从", "自")
+            stands_alone = p_end - p.end <= 6 and at_start
             if not stands_alone and not any(p.end <= g.cs < p_end for g in figures):
                 continue
         mark = p
@@ -460,66 +499,119 @@ def _remove_periods(ctx: _Ctx, start: int, end: int) -> str:
     return "".join(chars)
 
 
-def _clause_topic(ctx: _Ctx, start: int, end: int):
-    """The entity a clause is about: a mention opening the clause, else its last mention."""
+def _clause_topic(ctx: _Ctx, start: int, end: int, enumeration_end: int | None = None, strict: bool = False):
+    """The entity a clause is about: a mention opening the clause, else its last mention.
+    Members of an enumeration closed by 等 right before a figure (法国、阿富汗等18个国家) are
+    what is counted, not the topic."""
     ms = [m for m in ctx.mentions if m[0] >= start and m[1] <= end]
-    if not ms:
+    if enumeration_end is not None and ctx.ctext[:enumeration_end].endswith("等"):
+        k = ctx.ctext.rfind("、", start, enumeration_end)
+        first_item = _clause_start(ctx.ctext, k, SUBCLAUSE_DELIMS - {"、"}) if k >= 0 else enumeration_end
+        ms = [m for m in ms if m[1] <= first_item]
+    pp = words()["pp_prefix"]
+    valid = [m for m in ms if not any(ctx.ctext[max(start, m[0] - 2) : m[0]].endswith(w) for w in pp)]
+    if not valid:
         return None
-    first = ms[0]
-    prefix = _strip(_remove_periods(ctx, start, first[0]))
-    if len(prefix) <= 2:
-        return first
-    return ms[-1]
+    first = valid[0]
+    if len(_strip(_remove_periods(ctx, start, first[0]))) <= 2:
+        chosen = first
+    else:
+        def member(m):  # 来自中国、美国、印度等24个国家: members of a list
+            return ctx.ctext[m[1] : m[1] + 1] in ("、", "等") or ctx.ctext[m[0] - 1 : m[0]] == "、"
+
+        rest = [m for m in valid if not member(m)]
+        if strict:  # another clause: only a mention that is its grammatical subject
+            markers = words()["predicate_marker"]
+            rest = [m for m in rest if ctx.ctext[m[1] : m[1] + 8].lstrip(QUOTES).startswith(markers)]
+        if not rest:
+            return None
+        chosen = rest[-1]
+    # a chain of names (河北省邯郸市永年区, X的Y): the last one is the head
+    i = ms.index(chosen)
+    while i + 1 < len(ms) and ctx.ctext[ms[i][1] : ms[i + 1][0]] in ("", "的"):
+        i += 1
+    return ms[i]
 
 
 def _after_np(ctx: _Ctx, f: _Figure) -> str:
-    """Noun phrase right after a count (16条智能化产线 -> 智能化产线), via jieba POS tags."""
+    """Noun phrase right after a figure (16条智能化产线 -> 智能化产线, 300多亩的基地 -> 基地,
+    65人死亡 -> 死亡人数). The word right after a classifier always belongs to the phrase (jieba
+    mis-tags some nouns as verbs); then nouns and noun-modifying verbs; after 的 the head wins."""
     ctext = ctx.ctext
     start = f.ce
     for w in qualifiers()["after"]:
         if ctext.startswith(w, start):
             start += len(w)
-    end = min(_clause_end(ctext, start, SUBCLAUSE_DELIMS), start + 24)
+    if ctext.startswith("的", start):
+        start += 1
+    end = min(_clause_end(ctext, start), start + 24)
     seg = ctext[start:end]
     if not seg or not ("\u4e00" <= seg[0] <= "\u9fff" or seg[0] in QUOTES):
         return ""
+    if seg[0] == "“":
+        j = seg.find("”")
+        return seg[1:j] if j > 1 else ""
     toks = _pseg(seg)
     np: list[str] = []
+    restarted = False
     for i, (w, flag) in enumerate(toks):
         nxt = toks[i + 1][1] if i + 1 < len(toks) else ""
         nxt_w = toks[i + 1][0] if i + 1 < len(toks) else ""
-        nounish = flag[:1] == "n" or flag in ("vn", "an", "j", "l", "b", "eng", "i", "nz", "g")
+        nounish = flag[:1] == "n" or flag in ("vn", "an", "j", "l", "b", "eng", "nz", "g")
         if w in QUOTES:
             continue
-        if w in ("的", "中", "等", "之", "里", "内", "上", "下", "后", "前"):
+        if w == "的" and np and not restarted and (nxt[:1] == "n" or nxt in ("vn", "j", "b")):
+            np, restarted = [], True  # 9个利用网络刷单的诈骗窝点 -> 诈骗窝点
+            continue
+        if w in NP_STOPS:
             break
-        if nounish:
+        if not np and i == 0 and flag not in NON_HEAD_FLAGS and w not in NON_HEAD_WORDS:
+            np.append(w)
+        elif w == "、" and np and (nxt[:1] == "n" or nxt in ("vn", "j")):
+            np.append(w)
+        elif nounish:
             np.append(w)
         elif flag == "a" and (nxt[:1] == "n" or nxt in ("q", "vn")):
             np.append(w)
-        elif flag == "v" and (nxt[:1] == "n" and nxt != "vn" or (len(nxt_w) == 1 and nxt in ("m", "q", "n"))):
+        elif flag == "v" and w in words()["np_verb"] and (nxt[:1] == "n" or nxt == "vn" or (len(nxt_w) == 1 and nxt in ("m", "q"))):
             np.append(w)
         elif flag in ("m", "q") and len(w) == 1 and np:
             np.append(w)
         else:
             break
-    return "".join(np)
+    out = "".join(np).strip("、")
+    if f.unit in PERSON_UNITS and len(np) == 1 and toks[0][1] in ("v", "a", "vn") and not restarted and (
+        len(toks) == 1 or toks[1][1] == "x"
+    ):
+        out += "人数"  # 65人死亡 -> 死亡人数
+    return out
 
 
-def _leading_np(text: str) -> str:
-    """A noun phrase opening ``text`` (工业互联网已全面融入 -> 工业互联网); quoted terms whole."""
+PERSON_UNITS = frozenset({"人", "名", "人次"})
+NON_HEAD_FLAGS = frozenset({"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "r", "d", "x", "m", "q", "y", "f", "t"})
+NON_HEAD_WORDS = frozenset("是 为 有 在 将 已 被 以上 以下 左右 和 与 及 或 就 还 也 都 共 到 至".split())
+NP_STOPS = frozenset("的 中 等 之 里 内 上 下 后 前 全部 所有 部分 均 都 各 分别".split())
+
+
+def _leading_np(text: str, proper: bool = False) -> str:
+    """A noun phrase opening ``text`` (工业互联网已全面融入 -> 工业互联网); quoted terms whole.
+    With ``proper``, only a phrase holding a proper noun (玉兔二号)."""
     if text and text[0] in "“「『\"":
         close = {"“": "”", "「": "」", "『": "』", '"': '"'}[text[0]]
         j = text.find(close, 1)
         if j > 1:
             return text[1:j]
     np = []
+    has_proper = False
     for w, flag in _pseg(text[:24]):
-        if flag[:1] == "n" or flag in ("j", "l", "eng", "nz", "b") or (flag == "vn" and np):
+        if flag[:1] == "n" or flag in ("j", "l", "eng", "b") or (flag == "vn" and np):
             np.append(w)
+            has_proper = has_proper or flag in ("nr", "ns", "nt", "nz", "nrt")
         else:
             break
     out = "".join(np)
+    if proper and not has_proper:
+        return ""
     return out if len(out) >= 2 else ""
 
 
@@ -545,30 +637,57 @@ def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topi
             for w in qualifiers()["after"]:
                 if ctext.startswith(w, region_start):
                     region_start += len(w)
-        # the clause's own entity topic, and cut the pre-text after any mention inside it
-        own = _clause_topic(ctx, clause_start, f.cs)
+        own = _clause_topic(ctx, clause_start, f.cs, enumeration_end=f.pre_end)
         for cs, ce, _span in ctx.mentions:
             if region_start <= cs and ce <= f.pre_end:
                 region_start = ce
-        pre = _strip(_remove_periods(ctx, region_start, f.pre_end))
-        after = _after_np(ctx, f) if f.unit_cls not in ("currency", "ratio", "pp", "times") else ""
-        if after and len(after) >= 2 and (f.unit_cls in ("count", "number") or len(pre) <= 2):
+        raw = _remove_periods(ctx, region_start, f.pre_end)
+        pre = _strip(raw)
+        range_of_prev = prev is not None and RANGE_RE.fullmatch(ctext[prev.ce : f.cs])
+        if range_of_prev:  # 6%－6.5%, 1000万元至1亿元: the second end of a range
+            f.indicator, f.kind, f.sign = prev.indicator, prev.kind, prev.sign
+            f.subject, f.subject_name, f.period = prev.subject, prev.subject_name, f.period or prev.period
+            prev = f
+            continue
+        followed_by_de = ctext[f.ce : f.ce + 1] == "的"
+        want_after = (
+            f.unit_cls in ("count", "number")
+            or len(pre) <= 2
+            or followed_by_de
+            or raw.endswith(("的", "等", "对", "向", "给", "把", "将"))
+        )
+        after = _after_np(ctx, f) if want_after else ""
+        if f.unit_cls == "number":
+            head = _pseg(ctext[f.ce : f.ce + 6])
+            if head and len(head[0][0]) == 1 and head[0][1] in ("q", "zg"):
+                f.extra["drop"] = True  # 一亿度: a unit we do not know
+                continue
+        if after and (len(after) >= 2 or f.unit_cls == "count"):
             w = _longest_suffix(ctext[: f.cs], batch)
             f.indicator, f.indicator_from_after = (w if w in ("首批", "第一批", "首期") else "") + after, True
         np_subject = None
-        scope = next((s for s in scopes if pre.startswith(s)), None)
+        scope = _scope_at_start(raw, scopes) or next((s for s in scopes if raw.endswith(s)), None)
         if f.indicator_from_after:
             lead = _leading_np(_strip(_remove_periods(ctx, clause_start, f.pre_end), keep_quotes=True))
-            if lead and lead not in (f.indicator,):
+            lead_scope = _scope_at_start(lead, scopes)
+            if lead_scope:
+                np_subject = lead_scope
+            elif lead and lead != f.indicator:
                 np_subject = lead
         elif scope:
-            rest = pre[len(scope) :]
+            rest = pre[len(scope) :] if pre.startswith(scope) else pre
             if f.unit_cls == "count" and f.kind == "level" and rest and not rest.endswith(words()["measure"]):
                 np_subject, f.indicator = pre, rest
             else:
                 np_subject, f.indicator = scope, rest or pre
         else:
             f.indicator = pre
+            if own is None:
+                lead = _leading_np(_strip(_remove_periods(ctx, clause_start, f.pre_end), keep_quotes=True), proper=True)
+                if lead and lead != pre:
+                    np_subject = lead
+                    if f.indicator.startswith(lead):
+                        f.indicator = _strip(f.indicator[len(lead) :]) or f.indicator
         if not f.indicator:
             if f.kind == "share" and prev is not None:
                 f.indicator = prev.indicator + _share_words(f.cue)
@@ -578,28 +697,71 @@ def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topi
                 f.indicator = _share_words(f.cue)
         elif f.kind == "share":
             f.indicator = f.indicator + _share_words(f.cue)
-        if not f.indicator and after:
-            f.indicator = after
-        # subject: entity topic of this clause or an earlier one, a topic noun phrase, the
-        # previous figure's subject, the previous sentence's topic
-        topic = own
-        if topic is None:
+        if not f.indicator:
+            f.indicator = after or _raw_after(ctext, f)
+        # subject: the possessor (X的indicator) or entity topic of this clause, a topic noun
+        # phrase, an earlier clause's entity, the previous figure's subject, an earlier
+        # clause's scope word (全国…), the previous sentence's topic
+        possessor = _possessor(ctx, clause_start, f)
+        topic = possessor or own
+        earlier = None
+        if topic is None and not np_subject:
             pos = clause_start - 1
-            while pos > 0 and topic is None:
+            while pos > 0 and earlier is None:
                 cstart = _clause_start(ctext, pos)
-                topic = _clause_topic(ctx, cstart, pos)
+                earlier = _clause_topic(ctx, cstart, pos, strict=True)
+                if earlier is None:
+                    earlier = _scope_at_start(_remove_periods(ctx, cstart, pos + 1), scopes)
                 pos = cstart - 1
         if topic is not None:
             f.subject, f.subject_name = topic[2].entity, topic[2].name or topic[2].text
         elif np_subject:
             f.subject, f.subject_name = None, np_subject
+        elif earlier is not None and not isinstance(earlier, str):
+            f.subject, f.subject_name = earlier[2].entity, earlier[2].name or earlier[2].text
         elif prev is not None and prev.subject_name:
             f.subject, f.subject_name = prev.subject, prev.subject_name
+        elif isinstance(earlier, str):
+            f.subject, f.subject_name = None, earlier
         elif prev_topic is not None:
             f.subject, f.subject_name = prev_topic
         else:
             f.subject, f.subject_name = None, f.indicator
         prev = f
+
+
+RANGE_RE = re.compile(r"[－\-—–~～至到]")
+
+
+def _scope_at_start(text: str, scopes) -> str | None:
+    """A scope word (全国, 我国…) opening ``text`` after openers, not inside 在全球/向全国."""
+    t = "".join(ch for ch in text if ch not in QUOTES)
+    for _ in range(3):
+        w = next((o for o in words()["opener"] if t.startswith(o) and o not in ("在", "于", "对")), None)
+        if not w:
+            break
+        t = t[len(w) :]
+    return next((s for s in scopes if t.startswith(s)), None)
+
+
+def _raw_after(ctext: str, f: _Figure) -> str:
+    """Last resort indicator: the Chinese characters right after the figure (9部门联合 -> 部门)."""
+    m = re.match(r"[\u4e00-\u9fff]{1,8}", ctext[f.ce :])
+    if f.unit in units() and f.unit_cls == "count" and len(f.unit) >= 2:
+        return f.unit
+    return m.group(0) if m else ""
+
+
+def _possessor(ctx: _Ctx, clause_start: int, f: _Figure):
+    """X的indicator: the mention right before 的 and the indicator owns the figure."""
+    for m in reversed(ctx.mentions):
+        if m[1] <= f.pre_end and m[0] >= clause_start:
+            if ctx.ctext[m[1] : m[1] + 1] == "的" and not any(
+                m[1] < o[0] < f.pre_end for o in ctx.mentions
+            ):
+                return m
+            return None
+    return None
 
 
 def _share_words(cue: str) -> str:

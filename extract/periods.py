@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 YEAR = r"(?:19|20)\d\d"
-REL_YEARS = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
+REL_YEARS = {"今年": 0, "本年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
 REL = "|".join(REL_YEARS)
 CN_Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
@@ -22,6 +22,7 @@ def _sub(p: str) -> str:
     """Pattern of a part of a year, group names prefixed with ``p``."""
     return (
         rf"(?P<{p}sub>上半年|下半年|前三季度|全年|(?:第)?(?P<{p}q>[一二三四1-4])季度"
+        rf"|前(?P<{p}fm>\d{{1,2}}|[一二三四五六七八九十]{{1,2}})个月"
         rf"|(?P<{p}m1>\d{{1,2}})(?:至|到|—|－|-|~|～)(?P<{p}m2>\d{{1,2}})月(?:份)?"
         rf"|(?P<{p}m>\d{{1,2}})月(?:份)?(?:(?P<{p}d>\d{{1,2}})日)?(?P<{p}end>底|末)?)"
     )
@@ -31,11 +32,11 @@ PERIOD_RE = re.compile(
     "|".join(
         [
             rf"(?P<range>(?P<y1>{YEAR})年?(?:至|到|—|－|-|~|～)(?P<y2>{YEAR})年)",
-            rf"(?P<asof>(?:截至|截止到|截止|截至到)(?:目前|(?:(?P<ay>{YEAR})年|(?P<ar>{REL}))?"
+            rf"(?P<asof>(?:截至|截止到|截止|截至到)(?:目前|现在|当前|今天|发稿时|(?:(?P<ay>{YEAR})年|(?P<ar>{REL}))?"
             rf"(?:(?P<am>\d{{1,2}})月(?:(?P<ad>\d{{1,2}})日)?)?(?P<aend>底|末)?))",
-            rf"(?P<target>(?:到|至)(?P<ty>{YEAR})年(?:底|末)?|(?P<ty2>{YEAR})年(?:前|底前))",
+            rf"(?P<target>(?:到|至)(?P<ty>{YEAR})年(?P<tend>底|末)?|(?P<ty2>{YEAR})年(?:前|底前))",
             rf"(?P<since>(?P<sy>{YEAR})年以来)",
-            rf"(?P<point>(?:(?P<y>{YEAR})年|(?P<r>{REL}))(?:{_sub('p')})?)",
+            rf"(?P<point>(?:(?P<y>{YEAR})(?:财年|年度|年)|(?P<r>{REL}))(?:{_sub('p')})?)",
             rf"(?P<bare>(?<![\d年]){_sub('b')})",
             r"(?P<reset>目前|当前|现阶段|截至目前)",
         ]
@@ -68,6 +69,15 @@ def article_year(date: str | None) -> int | None:
     return None
 
 
+def _iso_day(date: str | None) -> str | None:
+    """YYYY-MM-DD of an article date written YYYY-MM-DD or YYYYMMDD, else None."""
+    if date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+        return date
+    if date and re.fullmatch(r"\d{8}", date):
+        return f"{date[:4]}-{date[4:6]}-{date[6:]}"
+    return None
+
+
 def _sub_period(year: str, m: re.Match, p: str) -> str:
     def g(name: str) -> str | None:
         return m.group(p + name)
@@ -83,6 +93,10 @@ def _sub_period(year: str, m: re.Match, p: str) -> str:
         return f"{year}Q1-Q3"
     if g("q"):
         return f"{year}Q{CN_Q[g('q')]}"
+    if g("fm"):
+        from extract.numbers import parse_number
+
+        return f"{year}-01/{year}-{int(parse_number(g('fm'))):02d}"
     if g("m1"):
         m1, m2 = int(g("m1")), int(g("m2"))
         if (m1, m2) == (1, 6):
@@ -108,9 +122,13 @@ def find_periods(text: str, date: str | None = None) -> list[PeriodMark]:
             y1, y2 = m.group("y1"), m.group("y2")
             marks.append(PeriodMark(s, e, f"{y1}-{y2}", "range", y1, y2))
         elif m.group("asof"):
-            marks.append(PeriodMark(s, e, _as_of(m, year0), "as_of"))
+            marks.append(PeriodMark(s, e, _as_of(m, year0, _iso_day(date)), "as_of"))
         elif m.group("target"):
-            marks.append(PeriodMark(s, e, m.group("ty") or m.group("ty2"), "target"))
+            y = m.group("ty") or m.group("ty2")
+            if year0 is not None and int(y) < year0:  # 到2018年底 in a 2019 story: as of then
+                marks.append(PeriodMark(s, e, f"as_of:{y}-12" if m.group("tend") else y, "as_of"))
+            else:
+                marks.append(PeriodMark(s, e, y, "target"))
         elif m.group("since"):
             y = m.group("sy")
             marks.append(PeriodMark(s, e, f"{y}-{year0}" if year0 else f"since:{y}", "since", y))
@@ -124,6 +142,8 @@ def find_periods(text: str, date: str | None = None) -> list[PeriodMark]:
                 year = str(year0 + REL_YEARS[rel])
             marks.append(PeriodMark(s, e, _sub_period(year, m, "p"), "point"))
         elif m.group("bare"):
+            if m.group("bsub") == "全年":
+                continue  # 全年 belongs to a year named elsewhere
             period = _sub_period(str(year0), m, "b") if year0 else m.group(0)
             marks.append(PeriodMark(s, e, period, "point"))
         else:
@@ -131,14 +151,16 @@ def find_periods(text: str, date: str | None = None) -> list[PeriodMark]:
     return marks
 
 
-def _as_of(m: re.Match, year0: int | None) -> str | None:
-    if m.group(0).endswith("目前"):
+def _as_of(m: re.Match, year0: int | None, date: str | None = None) -> str | None:
+    if m.group(0).endswith(("目前", "现在", "当前", "今天", "发稿时")):
         return None
     year = m.group("ay")
     if year is None and m.group("ar"):
         if year0 is None:
             return "as_of:" + m.group(0)[2:]
         year = str(year0 + REL_YEARS[m.group("ar")])
+    if year is None and not m.group("am") and not m.group("aend"):
+        return f"as_of:{date}" if date and len(date) >= 8 else None  # 截至下午4点: that day
     if year is None:
         year = str(year0) if year0 else None
     if year is None:
