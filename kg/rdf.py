@@ -80,17 +80,33 @@ def class_types() -> dict[str, str]:
     return out
 
 
+@dataclass(frozen=True)
+class RelationMapping:
+    """How a relation name becomes RDF (one row of kg/data/relations.tsv)."""
+
+    predicate: NamedNode
+    role_property: NamedNode
+    statement: bool = True
+    symmetric: bool = False
+
+
 @functools.lru_cache(maxsize=None)
-def _relation_table() -> dict[str, tuple[NamedNode, NamedNode]]:
-    return {row[0]: (term(row[1]), term(row[2] if len(row) > 2 else "nkg:role")) for row in _load_tsv("relations.tsv")}
+def _relation_table() -> dict[str, RelationMapping]:
+    out = {}
+    for row in _load_tsv("relations.tsv"):
+        row = row + ["nkg:role", "yes", "no"][len(row) - 2:]
+        out[row[0]] = RelationMapping(term(row[1]), term(row[2]), row[3] == "yes", row[4] == "yes")
+    return out
 
 
-def relation_predicate(relation: str) -> tuple[NamedNode, NamedNode]:
-    """(direct predicate, role property) of a relation name, from kg/data/relations.tsv.
+@functools.lru_cache(maxsize=None)
+def relation_mapping(relation: str) -> RelationMapping:
+    """The RDF mapping of a relation name, from kg/data/relations.tsv.
 
-    >>> [t.value for t in relation_predicate("works_for")]
-    ['https://schema.org/worksFor', 'https://schema.org/jobTitle']
-    >>> relation_predicate("funded_by")[0].value
+    >>> m = relation_mapping("works_for")
+    >>> m.predicate.value, m.role_property.value, m.statement
+    ('https://schema.org/worksFor', 'https://schema.org/jobTitle', True)
+    >>> relation_mapping("funded_by").predicate.value
     'https://newskg.org/ns#fundedBy'
     """
     table = _relation_table()
@@ -99,7 +115,12 @@ def relation_predicate(relation: str) -> tuple[NamedNode, NamedNode]:
     camel = re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), relation.strip().lower())
     if not re.fullmatch(r"[a-z][A-Za-z0-9]*", camel):
         raise GraphError(f"relation name {relation!r} cannot become a predicate (use lower_snake_case)")
-    return term(f"nkg:{camel}"), term("nkg:role")
+    return RelationMapping(term(f"nkg:{camel}"), term("nkg:role"))
+
+
+def relation_predicates() -> dict[str, NamedNode]:
+    """Relation name -> direct predicate for every relation listed in relations.tsv."""
+    return {name: m.predicate for name, m in _relation_table().items()}
 
 
 def _zh(text: str) -> Literal:
@@ -246,8 +267,13 @@ def article_triples(article: Article | None, facts: ArticleFacts) -> list[Triple
         node = _unique(used, lambda n: observation_iri(aid, metric.start, metric.end, n))
         _metric(b, node, metric, sentence(metric.sentence), entity)
 
-    for n, rel in enumerate(facts.relations, 1):
-        _relation(b, statement_iri(aid, n), rel, sentence(rel.sentence), entity)
+    n = 0
+    for rel in facts.relations:
+        if relation_mapping(rel.relation).statement:
+            n += 1
+            _relation(b, statement_iri(aid, n), rel, sentence(rel.sentence), entity)
+        else:
+            _relation(b, None, rel, None, entity)
     return b.triples
 
 
@@ -304,9 +330,14 @@ def _metric(b: _Builder, o: NamedNode, m: Metric, sent: NamedNode, entity) -> No
 
 
 def _relation(b: _Builder, st: NamedNode, r: Relation, sent: NamedNode, entity) -> None:
-    pred, role_prop = relation_predicate(r.relation)
+    m = relation_mapping(r.relation)
+    pred, role_prop = m.predicate, m.role_property
     h, t = entity(r.head, r.head_name), entity(r.tail, r.tail_name)
+    if m.symmetric and r.tail < r.head:
+        h, t = t, h
     b.add(h, pred, t)
+    if not m.statement:
+        return
     b.add(st, RDF_TYPE, term("nkg:RelationStatement"))
     b.add(st, term("rdf:subject"), h)
     b.add(st, term("rdf:predicate"), pred)
@@ -339,7 +370,7 @@ def article_graph(article: Article | None, facts: ArticleFacts) -> ArticleGraph:
         n_triples=len(triples),
         entities=tuple(sorted(ids)),
         metrics=len(facts.metrics),
-        relations=len(facts.relations),
+        relations=sum(1 for r in facts.relations if relation_mapping(r.relation).statement),
     )
 
 
@@ -365,7 +396,8 @@ def _val(props, prefixed, default=None):
 
 def facts_from_triples(article_id: str, triples: Iterable[Triple]) -> ArticleFacts:
     """Inverse of :func:`article_triples`: the ArticleFacts an article graph encodes
-    (entities sorted by id, mentions by offset, metrics by offset; relations in order)."""
+    (entities sorted by id, mentions by offset, metrics by offset; relations in order,
+    without those written as direct triples only, such as co-mentions)."""
     idx = _index(triples)
     a = idx.get(article_iri(article_id).value, {})
     rtype = RDF_TYPE.value
@@ -402,7 +434,7 @@ def facts_from_triples(article_id: str, triples: Iterable[Triple]) -> ArticleFac
         elif term("nkg:RelationStatement") in types:
             h, t = _one(p, "rdf:subject").value, _one(p, "rdf:object").value
             rel = _val(p, "nkg:relation")
-            role_prop = relation_predicate(rel)[1]
+            role_prop = relation_mapping(rel).role_property
             role = p.get(role_prop.value)
             start, end = _val(p, "nkg:start"), _val(p, "nkg:end")
             n = int(s.rsplit("#rel", 1)[1])

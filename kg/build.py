@@ -1,0 +1,347 @@
+"""Build the graph: read articles, extract facts in worker processes, load them from one writer.
+
+Incremental by article content: an article whose checksum is already stored is skipped
+before extraction; a changed one has its graph replaced; a new one is added. Writes are
+batched, and each batch is ONE transaction (:func:`kg.store.write_graphs`), so a build that
+is killed leaves every article graph either in its previous or its new state, never half.
+"""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from collections import deque
+from dataclasses import asdict, dataclass, field
+from typing import Callable, Iterable, Iterator
+
+from pyoxigraph import Store
+
+from corpus.errors import GraphError, NewskgError
+from corpus.model import Article
+from extract.model import ArticleFacts
+from kg.rdf import ArticleGraph, article_graph
+from kg.store import remove_articles, stored_articles, stored_checksum, write_graphs
+
+log = logging.getLogger(__name__)
+
+Extractor = Callable[[Article], ArticleFacts]
+
+#: A write transaction is committed when it holds this many triples (or articles, or seconds).
+BATCH_TRIPLES = 20_000
+BATCH_ARTICLES = 200
+BATCH_SECONDS = 2.0
+#: Articles per task sent to a worker, and tasks in flight per worker (bounds memory).
+CHUNK_ARTICLES = 8
+INFLIGHT_PER_WORKER = 4
+
+
+@dataclass
+class BuildSummary:
+    """What a build did. ``entities``/``metrics``/``relations``/``triples`` count what this
+    build wrote (entities: distinct ids); ``articles`` counts articles read."""
+
+    articles: int = 0
+    added: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    entities: int = 0
+    metrics: int = 0
+    relations: int = 0
+    triples: int = 0
+    seconds: float = 0.0
+    skipped_records: int = 0
+    interrupted: bool = False
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def triples_per_second(self) -> float:
+        """Triples written per second of build time."""
+        return self.triples / self.seconds if self.seconds else 0.0
+
+    def as_dict(self) -> dict:
+        """Plain dict for JSON output."""
+        d = asdict(self)
+        d["seconds"] = round(self.seconds, 3)
+        return d
+
+
+def default_extractor() -> Extractor:
+    """The project's extraction pipeline (``extract.pipeline.extract_article``)."""
+    try:
+        from extract.pipeline import extract_article
+    except ImportError as e:  # pragma: no cover - until extract lands
+        raise GraphError(f"the extraction pipeline is not available: {e}") from e
+    return extract_article
+
+
+def read_articles(paths: Iterable[str | os.PathLike] | None, *, strict: bool = False,
+                  on_skip: Callable[[str], None] | None = None) -> Iterator[Article]:
+    """Articles from ``paths`` (None: the bundled sample) via ``corpus.read_corpus``."""
+    try:
+        from corpus import read_corpus
+    except ImportError as e:  # pragma: no cover - until corpus lands
+        raise GraphError(f"the corpus reader is not available: {e}") from e
+    report = (lambda err: on_skip(str(err))) if on_skip is not None else None
+    return read_corpus([str(p) for p in paths] if paths is not None else None, strict=strict, on_error=report)
+
+
+# ------------------------------------------------------------------ worker side
+
+
+_EXTRACTOR: Extractor | None = None
+
+
+def _init_worker(extractor: Extractor | None) -> None:
+    """Pool initializer: workers leave Ctrl-C to the parent and keep one extractor."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    global _EXTRACTOR
+    _EXTRACTOR = extractor or default_extractor()
+
+
+def extract_graphs(articles: list[Article], extractor: Extractor | None = None) -> list[ArticleGraph | str]:
+    """Extract and map a chunk of articles; a failed article becomes an error string
+    (``source:line: article ID: message``) so one bad article never sinks the chunk."""
+    fn = extractor or _EXTRACTOR or default_extractor()
+    out: list[ArticleGraph | str] = []
+    for art in articles:
+        try:
+            facts = fn(art)
+            if not facts.checksum:
+                facts.checksum = art.checksum
+            out.append(article_graph(art, facts))
+        except Exception as e:  # noqa: BLE001 - reported per article, never silently
+            where = f"{art.source}:{art.line}: " if art.source else ""
+            out.append(f"{where}article {art.id}: {type(e).__name__}: {e}")
+    return out
+
+
+# ------------------------------------------------------------------ writer side
+
+
+class Loader:
+    """The single writer: decides what each article needs and commits graphs in batches.
+
+    Usable on its own by other engines (e.g. a Dask build): ``plan()`` each article,
+    extract the planned ones anywhere, ``add()`` the graphs, ``flush()`` at the end.
+    """
+
+    def __init__(self, store: Store, summary: BuildSummary, *, strict: bool = False):
+        self.store = store
+        self.summary = summary
+        self.strict = strict
+        self.seen: set[str] = set()
+        self.entity_ids: set[str] = set()
+        self.batch: list[ArticleGraph] = []
+        self.replace: set[str] = set()
+        self.stored: dict[str, bool] = {}  # planned id -> already had a graph
+        self.batch_triples = 0
+        self.batch_started = time.monotonic()
+
+    def plan(self, article: Article) -> bool:
+        """Count the article and say whether it needs extraction (new or changed)."""
+        self.summary.articles += 1
+        if article.id in self.seen:
+            self.skip(f"{article.source}:{article.line}: duplicate article id {article.id!r} (kept the first)")
+            return False
+        self.seen.add(article.id)
+        old = stored_checksum(self.store, article.id)
+        if old is not None and old == article.checksum:
+            self.summary.unchanged += 1
+            return False
+        self.stored[article.id] = old is not None
+        return True
+
+    def skip(self, message: str) -> None:
+        """Record a record or article left out (raises in strict mode)."""
+        if self.strict:
+            self.flush()
+            raise GraphError(message)
+        self.summary.skipped_records += 1
+        self.summary.errors.append(message)
+        log.warning("skipped: %s", message)
+
+    def add(self, graph: ArticleGraph | str) -> None:
+        """Queue one article's graph (or its error string) and commit when the batch is full."""
+        if isinstance(graph, str):
+            self.skip(graph)
+            return
+        if self.stored.pop(graph.article, False):
+            self.replace.add(graph.article)
+        self.batch.append(graph)
+        self.batch_triples += graph.n_triples
+        if (self.batch_triples >= BATCH_TRIPLES or len(self.batch) >= BATCH_ARTICLES
+                or time.monotonic() - self.batch_started >= BATCH_SECONDS):
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit the queued graphs in one transaction."""
+        batch, replace = self.batch, self.replace
+        self.batch, self.replace, self.batch_triples = [], set(), 0
+        self.batch_started = time.monotonic()
+        if not batch:
+            return
+        try:
+            write_graphs(self.store, batch, replace=replace)
+            written = batch
+        except GraphError:
+            if len(batch) == 1:
+                raise
+            written = []
+            for g in batch:  # find and leave out the bad one(s), keep the rest
+                try:
+                    write_graphs(self.store, [g], replace=[g.article] if g.article in replace else [])
+                    written.append(g)
+                except GraphError as e:
+                    self.skip(str(e))
+        for g in written:
+            if g.article in replace:
+                self.summary.replaced += 1
+            else:
+                self.summary.added += 1
+            self.summary.metrics += g.metrics
+            self.summary.relations += g.relations
+            self.summary.triples += g.n_triples
+            self.entity_ids.update(g.entities)
+        self.summary.entities = len(self.entity_ids)
+
+
+def _chunks(articles: Iterable[Article], loader: Loader, size: int) -> Iterator[list[Article]]:
+    chunk: list[Article] = []
+    for art in articles:
+        if loader.plan(art):
+            chunk.append(art)
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+    if chunk:
+        yield chunk
+
+
+def _progress_bar(enabled: bool | None):
+    if enabled is None:
+        enabled = sys.stderr.isatty()
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(unit=" articles", file=sys.stderr, dynamic_ncols=True, mininterval=0.5)
+
+
+def build(
+    source: Iterable[Article] | Iterable[str | os.PathLike] | str | os.PathLike | None,
+    store: Store,
+    *,
+    workers: int | None = None,
+    progress: bool | None = None,
+    strict: bool = False,
+    prune: bool = False,
+    extractor: Extractor | None = None,
+) -> BuildSummary:
+    """Extract ``source`` and load it into ``store``, incrementally.
+
+    :param source: articles, or corpus paths (files or folders), or None for the bundled sample.
+    :param workers: extraction processes (default: all cores; 1 runs inline).
+    :param progress: show a tqdm bar on stderr (None: only when stderr is a terminal).
+    :param strict: stop at the first bad record or failed article instead of skipping it.
+    :param prune: also remove stored articles that this build did not see.
+    :param extractor: ``Article -> ArticleFacts`` (a picklable top-level function); default
+        the project pipeline.
+    :raises NewskgError: in strict mode, or when the store fails; what was committed stays.
+
+    Ctrl-C stops the build cleanly: graphs already extracted are committed and the summary
+    says ``interrupted``.
+    """
+    t0 = time.monotonic()
+    summary = BuildSummary()
+    loader = Loader(store, summary, strict=strict)
+    articles = _as_articles(source, strict=strict, on_skip=loader.skip)
+    workers = max(1, workers or os.cpu_count() or 1)
+    bar = _progress_bar(progress)
+    done = summary.articles
+
+    def tick() -> None:
+        nonlocal done
+        if bar is not None and summary.articles != done:
+            bar.update(summary.articles - done)
+            done = summary.articles
+            bar.set_postfix(new=summary.added, changed=summary.replaced, same=summary.unchanged, refresh=False)
+
+    try:
+        chunks = _chunks(articles, loader, CHUNK_ARTICLES)
+        if workers == 1:
+            ex = extractor or default_extractor()
+            for chunk in chunks:
+                for g in extract_graphs(chunk, ex):
+                    loader.add(g)
+                tick()
+        else:
+            _run_pool(chunks, loader, workers, extractor, tick)
+        loader.flush()
+        if prune:
+            gone = [aid for aid in stored_articles(store) if aid not in loader.seen]
+            summary.removed = len(remove_articles(store, gone))
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        loader.flush()
+    except BaseException:
+        try:
+            loader.flush()
+        finally:
+            raise
+    finally:
+        tick()
+        if bar is not None:
+            bar.close()
+        summary.seconds = time.monotonic() - t0
+    return summary
+
+
+def _run_pool(chunks: Iterator[list[Article]], loader: Loader, workers: int,
+              extractor: Extractor | None, tick: Callable[[], None]) -> None:
+    """Ordered, bounded fan-out: at most ``workers * INFLIGHT_PER_WORKER`` chunks in flight,
+    results loaded in input order by this (the only writing) process."""
+    ctx = multiprocessing.get_context("spawn")
+    pool = None
+    inflight: deque = deque()
+    limit = workers * INFLIGHT_PER_WORKER
+    try:
+        for chunk in chunks:
+            if pool is None:  # started lazily: a no-op rebuild never pays for spawning
+                pool = ctx.Pool(workers, initializer=_init_worker, initargs=(extractor,))
+            inflight.append(pool.apply_async(extract_graphs, (chunk,)))
+            while len(inflight) >= limit or (inflight and inflight[0].ready()):
+                for g in inflight.popleft().get():
+                    loader.add(g)
+                tick()
+        while inflight:
+            for g in inflight.popleft().get():
+                loader.add(g)
+            tick()
+        if pool is not None:
+            pool.close()
+            pool.join()
+            pool = None
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+
+
+def _as_articles(source, *, strict: bool, on_skip) -> Iterable[Article]:
+    if source is None or isinstance(source, (str, os.PathLike)):
+        return read_articles(None if source is None else [source], strict=strict, on_skip=on_skip)
+    if isinstance(source, (list, tuple)) and source and all(isinstance(s, (str, os.PathLike)) for s in source):
+        return read_articles(source, strict=strict, on_skip=on_skip)
+    return source
+
+
+def remove(store: Store, ids: Iterable[str]) -> list[str]:
+    """Remove articles' graphs (one transaction); returns the ids that were in the store."""
+    return remove_articles(store, ids)
+
+
+__all__ = ["BuildSummary", "Loader", "build", "extract_graphs", "read_articles", "remove"]

@@ -1,0 +1,288 @@
+"""Run read-only SPARQL 1.1 queries on the store and write results in the W3C formats.
+
+Queries see the union of all article graphs as their default graph, and know the project's
+prefixes (``nkg:``, ``schema:``, ``prov:``, ``rdfs:``, ``xsd:``, ``ent:`` ...) without
+declaring them. Updates are refused; syntax errors become :class:`QueryError` with the
+parser's message (line and column).
+
+>>> from pyoxigraph import Store
+>>> r = run_query(Store(), "ASK { ?s ?p ?o }")
+>>> r.kind, r.boolean
+('ask', False)
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, RdfFormat, Store, Triple, Variable, serialize
+
+from corpus.errors import QueryError
+from kg.vocab import PREFIXES
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+#: --format names: results formats for SELECT/ASK, RDF formats for CONSTRUCT/DESCRIBE.
+RESULT_FORMATS = ("table", "json", "csv", "tsv", "xml")
+GRAPH_FORMATS = {"ttl": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES, "table": RdfFormat.TURTLE,
+                 "json": RdfFormat.JSON_LD, "xml": RdfFormat.RDF_XML}
+FORMATS = ("table", "json", "csv", "tsv", "xml", "ttl", "nt")
+
+_UPDATE = re.compile(
+    r"^\s*(?:(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*"
+    r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
+    re.IGNORECASE,
+)
+_COMMENT = re.compile(r"(?m)^\s*#.*$")
+
+
+@dataclass
+class QueryResult:
+    """A materialised query result: ``kind`` is ``select``, ``ask`` or ``graph``
+    (CONSTRUCT/DESCRIBE). Terms are pyoxigraph terms (None for unbound)."""
+
+    kind: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[Triple] = field(default_factory=list)
+    truncated: bool = False
+    seconds: float = 0.0
+
+    def __len__(self) -> int:
+        return len(self.rows) if self.kind == "select" else len(self.triples)
+
+    def records(self, *, compact: bool = False) -> list[dict[str, str | None]]:
+        """Rows as dicts of plain strings (literal values, IRIs; ``compact`` shortens IRIs
+        with the project prefixes)."""
+        show = compact_term if compact else term_value
+        return [{v: (None if t is None else show(t)) for v, t in zip(self.variables, row)} for row in self.rows]
+
+
+def term_value(t) -> str:
+    """Lexical value of a term (IRI string, literal value, ``_:id`` for blank nodes)."""
+    if isinstance(t, BlankNode):
+        return f"_:{t.value}"
+    return t.value
+
+
+def compact_term(t) -> str:
+    """IRI as ``prefix:local`` when a project prefix fits, else its value.
+
+    >>> compact_term(NamedNode("https://newskg.org/id/entity/科技部"))
+    'ent:科技部'
+    """
+    if isinstance(t, NamedNode):
+        best = max((p for p in PREFIXES.items() if t.value.startswith(p[1])), key=lambda p: len(p[1]), default=None)
+        if best is not None:
+            local = t.value[len(best[1]):]
+            if local and re.fullmatch(r"[^\s#/?]+", local):
+                return f"{best[0]}:{local}"
+    return term_value(t)
+
+
+def is_update(text: str) -> bool:
+    """True when ``text`` is (starts like) a SPARQL Update request.
+
+    >>> is_update("PREFIX ex: <http://e/> DELETE WHERE { ?s ?p ?o }")
+    True
+    >>> is_update("SELECT * { ?s ?p ?o }")
+    False
+    """
+    return bool(_UPDATE.match(_COMMENT.sub("", text)))
+
+
+def read_query(path: str | Path) -> str:
+    """Text of a ``.rq`` file; :class:`QueryError` naming the file if unreadable."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise QueryError(f"cannot read the query file: {e}", path=str(path)) from e
+
+
+def run_query(
+    store: Store,
+    query: str,
+    *,
+    substitutions: dict | None = None,
+    timeout: float | None = None,
+    limit: int | None = None,
+) -> QueryResult:
+    """Run a read-only SPARQL query over the union of the article graphs.
+
+    :param substitutions: ``{name or Variable: term}`` values bound before evaluation (never
+        format user text into queries).
+    :param timeout: seconds; checked while results are read (an aggregate that computes
+        before its first row cannot be cut short in-process).
+    :param limit: keep at most this many rows/triples (``truncated`` tells if more existed).
+    :raises QueryError: for updates, syntax errors, bad substitutions or the time limit.
+    """
+    if is_update(query):
+        raise QueryError("SPARQL Update is not allowed here: the graph is read-only (use `newskg build`/`remove`)")
+    subs = None
+    if substitutions:
+        subs = {}
+        for k, v in substitutions.items():
+            if not isinstance(v, (NamedNode, BlankNode, Literal, Triple)):
+                raise QueryError(f"substitution for {k} must be an RDF term, not {type(v).__name__}")
+            subs[k if isinstance(k, Variable) else Variable(str(k).lstrip("?$"))] = v
+    t0 = time.monotonic()
+    try:
+        res = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=subs)
+    except SyntaxError as e:
+        raise QueryError(f"invalid SPARQL: {e}") from e
+    except (OSError, ValueError, TypeError) as e:
+        raise QueryError(f"query failed: {e}") from e
+    if isinstance(res, QueryBoolean):
+        return QueryResult("ask", boolean=bool(res), seconds=time.monotonic() - t0)
+    kind = "select" if isinstance(res, QuerySolutions) else "graph"
+    out = QueryResult(kind, variables=[v.value for v in res.variables] if kind == "select" else [])
+    items = out.rows if kind == "select" else out.triples
+    try:
+        for item in res:
+            if limit is not None and len(items) >= limit:
+                out.truncated = True
+                break
+            items.append(tuple(item[v] for v in out.variables) if kind == "select" else item)
+            if timeout is not None and time.monotonic() - t0 > timeout:
+                raise QueryError(f"query exceeded the time limit of {timeout:g} s")
+    except (OSError, ValueError, RuntimeError) as e:
+        raise QueryError(f"query failed: {e}") from e
+    out.seconds = time.monotonic() - t0
+    return out
+
+
+# ------------------------------------------------------------------ formats
+
+
+def format_results(result: QueryResult, fmt: str = "table") -> str:
+    """Serialise a result: ``table|json|csv|tsv|xml`` (W3C SPARQL results formats) for
+    SELECT/ASK; ``ttl|nt`` (or ``table`` -> Turtle) for CONSTRUCT/DESCRIBE.
+
+    :raises QueryError: for a format that does not fit the result.
+    """
+    if fmt not in FORMATS:
+        raise QueryError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if result.kind == "graph":
+        if fmt not in GRAPH_FORMATS:
+            raise QueryError(f"CONSTRUCT/DESCRIBE results are graphs: use --format ttl or nt, not {fmt}")
+        rdf = GRAPH_FORMATS[fmt]
+        kw = {"prefixes": PREFIXES} if rdf == RdfFormat.TURTLE else {}
+        return serialize(result.triples, format=rdf, **kw).decode("utf-8")
+    if fmt in ("ttl", "nt"):
+        raise QueryError(f"{result.kind.upper()} results are not a graph: use --format table, json, csv, tsv or xml")
+    return {"table": _table, "json": _json, "csv": _csv, "tsv": _tsv, "xml": _xml}[fmt](result)
+
+
+def _json_term(t) -> dict:
+    if isinstance(t, NamedNode):
+        return {"type": "uri", "value": t.value}
+    if isinstance(t, BlankNode):
+        return {"type": "bnode", "value": t.value}
+    if isinstance(t, Literal):
+        d = {"type": "literal", "value": t.value}
+        if t.language:
+            d["xml:lang"] = t.language
+        elif t.datatype.value != XSD_STRING:
+            d["datatype"] = t.datatype.value
+        return d
+    if isinstance(t, Triple):
+        return {"type": "triple", "value": {"subject": _json_term(t.subject), "predicate": _json_term(t.predicate),
+                                            "object": _json_term(t.object)}}
+    raise QueryError(f"cannot serialise term {t!r}")
+
+
+def _json(r: QueryResult) -> str:
+    if r.kind == "ask":
+        doc = {"head": {}, "boolean": r.boolean}
+    else:
+        doc = {"head": {"vars": r.variables},
+               "results": {"bindings": [{v: _json_term(t) for v, t in zip(r.variables, row) if t is not None}
+                                        for row in r.rows]}}
+    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+
+
+def _csv(r: QueryResult) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    if r.kind == "ask":
+        w.writerow(["_askResult"])
+        w.writerow(["true" if r.boolean else "false"])
+    else:
+        w.writerow(r.variables)
+        for row in r.rows:
+            w.writerow(["" if t is None else term_value(t) for t in row])
+    return buf.getvalue()
+
+
+def _tsv(r: QueryResult) -> str:
+    if r.kind == "ask":
+        return "?_askResult\n" + ("true" if r.boolean else "false") + "\n"
+    lines = ["\t".join(f"?{v}" for v in r.variables)]
+    lines += ["\t".join("" if t is None else str(t) for t in row) for row in r.rows]
+    return "\n".join(lines) + "\n"
+
+
+def _xml_term(t) -> str:
+    if isinstance(t, NamedNode):
+        return f"<uri>{escape(t.value)}</uri>"
+    if isinstance(t, BlankNode):
+        return f"<bnode>{escape(t.value)}</bnode>"
+    if isinstance(t, Literal):
+        if t.language:
+            return f"<literal xml:lang={quoteattr(t.language)}>{escape(t.value)}</literal>"
+        if t.datatype.value != XSD_STRING:
+            return f"<literal datatype={quoteattr(t.datatype.value)}>{escape(t.value)}</literal>"
+        return f"<literal>{escape(t.value)}</literal>"
+    raise QueryError(f"cannot serialise term {t!r} as XML results")
+
+
+def _xml(r: QueryResult) -> str:
+    out = ['<?xml version="1.0" encoding="UTF-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
+    out += [f"<variable name={quoteattr(v)}/>" for v in r.variables]
+    out.append("</head>")
+    if r.kind == "ask":
+        out.append(f"<boolean>{'true' if r.boolean else 'false'}</boolean>")
+    else:
+        out.append("<results>")
+        for row in r.rows:
+            out.append("<result>" + "".join(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+                                            for v, t in zip(r.variables, row) if t is not None) + "</result>")
+        out.append("</results>")
+    out.append("</sparql>")
+    return "\n".join(out) + "\n"
+
+
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def _table(r: QueryResult, max_width: int = 60) -> str:
+    if r.kind == "ask":
+        return "yes" if r.boolean else "no"
+    if not r.rows:
+        return "(no results)"
+
+    def cell(t) -> str:
+        s = "" if t is None else compact_term(t).replace("\n", " ")
+        while _width(s) > max_width:
+            s = s[:-2] + "…"
+        return s
+
+    cells = [[cell(t) for t in row] for row in r.rows]
+    widths = [max(_width(v), *(_width(row[i]) for row in cells)) for i, v in enumerate(r.variables)]
+    pad = lambda s, w: s + " " * (w - _width(s))  # noqa: E731
+    lines = ["  ".join(pad(v, w) for v, w in zip(r.variables, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(pad(c, w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    if r.truncated:
+        lines.append(f"(first {len(r.rows)} rows shown)")
+    return "\n".join(lines)

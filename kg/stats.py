@@ -1,0 +1,64 @@
+"""Counts that describe a graph: articles, entities by type, facts, top entities.
+
+Each count is its own small query; the top lists group in a sub-select and fetch labels
+afterwards for the few winners only (Oxigraph is slow at GROUP BY over big joins).
+
+>>> from pyoxigraph import Store
+>>> graph_stats(Store())["articles"]
+0
+"""
+from __future__ import annotations
+
+from pyoxigraph import Store
+
+from kg.rdf import class_types
+from kg.sparql import run_query
+
+_COUNT = "SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}"
+_COUNT_DISTINCT = "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }}"
+
+_TOP = """
+SELECT ?e ?n (SAMPLE(?label) AS ?name) (SAMPLE(?cls) AS ?type) WHERE {{
+  {{ SELECT ?e (COUNT(*) AS ?n) WHERE {{ {pattern} }} GROUP BY ?e ORDER BY DESC(?n) ?e LIMIT {limit} }}
+  OPTIONAL {{ ?e schema:name ?label }}
+  OPTIONAL {{ ?e a ?cls }}
+}} GROUP BY ?e ?n ORDER BY DESC(?n) ?e
+"""
+
+
+def _count(store: Store, pattern: str, distinct: bool = False) -> int:
+    q = (_COUNT_DISTINCT if distinct else _COUNT).format(pattern=pattern)
+    rows = run_query(store, q).rows
+    return int(rows[0][0].value) if rows else 0
+
+
+def top_entities(store: Store, by: str = "mentions", limit: int = 10) -> list[dict]:
+    """Entities with the most mentions (``by="mentions"``) or metric observations
+    (``by="metrics"``), with name, type and count."""
+    pattern = {"mentions": "?m nkg:mentionOf ?e", "metrics": "?o nkg:subject ?e",
+               "articles": "?a schema:mentions ?e"}[by]
+    res = run_query(store, _TOP.format(pattern=pattern, limit=int(limit)))
+    types = class_types()
+    out = []
+    for e, n, name, cls in res.rows:
+        out.append({"entity": e.value, "name": name.value if name else None,
+                    "type": types.get(cls.value) if cls else None, by: int(n.value)})
+    return out
+
+
+def graph_stats(store: Store, *, top: int = 10) -> dict:
+    """Counts by type and top entities: the data behind ``newskg stats``."""
+    by_type = {t: _count(store, f"?x a <{cls}>", distinct=True) for cls, t in class_types().items()}
+    return {
+        "articles": _count(store, "?x a schema:NewsArticle", distinct=True),
+        "sentences": _count(store, "?x a nkg:Sentence"),
+        "entities": _count(store, "?x nkg:entityId ?id", distinct=True),
+        "entities_by_type": by_type,
+        "mentions": _count(store, "?x a nkg:Mention"),
+        "metrics": _count(store, "?x a nkg:Observation"),
+        "indicators": _count(store, "?x a nkg:Indicator", distinct=True),
+        "relations": _count(store, "?x a nkg:RelationStatement"),
+        "quads": len(store),
+        "top_by_mentions": top_entities(store, "mentions", top) if top else [],
+        "top_by_metrics": top_entities(store, "metrics", top) if top else [],
+    }

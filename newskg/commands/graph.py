@@ -1,0 +1,161 @@
+"""Graph commands: build, remove, stats, sparql (and, from kg/ helpers, serve/export/push).
+
+Each command is a thin call into ``kg``; ``--store DIR`` (default ``./newskg-data``, or
+``$NEWSKG_STORE``) picks the graph directory.
+"""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from newskg.cli import cli, emit_rows
+
+
+def store_option(fn):
+    """Shared ``--store DIR`` option (env ``NEWSKG_STORE``, default ``newskg-data``)."""
+    from kg.store import DEFAULT_STORE
+
+    return click.option(
+        "--store", "store_dir", default=DEFAULT_STORE, envvar="NEWSKG_STORE", show_default=True,
+        type=click.Path(file_okay=False), help="Graph store directory",
+    )(fn)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@store_option
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Extraction processes (default: all cores; 1 runs inline)")
+@click.option("--strict", is_flag=True, help="Stop at the first bad record instead of skipping it")
+@click.option("--prune", is_flag=True, help="Also remove stored articles not in PATHS")
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal)")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON")
+def build(paths, store_dir, workers, strict, prune, progress, as_json):
+    """Extract PATHS (files or folders; default: the bundled sample) into the graph.
+
+    Incremental: unchanged articles are skipped, changed ones replaced, new ones added.
+    A build that is stopped (Ctrl-C) or killed keeps every article committed before.
+
+    In Python: kg.build.build(paths, store, workers=N)
+
+    Example:
+
+        newskg build ../news/ --store newskg-data --workers 2
+    """
+    from kg.build import build as run_build
+    from kg.store import open_store, store_size
+
+    store = open_store(store_dir)
+    summary = run_build(list(paths) if paths else None, store, workers=workers, progress=progress,
+                        strict=strict, prune=prune)
+    store.flush()
+    if as_json:
+        d = summary.as_dict()
+        d["store"] = store_dir
+        d["store_bytes"] = store_size(store_dir)
+        click.echo(json.dumps(d, ensure_ascii=False, indent=2))
+    else:
+        s = summary
+        click.echo(f"articles {s.articles} (new {s.added}, changed {s.replaced}, unchanged {s.unchanged}"
+                   f"{f', removed {s.removed}' if s.removed else ''}{f', skipped {s.skipped_records}' if s.skipped_records else ''})")
+        click.echo(f"entities {s.entities}  metrics {s.metrics}  relations {s.relations}  "
+                   f"triples {s.triples}  seconds {s.seconds:.1f}  ({s.triples_per_second:,.0f} triples/s)")
+        for msg in s.errors[:10]:
+            click.echo(f"skipped: {msg}", err=True)
+        if len(s.errors) > 10:
+            click.echo(f"... and {len(s.errors) - 10} more skipped", err=True)
+    if summary.interrupted:
+        click.echo("interrupted: the articles above are committed; run the same build again to continue", err=True)
+        sys.exit(130)
+
+
+@cli.command()
+@click.argument("ids", nargs=-1, required=True)
+@store_option
+def remove(ids, store_dir):
+    """Take articles (by id) and all their facts out of the graph.
+
+    In Python: kg.build.remove(store, ids)
+
+    Example:
+
+        newskg remove rmrb-20230601-05-01
+    """
+    from corpus.errors import ArticleNotFound
+    from kg.build import remove as run_remove
+    from kg.store import open_store
+
+    store = open_store(store_dir)
+    removed = run_remove(store, ids)
+    store.flush()
+    missing = [i for i in ids if i not in removed]
+    for i in removed:
+        click.echo(f"removed {i}")
+    if missing:
+        raise ArticleNotFound(f"not in the graph: {', '.join(missing)}")
+
+
+@cli.command()
+@store_option
+@click.option("--top", type=click.IntRange(min=0), default=10, show_default=True, help="Length of the top lists")
+@click.option("--json", "as_json", is_flag=True, help="Output JSON")
+def stats(store_dir, top, as_json):
+    """Counts by type and the top entities by mentions and by metrics.
+
+    In Python: kg.stats.graph_stats(store)
+
+    Example:
+
+        newskg stats --json
+    """
+    from kg.stats import graph_stats
+    from kg.store import open_store
+
+    st = graph_stats(open_store(store_dir, read_only=True), top=top)
+    if as_json:
+        click.echo(json.dumps(st, ensure_ascii=False, indent=2))
+        return
+    rows = [{"count": k, "value": v} for k, v in st.items() if isinstance(v, int)]
+    rows += [{"count": f"entities: {t}", "value": n} for t, n in st["entities_by_type"].items()]
+    emit_rows(rows, "table")
+    for key, title in (("top_by_mentions", "Top entities by mentions"), ("top_by_metrics", "Top entities by metrics")):
+        if st[key]:
+            click.echo(f"\n{title}")
+            emit_rows([{k: v for k, v in r.items() if k != "entity"} for r in st[key]], "table")
+
+
+@cli.command()
+@click.argument("query", required=False)
+@click.option("-f", "--file", "query_file", type=click.Path(exists=True, dir_okay=False), help="Read the query from a .rq file")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv", "xml", "ttl", "nt"]), default="table",
+              show_default=True, help="SELECT/ASK: table or W3C json/csv/tsv/xml; CONSTRUCT/DESCRIBE: ttl/nt")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many rows")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, help="Time limit in seconds")
+@store_option
+def sparql(query, query_file, fmt, limit, timeout, store_dir):
+    """Run a read-only SPARQL 1.1 query over all article graphs.
+
+    Prefixes nkg:, schema:, prov:, rdf:, rdfs:, xsd:, ent:, art:, ind: are predeclared.
+    Ready queries: docs/queries/*.rq.
+
+    In Python: kg.sparql.run_query(store, query)
+
+    Example:
+
+        newskg sparql 'SELECT ?org ?name { ?org a schema:Organization ; schema:name ?name } LIMIT 5'
+        newskg sparql -f docs/queries/top_organisations.rq --format csv
+    """
+    from corpus.errors import QueryError
+    from kg.sparql import format_results, read_query, run_query
+    from kg.store import open_store
+
+    if (query is None) == (query_file is None):
+        raise QueryError("give a QUERY or -f FILE (one of them)")
+    text = read_query(query_file) if query_file else query
+    result = run_query(open_store(store_dir, read_only=True), text, limit=limit, timeout=timeout)
+    out = format_results(result, fmt)
+    click.echo(out, nl=not out.endswith("\n"))
+    if result.truncated and fmt != "table":
+        click.echo(f"(results cut at --limit {limit})", err=True)
