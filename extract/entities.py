@@ -143,6 +143,9 @@ def _tagger_cands(text: str, tagger_spans: Sequence[Span], tokens: Sequence[Toke
             t.text in _stop_tokens() or (t.tag in ("v", "p") and len(t.text) > 1) for t in inside
         ):
             continue  # a span holding a function word or a verb (成为…, …依托…) is a tagging slip
+        if s.label in ("LOC", "ORG") and len(inside) == 1 and inside[0].start == s.start and inside[0].end == s.end \
+                and inside[0].tag not in PROPER_TAGS and inside[0].tag not in ("nt", "nr", "nrfg"):
+            continue  # one common word (泉水/n, 海纳百川/i) is not a place or an organisation
         label = TAGGER_TYPES.get(s.label, s.label)
         name = clean_name(s.text)
         if label == "ORG":
@@ -213,8 +216,10 @@ def _stops(tokens: Sequence[Token], k: int, i: int, suffix: str) -> bool:
     """Does token k end a name that ends at token i with ``suffix`` (walking left)?"""
     t = tokens[k]
     if t.text in CONJUNCTIONS:
-        # X与Y研究所 stays one name unless X is itself a complete name (an org or a place)
+        # X与Y研究所 stays one name unless X or Y is itself a complete name (an org or a place)
         if k == 0 or _stops_plain(tokens[k - 1]):
+            return True
+        if k + 1 < i and tokens[k + 1].tag in ("nt", "j", "ns", "nz", "nrt"):
             return True
         prev = tokens[k - 1]
         return _suffix_token(prev) is not None or prev.tag == "ns"
@@ -237,6 +242,8 @@ def _stops_plain(t: Token) -> bool:
         return len(t.text) > 1
     if t.tag == "f":  # 西部/东部 open names (西部数据中心); 上/中/内 end them
         return len(t.text) == 1
+    if t.tag == "t":  # 近日/下午 end names; 新一代 does not
+        return len(t.text) < 3
     return t.tag in STOP_TAGS
 
 
@@ -275,7 +282,7 @@ def _walk_left(tokens: Sequence[Token], i: int, suffix: str) -> tuple[int, int |
     return j, quote
 
 
-def _suffix_cands(text: str, tokens: Sequence[Token]) -> tuple[list[_Cand], list[tuple[_Cand, str, _Cand]], list[tuple[_Cand, str]]]:
+def _suffix_cands(text: str, tokens: Sequence[Token], people: Sequence[tuple[int, int]] = ()) -> tuple[list[_Cand], list[tuple[_Cand, str, _Cand]], list[tuple[_Cand, str]]]:
     """Names ending in an org/platform/event suffix, their nested parents and quoted aliases."""
     table = org_suffixes()
     cands, nested, aliases = [], [], []
@@ -294,11 +301,18 @@ def _suffix_cands(text: str, tokens: Sequence[Token]) -> tuple[list[_Cand], list
                 j -= 1
             elif j >= 2 and _YEAR.fullmatch(text[tokens[j - 2].start : tokens[j].start]):
                 j -= 2
+        suffix_start = tok.end - len(suf)
+        # a person's name ends the name on the left (…赵某某代表X委员会)
+        cut = max((e for s0, e in people if tokens[j].start < e <= suffix_start and s0 >= tokens[j].start), default=None)
+        if cut is not None:
+            while j <= i and tokens[j].start < cut:
+                j += 1
+            if j > i:
+                continue
         start, end = tokens[j].start, tok.end
         name = clean_name(text[start:end])
         if len(name) <= len(suf) and tok.tag != "nt":
             continue
-        suffix_start = end - len(suf)
         body_end = next((k for k in range(j, i + 1) if tokens[k].end > suffix_start), i)
         has_year = label == "EVENT" and bool(_YEAR.match(name))
         if not (quote is not None or has_year or tok.tag == "nt" or _proper(tokens, j, body_end + (tokens[body_end].start < suffix_start), label)):
@@ -388,7 +402,13 @@ def find_entities(
     cands: list[_Cand] = []
     cands += _tagger_cands(text, tagger_spans or (), tokens)
     cands += _gazetteer_cands(tokens)
-    suffix, nested, quoted = _suffix_cands(text, tokens)
+    tok_at = {(t.start, t.end): t for t in tokens}
+    people = [
+        (c.start, c.end) for c in cands
+        if c.label == "PERSON" and getattr(tok_at.get((c.start, c.end)), "tag", "?") not in ("nrt", "nt", "nz", "j", "ns")
+    ]
+    people += [(s0, e) for s0, e, _ in person_cands(text)]
+    suffix, nested, quoted = _suffix_cands(text, tokens, people)
     cands += suffix
     cands += _work_cands(text)
     cands += [_Cand(s, e, "PERSON", n, 5) for s, e, n in person_cands(text)]

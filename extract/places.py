@@ -18,6 +18,7 @@ _LEVELS = {"country": 0, "province": 1, "city": 2, "county": 3, "other": 3, "zon
 def gazetteer() -> dict[str, tuple[str, str, str | None]]:
     """Place name (full or short form) -> (canonical full name, level, parent canonical)."""
     out: dict[str, tuple[str, str, str | None]] = {}
+    ambiguous = set(words("ambiguous_place_short.txt"))
     for name in words("countries.txt"):
         out[name] = (name, "country", None)
     for full, short, cities in rows("provinces_cities.tsv", 3):
@@ -26,7 +27,7 @@ def gazetteer() -> dict[str, tuple[str, str, str | None]]:
             out.setdefault(short, (full, "province", "中国"))
         for city in cities.split():
             out[city] = (city, "city", full)
-            if city.endswith("市") and len(city) >= 3:
+            if city.endswith("市") and len(city) >= 3 and city[:-1] not in ambiguous:
                 out.setdefault(city[:-1], (city, "city", full))
     return out
 

@@ -78,6 +78,7 @@ def _merge_short_forms(keys: dict[str, str]) -> dict[str, str]:
             longer = [b for b in names if len(b) > len(a) and (
                 (b.startswith(a) and longest_suffix(a) is None and group != "place")
                 or (b.endswith(a) and len(a) >= 4 and a != longest_suffix(a))
+                or (b.endswith(a) and group == "work")
             )]
             if longer:
                 parent[a] = max(longer, key=len)
