@@ -84,3 +84,12 @@ def test_missing_path_exits_non_zero(runner, tmp_path):
 def test_help_ends_with_an_example(runner, args):
     result = runner.invoke(cli, args + ["--help"])
     assert result.exit_code == 0 and "Example:" in result.output
+
+
+def test_ignored_files_are_noted_on_stderr(runner, tmp_path):
+    (tmp_path / "a.txt").write_text("正文。\n", encoding="utf-8")
+    (tmp_path / "b.pdf").write_bytes(b"%PDF-1.7")
+    result = runner.invoke(cli, ["corpus", "list", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert "note:" in result.stderr and "b.pdf" in result.stderr and "Warning" not in result.stderr
+    assert [r["id"] for r in json.loads(result.stdout)] == ["a_01"]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 
 import click
 
@@ -62,7 +63,11 @@ def list_cmd(paths: tuple[str, ...], strict: bool) -> list[dict]:
         newskg corpus list ../shared/data/news/xwlb/2023.jsonl.gz --csv
     """
     skipped = SkipCounter()
-    rows = [_row(a) for a in read_corpus(list(paths) or None, strict=strict, on_error=skipped)]
+    with warnings.catch_warnings(record=True) as notes:
+        warnings.simplefilter("always")
+        rows = [_row(a) for a in read_corpus(list(paths) or None, strict=strict, on_error=skipped)]
+    for note in notes:
+        click.echo(f"note: {note.message}", err=True)
     skipped.report()
     return rows
 
