@@ -102,8 +102,8 @@ def clean_spaces(line: str, *, keep_word_spaces: bool = False) -> str:
     >>> clean_spaces("张三丰\u3000李四\u3000 王五 ， 2018 年 用 AI", keep_word_spaces=True)
     '张三丰 李四 王五，2018年 用 AI'
     """
-    line = line.strip(" \t\r\n\f\v\u3000\u00a0\ufeff")
-    if " " not in line and "\t" not in line and "\u3000" not in line and "\u00a0" not in line:
+    line = line.strip(" \t\r\n\f\v\u3000\u00a0\ufeff\u200b\u2002\u2003\u2009")
+    if not _SPACES.search(line):
         return line
     gentle = keep_word_spaces and not spaced_out(line)
 

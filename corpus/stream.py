@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from corpus.articles import articles_from_record, articles_from_text
-from corpus.errors import ArticleNotFound, CorpusError, EmptyFileError
+from corpus.errors import ArticleNotFound, CorpusError, EmptyFileError, RecordError
 from corpus.model import Article
 from corpus.read import (Source, decode_bytes, iter_records, iter_sources, open_lines,
                          read_sidecar, read_source_bytes, read_text_source, stdin_format)
@@ -34,16 +34,27 @@ def _from_txt(src: Source, text: str, enc: str) -> Iterator:
     return iter(arts)
 
 
+def _record_articles(rec: dict, source: str, name: str, line: int,
+                     report: Callable[[CorpusError], None]) -> list[Article]:
+    """Articles of one record; a record that leaves no text is a bad record, not a bad file."""
+    arts = articles_from_record(rec, source=source, line=line)
+    if not arts or not all(a.text for a in arts):
+        report(RecordError('no text left after removing whitespace in "text"', path=name,
+                           line=line))
+        return []
+    return arts
+
+
 def _read_source(src: Source, report: Callable[[CorpusError], None]) -> Iterator:
     if src.format == "jsonl":
         for no, rec in iter_records(open_lines(src), src.name, report):
-            yield from articles_from_record(rec, source=src.name, line=no)
+            yield from _record_articles(rec, src.name, src.name, no, report)
     elif src.format == "stdin":
         data = read_source_bytes(src)
         if stdin_format(data) == "jsonl":
             lines = enumerate(data.splitlines(keepends=True), 1)
             for no, rec in iter_records(lines, "<stdin>", report):
-                yield from articles_from_record(rec, source="-", line=no)
+                yield from _record_articles(rec, "-", "<stdin>", no, report)
         else:
             text, enc = decode_bytes(data, "<stdin>")
             if not text.strip():

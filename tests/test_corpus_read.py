@@ -27,6 +27,7 @@ BAD_LINES = [  # (line, what the error must say)
     ('{"title": "no text"}', 'missing or empty "text"'),
     ('{"text": "   "}', 'missing or empty "text"'),
     ('{"text": 42}', 'field "text" has the wrong type'),
+    ('{"text": "\\ufeff\\u200b"}', "no text left"),
     ('{"text": "正文。", "date": "yesterday"}', "not a date"),
     ('{"text": "正文。", "date": "20231345"}', "month must be in 1..12"),
 ]
