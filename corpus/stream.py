@@ -28,6 +28,8 @@ def _from_txt(src: Source, text: str, enc: str) -> Iterator:
     arts = articles_from_text(text, source=src.name, date=side.get("date"),
                               title=side.get("title"), url=side.get("url"),
                               publisher=side.get("source"))
+    if not arts:
+        raise EmptyFileError("no text (only invisible characters)", path=src.path)
     for a in arts:
         if enc != "utf-8":
             a.meta["encoding"] = enc
