@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from corpus.broadcast import is_digest, split_digest
+from corpus.dates import normalize_date
 from corpus.ids import checksum, file_stem, piece_id, sanitize_id
 from corpus.layout import Piece, detect_layout, split_pieces
 from corpus.model import Article
@@ -33,12 +34,15 @@ def articles_from_text(text: str, *, source: str = "<text>", date: str | None = 
 
     Ids are ``<file stem of source>_NN`` in source order. ``layout`` is ``auto`` (detect),
     ``pdf`` (newspaper page), ``plain`` (see :mod:`corpus.layout`) or ``single`` (one article).
-    ``title``/``url``/``publisher`` come from sidecar metadata: a title goes to the article
+    ``date`` is normalised (``20230105`` -> ``2023-01-05``; ``ValueError`` if it is not a
+    date). ``title``/``url``/``publisher`` come from sidecar metadata: a title goes to the article
     when the text holds one piece, else to ``meta["page_title"]``.
 
     >>> [a.id for a in articles_from_text("标题\\n正文第一段。\\n\\n\\n另一篇\\n正文。", source="x.txt")]
     ['x_01', 'x_02']
     """
+    if date is not None:
+        date = normalize_date(date)
     pieces = split_pieces(text, layout)
     stem = file_stem(source)
     out = []

@@ -260,3 +260,9 @@ def test_no_warning_when_all_is_well():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert len(list(read_corpus())) == 6
+
+
+def test_articles_from_text_normalises_the_date():
+    assert articles_from_text("正文。", date="20230105")[0].date == "2023-01-05"
+    with pytest.raises(ValueError, match="not a date"):
+        articles_from_text("正文。", date="soon")
