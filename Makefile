@@ -15,8 +15,7 @@ $(BIN)/newskg: pyproject.toml
 setup: $(BIN)/newskg
 
 run: setup
-	$(BIN)/newskg corpus list
-	$(BIN)/newskg corpus show $$($(BIN)/newskg corpus list --json | $(BIN)/python -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+	$(BIN)/newskg ui --store $(STORE)
 
 test: setup browser-deps
 	$(BIN)/python -m pytest -q corpus extract kg newskg tests

@@ -13,7 +13,6 @@ What the app's Explore, Entity and Corpus pages show, as plain dicts (JSON-ready
 from __future__ import annotations
 
 import functools
-import json
 import time
 from importlib import resources
 from typing import Iterable
@@ -279,45 +278,29 @@ def article_details(store, article: str) -> dict:
 
 
 def select_rows(store, query: str, *, timeout: float | None = None, limit: int | None = None) -> dict:
-    """Run a user's read-only query through :func:`kg.sparql.run_query` and return what a
-    table view needs: ``{"kind": "rows"|"boolean"|"graph", "columns", "rows", "boolean",
-    "text", "csv", "json", "truncated", "seconds"}``.
+    """Run a user's read-only query with :func:`kg.sparql.run_query` and return what a table
+    view needs: ``{"kind": "select"|"ask"|"graph", "columns", "rows" (dicts of strings, IRIs
+    shortened with the project prefixes), "boolean", "text" (Turtle for graphs), "csv",
+    "json" (W3C SPARQL results), "truncated", "seconds"}``.
 
-    :raises QueryError: for a query that does not parse, updates, or runs out of time.
+    :raises QueryError: for a query that does not parse, an update, or the time limit.
+
+    >>> from kg.store import open_store
+    >>> select_rows(open_store(None), "ASK { ?s ?p ?o }")["boolean"]
+    False
     """
     from kg.sparql import format_results, run_query
 
-    t0 = time.perf_counter()
     res = run_query(store, query, timeout=timeout, limit=limit)
-    out = {"kind": "rows", "columns": [], "rows": [], "boolean": None, "text": "", "csv": "", "json": "",
-           "truncated": bool(getattr(res, "truncated", False))}
-    data = format_results(res, "json")
-    if isinstance(data, bytes):
-        data = data.decode("utf-8")
-    try:
-        doc = json.loads(data)
-    except ValueError:  # CONSTRUCT / DESCRIBE give RDF text
-        out.update(kind="graph", text=data)
+    out = {"kind": res.kind, "columns": list(res.variables), "rows": [], "boolean": res.boolean, "text": "",
+           "csv": "", "json": "", "truncated": res.truncated, "seconds": res.seconds}
+    if res.kind == "graph":
+        out["text"] = format_results(res, "ttl")
     else:
-        if "boolean" in doc:
-            out.update(kind="boolean", boolean=doc["boolean"])
-        else:
-            cols = doc["head"]["vars"]
-            rows = [{c: b[c]["value"] if c in b else None for c in cols} for b in doc["results"]["bindings"]]
-            out.update(columns=cols, rows=rows, json=data, csv=_csv(cols, rows))
-    out["seconds"] = time.perf_counter() - t0
+        out.update(json=format_results(res, "json"), csv=format_results(res, "csv"))
+        if res.kind == "select":
+            out["rows"] = res.records(compact=True)
     return out
-
-
-def _csv(cols: list[str], rows: list[dict]) -> str:
-    import csv
-    import io
-
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
-    w.writeheader()
-    w.writerows(rows)
-    return buf.getvalue()
 
 
 def ready_queries(folder: str | None = None) -> list[dict]:

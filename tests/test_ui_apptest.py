@@ -85,10 +85,11 @@ def _article_ids() -> list[str]:
 
 
 def test_ui_doctests():
+    import ui.charts
     import ui.network
     import ui.text
 
-    for mod in (ui.text, ui.network):
+    for mod in (ui.text, ui.network, ui.charts):
         res = doctest.testmod(mod, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
         assert res.failed == 0 and res.attempted > 0, mod.__name__
 
@@ -158,7 +159,7 @@ def test_ask_not_found_says_so(app, question):
 def test_ask_from_url(app):
     at = app("ask", q=ASK[0][0])
     assert at.text_input(key="ask_q").value == ASK[0][0]
-    assert at.success and ASK[0][1][0] in at.success[0].value
+    assert at.success and ASK[0][1][0] in at.success[0].value.replace("\\", "")
 
 
 def test_explore_search_network_and_click(app):
@@ -231,7 +232,28 @@ def test_sparql_bad_query_is_a_clear_error(app, query, expected):
     assert not at.dataframe
 
 
-@pytest.mark.parametrize("fmt", ["gexf", "graphml", "csv", "ttl", "jsonld"])
+def test_sparql_time_limit_is_a_clear_error(app):
+    at = app("sparql")
+    at.text_area(key="sparql_editor").input("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }")  # a cross join
+    at.number_input(key="sparql_timeout").set_value(0.01)
+    at.number_input(key="sparql_limit").set_value(1_000_000)
+    at.button(key="sparql_run").click().run()
+    assert not at.exception
+    assert at.error and "time limit" in at.error[0].value and "E301" in at.error[0].value
+    assert not at.dataframe
+
+
+def test_sparql_row_limit_truncates(app):
+    at = app("sparql")
+    at.text_area(key="sparql_editor").input("SELECT ?s WHERE { ?s ?p ?o }")
+    at.number_input(key="sparql_limit").set_value(5)
+    at.button(key="sparql_run").click().run()
+    assert not at.error, _texts(at)
+    assert len(at.dataframe[0].value) == 5
+    assert any("truncated" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("fmt", ["gexf", "graphml", "csv", "ttl", "nt", "nq", "trig", "jsonld"])
 def test_export_downloads(app, fmt):
     at = app("export")
     at.selectbox(key="export_fmt").set_value(fmt).run()

@@ -16,7 +16,7 @@ import pytest
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
-from ui_testdata import HOSTILE_ORG, build_bundled, write_hostile  # noqa: E402
+from ui_testdata import HOSTILE_ORG, write_hostile  # noqa: E402
 
 CHROMIUM = os.environ.get("NEWSKG_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -57,22 +57,24 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
-    """`newskg ui --headless` on a free loopback port, on the bundled corpus's graph."""
+    """`newskg ui --headless` on a free loopback port and an empty store, which it fills with
+    the bundled corpus's graph before serving; then the hostile article is added (the app
+    opens the store at the first page view, so the store is free until then)."""
     tmp = tmp_path_factory.mktemp("ui-browser")
     store = tmp / "store"
-    build_bundled(store)
-    write_hostile(store)
     port = _free_port()
     log = tmp / "server.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "newskg", "ui", "--headless", "--no-build", "--store", str(store),
+            [sys.executable, "-m", "newskg", "ui", "--headless", "--store", str(store),
              "--host", "127.0.0.1", "--port", str(port)],
             stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc, log)
+        assert "Built" in log.read_text(), "newskg ui builds the bundled corpus into an empty store"
+        write_hostile(store)
         yield url
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -105,6 +107,16 @@ def page(browser):
     ctx.close()
 
 
+def _shot(page, tmp_path: Path, name: str) -> None:
+    """Save a screenshot under the test's tmp dir (and under $NEWSKG_SCREENSHOTS, if set:
+    that is how docs/screenshots/ are made)."""
+    page.screenshot(path=str(tmp_path / name), full_page=True)
+    if os.environ.get("NEWSKG_SCREENSHOTS"):
+        out = Path(os.environ["NEWSKG_SCREENSHOTS"])
+        out.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(out / name))
+
+
 def _main(page):
     return page.locator('[data-testid="stMain"]')
 
@@ -132,7 +144,7 @@ def test_ask_then_entity_network(app_url, page, tmp_path):
     sync_api.expect(_main(page).get_by_text("Sources", exact=True)).to_be_visible()
     sync_api.expect(page.get_by_role("button", name="Open article").first).to_be_visible()
     sync_api.expect(page.locator('[data-testid="stCode"]').first).to_contain_text("SELECT")
-    page.screenshot(path=str(tmp_path / "ask.png"), full_page=True)
+    _shot(page, tmp_path, "ask.png")
 
     # the source's article opens on the Corpus page
     page.get_by_role("button", name="Open article").first.click()
@@ -151,12 +163,13 @@ def test_ask_then_entity_network(app_url, page, tmp_path):
     bbox = canvas.bounding_box()
     assert bbox and bbox["width"] > 300 and bbox["height"] > 300
     assert _canvas_painted(page) > 200
-    page.screenshot(path=str(tmp_path / "explore.png"), full_page=True)
+    canvas.scroll_into_view_if_needed()
+    _shot(page, tmp_path, "explore.png")
 
     page.get_by_role("button", name="Open entity page").click()
     sync_api.expect(_main(page).locator("h2", has_text=ENTITY).first).to_be_visible()
     sync_api.expect(_main(page).get_by_text("Relations", exact=True)).to_be_visible()
-    page.screenshot(path=str(tmp_path / "entity.png"), full_page=True)
+    _shot(page, tmp_path, "entity.png")
     assert (tmp_path / "explore.png").stat().st_size > 10_000
 
     assert page.external == [], "the app must work offline"

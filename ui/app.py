@@ -4,10 +4,15 @@ One page per file in ``ui/views/``; every page only calls the library (corpus/, 
 """
 from __future__ import annotations
 
+import json
+import os
 import sys
+import time
 from pathlib import Path
 
 import streamlit as st
+
+t0 = time.perf_counter()
 
 # `streamlit run ui/app.py` puts ui/ (not the project) on sys.path; make `ui.*` importable
 # also when newskg is not installed (a plain checkout).
@@ -30,4 +35,11 @@ nav = st.navigation(pages)
 with st.sidebar:
     st.caption("newskg · knowledge graph of Chinese news")
     st.caption(f"Store: {md_escape(store_path())}")
-nav.run()
+try:
+    nav.run()
+finally:
+    # benchmarks/ui_latency.py reads how long each script run took (server side)
+    if os.environ.get("NEWSKG_UI_TIMINGS"):
+        with open(os.environ["NEWSKG_UI_TIMINGS"], "a", encoding="utf-8") as f:
+            f.write(json.dumps({"page": nav.url_path or "overview",
+                                "ms": (time.perf_counter() - t0) * 1000}) + "\n")

@@ -40,6 +40,36 @@ def safe_label(text: object, max_len: int = 40) -> str:
     return s if len(s) <= max_len else s[: max_len - 1] + "…"
 
 
+def layout_positions(ids: list[str], pairs: list[tuple[str, str]], center: str | None = None,
+                     size: float = 500.0) -> dict[str, tuple[float, float]]:
+    """Deterministic node positions (networkx spring layout, fixed seed) with ``center`` in
+    the middle, scaled to about ``size`` pixels: the picture does not move on every rerun.
+
+    >>> pos = layout_positions(["a", "b", "c"], [("a", "b"), ("a", "c")], center="a")
+    >>> pos["a"]
+    (0.0, 0.0)
+    """
+    import networkx as nx
+
+    g = nx.Graph()
+    g.add_nodes_from(ids)
+    g.add_edges_from((a, b) for a, b in pairs if a in g and b in g and a != b)
+    if not ids:
+        return {}
+    init = None
+    fixed = None
+    if center is not None and center in g:
+        init = {n: ((i * 0.6180339887) % 1 - 0.5, ((i * 0.7548776662) % 1) - 0.5) for i, n in enumerate(ids)}
+        init[center] = (0.0, 0.0)
+        fixed = [center]
+    k = 1.6 / max(len(ids), 1) ** 0.5
+    pos = nx.spring_layout(g, pos=init, fixed=fixed, seed=7, k=k, iterations=80)
+    cx, cy = pos[center] if fixed else (0.0, 0.0)
+    span = float(max((max(abs(x - cx), abs(y - cy)) for x, y in pos.values()), default=1.0)) or 1.0
+    return {n: (round(float(x - cx) / span * size / 2, 1), round(float(y - cy) / span * size / 2, 1))
+            for n, (x, y) in pos.items()}
+
+
 def network_options(
     nodes: Iterable[Mapping], edges: Iterable[Mapping], *, center: str | None = None
 ) -> dict:
@@ -53,6 +83,8 @@ def network_options(
     (['甲', '乙'], 'works_for')
     """
     nodes = list(nodes)
+    edges = list(edges)
+    pos = layout_positions([n["id"] for n in nodes], [(e["source"], e["target"]) for e in edges], center)
     types = sorted({str(n.get("type") or "OTHER") for n in nodes})
     categories = [{"name": t, "itemStyle": {"color": TYPE_COLORS.get(t, OTHER_COLOR)}} for t in types]
     cat_index = {t: i for i, t in enumerate(types)}
@@ -74,8 +106,10 @@ def network_options(
             "category": cat_index[str(n.get("type") or "OTHER")],
             "symbolSize": 14 + 26 * (w / top) ** 0.5,
             "value": w,
+            "x": pos[n["id"]][0],
+            "y": pos[n["id"]][1],
         }
-        if center is not None and n["id"] == center:
+        if n["id"] == center:
             item.update(symbolSize=48, itemStyle={"borderColor": "#222", "borderWidth": 3})
         data.append(item)
     links = []
@@ -96,10 +130,9 @@ def network_options(
         "series": [
             {
                 "type": "graph",
-                "layout": "force",
+                "layout": "none",  # positions computed in Python: stable across reruns
                 "roam": True,
                 "draggable": True,
-                "force": {"repulsion": 420, "edgeLength": [90, 220], "gravity": 0.06},
                 "categories": categories,
                 "data": data,
                 "links": links,

@@ -49,8 +49,9 @@ def ensure_graph(store_dir: str) -> bool:
         if len(store) > 0:
             return False
         click.echo(f"Building the bundled corpus into {store_dir} …", err=True)
-        summary = build(None, store)
-        click.echo(f"Built: {summary}", err=True)
+        s = build(None, store)
+        click.echo(f"Built {s.articles} articles: {s.entities} entities, {s.metrics} metrics, "
+                   f"{s.relations} relations, {s.triples} triples in {s.seconds:.1f} s", err=True)
         return True
     finally:
         del store

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from streamlit_echarts import st_echarts
+
 from ui import state
+from ui.charts import line_options
 from ui.text import highlight, md_escape
 
 
@@ -91,10 +94,10 @@ if metrics:
                                 "base_unit", "article", "text")} for m in metrics],
         hide_index=True, width="stretch",
     )
-    for name, ms in _series(metrics).items():
+    for i, (name, ms) in enumerate(_series(metrics).items()):
         st.markdown(f"**{md_escape(name)} over time**")
-        st.line_chart({"period": [str(m["period"]) for m in ms], "value": [float(m["value"]) for m in ms]},
-                      x="period", y="value", height=220)
+        st_echarts(line_options([str(m["period"]) for m in ms], [float(m["value"]) for m in ms],
+                                name=name, unit=ms[0].get("unit") or ""), height="240px", key=f"entity_chart{i}")
 else:
     st.caption("No figures about this entity.")
 

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from streamlit_echarts import st_echarts
+
 from ui import state
+from ui.charts import bar_options
 from ui.text import md_escape
 
 
@@ -48,7 +51,7 @@ with left:
     st.subheader("Entities by type")
     by_type = s.get("entities_by_type", {})
     if by_type:
-        st.bar_chart({"entities": by_type}, horizontal=True, height=240)
+        st_echarts(bar_options(by_type), height="240px", key="overview_types")
     st.subheader("Most mentioned")
     top = s.get("top_by_mentions", [])
     if top:

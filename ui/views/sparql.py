@@ -17,10 +17,10 @@ def _ready() -> list[dict]:
     return ready_queries()
 
 
-def _run(query: str) -> dict:
+def _run(query: str, timeout: float, limit: int) -> dict:
     from kg.browse import select_rows
 
-    return select_rows(state.get_store(), query, timeout=TIMEOUT_S, limit=MAX_ROWS)
+    return select_rows(state.get_store(), query, timeout=timeout, limit=limit)
 
 
 st.title("SPARQL")
@@ -39,11 +39,14 @@ if "sparql_editor" not in st.session_state:
 
 query = st.text_area("Query (prefixes nkg:, schema:, prov:, rdfs:, xsd:, ent: are predefined)",
                      key="sparql_editor", height=260)
+c1, c2, c3 = st.columns([1, 1, 3])
+timeout = c1.number_input("Time limit (s)", min_value=0.01, max_value=600.0, value=TIMEOUT_S, key="sparql_timeout")
+limit = c2.number_input("Max rows", min_value=1, max_value=1_000_000, value=MAX_ROWS, step=1000, key="sparql_limit")
 run = st.button("Run", type="primary", key="sparql_run")
 if run:
     st.session_state["sparql_query"] = query
     try:
-        st.session_state["sparql_result"] = _run(query)
+        st.session_state["sparql_result"] = _run(query, float(timeout), int(limit))
         st.session_state.pop("sparql_error", None)
     except Exception as e:
         st.session_state["sparql_error"] = e
@@ -53,9 +56,10 @@ if "sparql_error" in st.session_state:
     state.show_error(st.session_state["sparql_error"])
 res = st.session_state.get("sparql_result")
 if res:
-    st.caption(f"{len(res['rows'])} rows in {res['seconds'] * 1000:.0f} ms"
-               + (" (truncated)" if res.get("truncated") else ""))
-    if res["kind"] == "boolean":
+    size = "1 answer" if res["kind"] == "ask" else f"{len(res['rows'])} rows"
+    st.caption(f"{size} in {res['seconds'] * 1000:.0f} ms"
+               + (" (truncated at the row limit)" if res.get("truncated") else ""))
+    if res["kind"] == "ask":
         st.markdown(f"**ASK:** {res['boolean']}")
     elif res["kind"] == "graph":
         st.code(res["text"], language="turtle")
