@@ -83,6 +83,7 @@ def find_metrics(article: Article, mentions: Sequence[Span] = ()) -> list[Metric
     starts = [m.start for m in spans]
     out: list[Metric] = []
     prev_topic: tuple[str | None, str] | None = None
+    prev_metric: Metric | None = None
     for group in _groups(sentences):
         lo = bisect.bisect_left(starts, group[0].start)
         hi = bisect.bisect_left(starts, group[-1].end)
@@ -91,10 +92,24 @@ def find_metrics(article: Article, mentions: Sequence[Span] = ()) -> list[Metric
             if group_mentions:
                 prev_topic = _sentence_topic(_context(article, group, group_mentions))
             continue
-        metrics, topic = _sentence_metrics(_context(article, group, group_mentions), prev_topic)
+        ctx = _context(article, group, group_mentions)
+        metrics, topic = _sentence_metrics(ctx, prev_topic)
+        if prev_metric is not None and ctx.ctext.startswith(("其中", "同期")):
+            _inherit(metrics, prev_metric, ctx)
         out.extend(metrics)
         prev_topic = topic
+        prev_metric = metrics[-1] if metrics else prev_metric
     return out
+
+
+def _inherit(metrics: list[Metric], prev: Metric, ctx: "_Ctx") -> None:
+    """其中…/同期… continue the previous sentence: its period, and its subject where none was
+    found in this sentence."""
+    for m in metrics:
+        if m.period is None:
+            m.period = prev.period
+        if m.subject is None and not any(s for s in ctx.mentions) and m.subject_name == m.indicator:
+            m.subject, m.subject_name = prev.subject, prev.subject_name
 
 
 def _groups(sentences: Sequence[Sentence]) -> list[list[Sentence]]:
@@ -170,6 +185,8 @@ def _sentence_metrics(ctx: _Ctx, prev_topic):
         end = idx[f.ce - 1] + 1
         sent = ctx.sentences[bisect.bisect_right(ctx.bounds, f.cs) - 1]
         base_value, base_unit = normalise(f.value, f.magnitude, f.unit)
+        if base_unit == "m" and base_value is not None and "时速" in f.indicator:
+            base_value, base_unit = (base_value / Decimal(3600)).quantize(Decimal("0.001")), "m/s"  # 时速200公里
         if base_value is not None and f.sign < 0:
             base_value = -base_value
         metrics.append(
@@ -411,7 +428,7 @@ def _is_modifier(ctx: _Ctx, f: _Figure) -> bool:
     nxt = ctext[f.ce : f.ce + 4]
     after_q = next((w for w in qualifiers()["after"] if nxt.startswith(w)), "")
     rest = ctext[f.ce + len(after_q) : f.ce + len(after_q) + 2]
-    if rest.startswith("的"):
+    if rest.startswith(("的", "或")):
         if after_q and after_q not in ("左右", "上下"):
             return True
         if f.extra.get("qual_before") and _strip(ctext[f.pre_start : f.pre_end]):
@@ -480,7 +497,7 @@ def _strip(text: str, keep_quotes: bool = False) -> str:
                 break
         if text.startswith("的"):
             text, changed = text[1:], True
-    while text.endswith(("的", "了", "在", "与", "和", "及")):
+    while text.endswith(("的", "了", "在", "与", "和", "及", "等")):
         text = text[:-1]
     for w in openers:  # 已/将/持续 right before the cue
         if text.endswith(w) and len(text) > len(w):
@@ -575,6 +592,8 @@ def _after_np(ctx: _Ctx, f: _Figure) -> str:
             np.append(w)
         elif flag == "v" and w in words()["np_verb"] and (nxt[:1] == "n" or nxt == "vn" or (len(nxt_w) == 1 and nxt in ("m", "q"))):
             np.append(w)
+        elif flag == "v" and np and w not in words()["predicate"] and (not nxt or nxt == "x"):
+            np.append(w)  # 国际组织、 (jieba tags many nouns v): a last word before a delimiter
         elif flag in ("m", "q") and len(w) == 1 and np:
             np.append(w)
         else:
@@ -698,7 +717,7 @@ def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topi
         elif f.kind == "share":
             f.indicator = f.indicator + _share_words(f.cue)
         if not f.indicator:
-            f.indicator = after or _raw_after(ctext, f)
+            f.indicator = after or _earlier_leading_np(ctx, clause_start) or _raw_after(ctext, f)
         # subject: the possessor (X的indicator) or entity topic of this clause, a topic noun
         # phrase, an earlier clause's entity, the previous figure's subject, an earlier
         # clause's scope word (全国…), the previous sentence's topic
@@ -713,6 +732,8 @@ def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topi
                 if earlier is None:
                     earlier = _scope_at_start(_remove_periods(ctx, cstart, pos + 1), scopes)
                 pos = cstart - 1
+        if np_subject:
+            np_subject = _strip(np_subject) or np_subject
         if topic is not None:
             f.subject, f.subject_name = topic[2].entity, topic[2].name or topic[2].text
         elif np_subject:
@@ -731,6 +752,18 @@ def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topi
 
 
 RANGE_RE = re.compile(r"[－\-—–~～至到]")
+
+
+def _earlier_leading_np(ctx: _Ctx, clause_start: int) -> str:
+    """The noun phrase opening the nearest earlier clause (工业生产者出厂价格指数PPI，…，增幅0.4%)."""
+    pos = clause_start - 1
+    while pos > 0:
+        cstart = _clause_start(ctx.ctext, pos)
+        lead = _leading_np(_strip(_remove_periods(ctx, cstart, pos), keep_quotes=True))
+        if lead:
+            return lead
+        pos = cstart - 1
+    return ""
 
 
 def _scope_at_start(text: str, scopes) -> str | None:

@@ -53,6 +53,17 @@ FIGURES = [
     ("2019年至2022年，全口径数字贸易总额由3.17万亿元增加至4.68万亿元，年均增长13.9%。", None, "13.9%", {"period": "2019-2022", "kind": "avg_annual_growth"}),
     ("厂内共有8个柔性工作中心，16条智能化产线。", None, "16条", {"indicator": "智能化产线", "base_unit": "count"}),
     ("平台已接入超过2000台工业设备。", None, "2000台", {"indicator": "工业设备", "qualifier": "more_than"}),
+    ("列车起火已导致至少65人死亡。", None, "65人", {"indicator": "死亡人数", "qualifier": "more_than", "base_unit": "count"}),
+    ("本次大赛吸引了国内外近6000名选手报名参赛。", None, "6000名", {"indicator": "选手", "qualifier": "approx"}),
+    ("先后对9个利用网络刷单的诈骗窝点展开收网行动。", None, "9个", {"indicator": "诈骗窝点"}),
+    ("新线最高时速350公里。", None, "350公里", {"base_unit": "m/s", "base_value": "97.222"}),
+    ("成功将621名同胞安全撤离。", None, "621名", {"qualifier": None}),
+    ("前两个月，固定资产投资同比增长6.1%。", "2019-03-14", "6.1%", {"period": "2019-01/2019-02", "kind": "yoy_growth"}),
+    ("截至下午4点，赣江水位达47.47米。", "2019-04-19", "47.47米", {"period": "as_of:2019-04-19"}),
+    ("2018年财年美国联邦财政赤字升至约9844亿美元。", None, "9844亿美元", {"period": "2018", "base_unit": "USD", "qualifier": "approx"}),
+    ("收入 380 亿新加坡元。", None, "380亿新加坡元", {"base_unit": "SGD"}),
+    ("8个新建竞赛场馆、5个改造竞赛场馆将开工。", None, "5个", {"indicator": "改造竞赛场馆"}),
+    ("国内生产总值增长6%－6.5%。", None, "6.5%", {"kind": "growth", "indicator": "国内生产总值"}),
 ]
 # text with figures that are NOT metrics (the whole text yields no metric at all)
 NOT_METRICS = [
@@ -75,6 +86,15 @@ NOT_METRICS = [
     "一两个月后再看。",
     "推动“十四五”规划落实。",
     "提供一站式服务。",
+    "对贫困发生率超过5%的县加大支持。",
+    "6000人以上的世居少数民族有多个。",
+    "两条120米宽的绿道建成。",
+    "荣登“讲奉献10件好事”榜首。",
+    "总计约合人民币1399万元。",
+    "中欧要从3个方面携手努力。",
+    "历时3个多月的调水结束。",
+    "人造太阳实现一亿度高温运行。",
+    "每个村安排1名联系干部。",
 ]
 # fmt: on
 
@@ -214,3 +234,33 @@ def test_article_without_sentences_is_split():
     a = Article(id="x", text="全年粮食产量13908亿斤。比上年增长1.3%。")
     ms = find_metrics(a)
     assert [(m.sentence, m.text) for m in ms] == [(0, "13908亿斤"), (1, "1.3%")]
+
+
+def test_qizhong_sentence_continues_the_previous_one():
+    text = "今年前8个月，全国进出口总值20.1万亿元，同比增长3.6%。其中，出口10.95万亿元，同比增长6.1%。"
+    ms = find_metrics(article(text, "2019-09-08"))
+    assert [(m.subject_name, m.indicator, m.period) for m in ms][2:] == [
+        ("全国", "出口", "2019-01/2019-08"),
+        ("全国", "出口", "2019-01/2019-08"),
+    ]
+
+
+def test_enumeration_members_are_not_the_subject():
+    text = "博览会吸引了来自法国、土耳其、阿富汗等18个国家的500多家企业参展。"
+    mentions = [span(text, "法国", "PLACE"), span(text, "土耳其", "PLACE"), span(text, "阿富汗", "PLACE")]
+    ms = find_metrics(article(text), mentions)
+    assert all(m.subject_name not in ("法国", "土耳其", "阿富汗") for m in ms)
+
+
+def test_possessor_is_the_subject():
+    text = "航空公司停运可能将使冰岛的游客数量减少16%。"
+    mentions = [span(text, "冰岛", "PLACE")]
+    m = find_metrics(article(text), mentions)[0]
+    assert (m.subject_name, m.indicator, m.kind, m.base_value) == ("冰岛", "游客数量", "growth", Decimal("-0.16"))
+
+
+def test_source_reporting_clause_is_not_subject():
+    text = "商务部今天（7月4日）公布的数据显示，今年1至5月，我国服务进出口总额21893.4亿元。"
+    mentions = [span(text, "商务部", "ORG")]
+    m = find_metrics(article(text, "2019-07-04"), mentions)[0]
+    assert (m.subject_name, m.indicator, m.period) == ("我国", "服务进出口总额", "2019-01/2019-05")
