@@ -29,6 +29,7 @@ from extract.units import NON_METRIC_CLASSES, magnitudes, normalise, units
 CLAUSE_DELIMS = set("，,；;。！？!?：:")
 SUBCLAUSE_DELIMS = CLAUSE_DELIMS | {"、"}
 QUOTES = "“”‘’\"'「」『』"
+CARRIED_LABELS = frozenset({"ORG", "PLATFORM", "PLACE", "LOC"})
 SENTENCE_RE = re.compile(r"[^。！？!?]*(?:[。！？!?]+[”’」』]?|$)")
 
 
@@ -259,8 +260,8 @@ def _sentence_topic(ctx: _Ctx):
     if topic is None:
         return None
     span = topic[2]
-    if span.label in ("PERSON", "PER"):
-        return None  # a person's figures are said about them in their own sentence
+    if span.label not in CARRIED_LABELS:
+        return None  # people, events and works are not the topic of a later sentence's figures
     return (span.entity, span.name or span.text)
 
 

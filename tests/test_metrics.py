@@ -264,3 +264,28 @@ def test_source_reporting_clause_is_not_subject():
     mentions = [span(text, "商务部", "ORG")]
     m = find_metrics(article(text, "2019-07-04"), mentions)[0]
     assert (m.subject_name, m.indicator, m.period) == ("我国", "服务进出口总额", "2019-01/2019-05")
+
+
+def test_empty_and_numberless_articles():
+    from corpus.model import Article
+
+    assert find_metrics(Article(id="e", text="")) == []
+    assert find_metrics(Article(id="n", text="没有任何数字的句子。另一句。")) == []
+
+
+def test_bad_lexicon_line_names_file_and_line(tmp_path, monkeypatch):
+    import shutil
+
+    from corpus.errors import ExtractError
+    from extract import metric_lexicons
+
+    for f in metric_lexicons.DATA.glob("metric_*"):
+        shutil.copy(f, tmp_path / f.name)
+    (tmp_path / "metric_cues.tsv").write_text("# header\n同比增长\tyoy_growth\n", encoding="utf-8")
+    monkeypatch.setattr(metric_lexicons, "DATA", tmp_path)
+    metric_lexicons.cues.cache_clear()
+    try:
+        with pytest.raises(ExtractError, match=r"metric_cues\.tsv:2: "):
+            metric_lexicons.cues()
+    finally:
+        metric_lexicons.cues.cache_clear()
