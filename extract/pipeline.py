@@ -66,17 +66,62 @@ def _sentences(article: Article) -> list[tuple[int, int]]:
 
 
 def ner(text: str) -> list[Span]:
-    """Top-level typed entity spans of one text (a sentence or line), with the full type set
-    (ORG, PLATFORM, PERSON, PLACE, EVENT, WORK); nested parents are left out.
+    """Typed entity spans of one text (a sentence or line), with the full type set (ORG,
+    PLATFORM, PERSON, PLACE, EVENT, WORK), following newswire (MSRA) span conventions: the
+    statistical tagger's PER/LOC/ORG spans are kept as tagged (ORG retyped by suffix: …平台 is
+    a PLATFORM), administrative chains are split into their places, and rule spans fill in
+    where the tagger found nothing.
 
-    >>> [(s.text, s.label, s.name) for s in ner("记者王小明在上海市浦东新区报道")]
-    [('王小明', 'PERSON', '王小明'), ('上海市浦东新区', 'PLACE', '浦东新区')]
+    >>> [(s.text, s.label) for s in ner("记者王小明在上海市浦东新区报道")]
+    [('王小明', 'PERSON'), ('上海市', 'PLACE'), ('浦东新区', 'PLACE')]
     """
+    from extract.entities import TAGGER_TYPES, type_by_suffix
+
     tokens = tokenize(text)
-    layer = find_entities(text, tokens=tokens, tagger_spans=_tagger_spans(text, tokens))
+    tagged = _tagger_spans(text, tokens)
+    layer = find_entities(text, tokens=tokens, tagger_spans=tagged)
+    rule = _split_chains(layer)
+    # events and platforms are named things the tagger has no type for: they win over
+    # tagger spans inside them
+    wide = [r for r in rule if r.label in ("EVENT", "PLATFORM")]
+    tagged = [t for t in tagged if not any(w.start <= t.start and t.end <= w.end and (w.start, w.end) != (t.start, t.end) for w in wide)]
     out: list[Span] = []
+    for t in tagged:
+        label = TAGGER_TYPES.get(t.label, t.label)
+        if label == "ORG":
+            label = type_by_suffix(t.text, "ORG")
+        if label == "PLACE" and any(r.start == t.start and r.end == t.end and r.label == "PLACE" and r.name != r.text for r in layer.spans):
+            continue  # a chain the tagger tagged whole: its pieces come from the rules
+        out.append(Span(t.start, t.end, label, t.text, name=t.text))
+    taken = bytearray(len(text) + 1)
+    for s in out:
+        taken[s.start : s.end] = b"\x01" * (s.end - s.start)
+    for s in rule:
+        if not any(taken[s.start : s.end]):
+            out.append(s)
+            taken[s.start : s.end] = b"\x01" * (s.end - s.start)
+    return sorted(out, key=lambda s: s.start)
+
+
+def _split_chains(layer) -> list[Span]:
+    """Top-level spans of a layer, with administrative chains (one mention named after the
+    last place) split back into their places."""
+    top: list[Span] = []
     for s in sorted(layer.spans, key=lambda s: (s.start, -s.end)):
-        if out and s.start < out[-1].end:
+        if top and s.start < top[-1].end:
+            continue
+        top.append(s)
+    out: list[Span] = []
+    for s in top:
+        if s.label == "PLACE" and s.name != s.text:
+            pieces = [p for p in layer.spans if p.label == "PLACE" and s.start <= p.start and p.end <= s.end and p is not s]
+            pos = s.start
+            for p in sorted(pieces, key=lambda p: p.start):
+                if p.start == pos:
+                    out.append(p)
+                    pos = p.end
+            if pos < s.end:
+                out.append(Span(pos, s.end, "PLACE", s.text[pos - s.start :], name=s.name))
             continue
         out.append(s)
     return out
