@@ -13,8 +13,10 @@ What the app's Explore, Entity and Corpus pages show, as plain dicts (JSON-ready
 from __future__ import annotations
 
 import functools
-import time
+import os
+import re
 from importlib import resources
+from pathlib import Path
 from typing import Iterable
 
 from pyoxigraph import Literal, Variable
@@ -127,7 +129,12 @@ def _edge_label(predicate: str) -> str:
     return EDGE_LABELS.get(local, local)
 
 
-def _entity_id_of(iri: str) -> str:
+def entity_id_from_iri(iri: str) -> str:
+    """Entity id of an entity IRI (inverse of :func:`kg.vocab.entity_iri`); other IRIs as is.
+
+    >>> entity_id_from_iri(entity_iri("5G/6G 网络").value)
+    '5G/6G 网络'
+    """
     from urllib.parse import unquote
 
     root = PREFIXES["ent"]
@@ -157,7 +164,7 @@ def neighbourhood(store, entity: str, *, depth: int = 1, max_neighbours: int = 3
             rows.sort(key=lambda r: (-r["weight"], r["s"], r["o"], r["p"]))
             kept_others: list[str] = []
             for r in rows:
-                s, o = _entity_id_of(r["s"]), _entity_id_of(r["o"])
+                s, o = entity_id_from_iri(r["s"]), entity_id_from_iri(r["o"])
                 other = o if s == eid else s
                 if other not in nodes:
                     if len(nodes) >= max_nodes or len(kept_others) >= max_neighbours:
@@ -277,21 +284,53 @@ def article_details(store, article: str) -> dict:
             "sentences": sents, "text": "".join(parts)}
 
 
-def select_rows(store, query: str, *, timeout: float | None = None, limit: int | None = None) -> dict:
+def _queries_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "docs" / "queries"
+
+
+def ready_queries(folder: str | os.PathLike | None = None) -> list[dict]:
+    """The ready queries researchers can copy (``docs/queries/*.rq``, read with
+    :func:`kg.sparql.load_query`): ``[{"name", "title", "answers", "example", "query",
+    "params": {name: default value as text}}]``.
+
+    >>> ready_queries("/nonexistent")
+    []
+    """
+    from kg.sparql import load_query
+
+    root = Path(folder) if folder else _queries_dir()
+    out = []
+    for p in sorted(root.glob("*.rq")) if root.is_dir() else []:
+        q = load_query(p)
+        out.append({"name": q.name, "title": q.title or q.name, "answers": q.answers, "example": q.example,
+                    "query": q.text, "params": {k: v.value for k, v in q.params.items()}})
+    return out
+
+
+def select_rows(store, query: str, *, ready: str | None = None, params: dict[str, str] | None = None,
+                timeout: float | None = None, limit: int | None = None,
+                folder: str | os.PathLike | None = None) -> dict:
     """Run a user's read-only query with :func:`kg.sparql.run_query` and return what a table
     view needs: ``{"kind": "select"|"ask"|"graph", "columns", "rows" (dicts of strings, IRIs
     shortened with the project prefixes), "boolean", "text" (Turtle for graphs), "csv",
     "json" (W3C SPARQL results), "truncated", "seconds"}``.
 
+    :param ready: name of the ready query the text came from: its declared parameters
+        (defaults, overridden by ``params``) are bound, for those variables the text still has.
     :raises QueryError: for a query that does not parse, an update, or the time limit.
 
     >>> from kg.store import open_store
     >>> select_rows(open_store(None), "ASK { ?s ?p ?o }")["boolean"]
     False
     """
-    from kg.sparql import format_results, run_query
+    from kg.sparql import format_results, load_query, run_query
 
-    res = run_query(store, query, timeout=timeout, limit=limit)
+    subs = None
+    if ready:
+        path = (Path(folder) if folder else _queries_dir()) / f"{ready}.rq"
+        bound = load_query(path).bindings(params or {})
+        subs = {k: v for k, v in bound.items() if re.search(rf"[?$]{re.escape(k)}\b", query)}
+    res = run_query(store, query, substitutions=subs, timeout=timeout, limit=limit)
     out = {"kind": res.kind, "columns": list(res.variables), "rows": [], "boolean": res.boolean, "text": "",
            "csv": "", "json": "", "truncated": res.truncated, "seconds": res.seconds}
     if res.kind == "graph":
@@ -303,23 +342,48 @@ def select_rows(store, query: str, *, timeout: float | None = None, limit: int |
     return out
 
 
-def ready_queries(folder: str | None = None) -> list[dict]:
-    """The ready queries researchers can copy (``docs/queries/*.rq`` of the project):
-    ``[{"name", "title", "description", "query"}]``; the title is the first comment line.
+@functools.lru_cache(maxsize=None)
+def _example_patterns() -> tuple[tuple[str, str], ...]:
+    text = resources.files("kg").joinpath("data", "browse_example_questions.tsv").read_text(encoding="utf-8")
+    rows = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if len(cells) != 2:
+            raise GraphError("expected two tab-separated columns: from, pattern",
+                             path="kg/data/browse_example_questions.tsv", line=lineno)
+        rows.append((cells[0].strip(), cells[1].strip()))
+    return tuple(rows)
 
-    >>> ready_queries("/nonexistent")
-    []
+
+def example_questions(store, *, limit: int = 6) -> list[str]:
+    """Questions about this graph that it answers: the patterns of
+    ``kg/data/browse_example_questions.tsv`` filled with its top entities, kept when
+    :func:`kg.qa.answer` finds an answer.
     """
-    from pathlib import Path
+    from kg.qa import answer
+    from kg.stats import top_entities
 
-    root = Path(folder) if folder else Path(__file__).resolve().parent.parent / "docs" / "queries"
-    out = []
-    for p in sorted(root.glob("*.rq")) if root.is_dir() else []:
-        text = p.read_text(encoding="utf-8")
-        comments = [ln.lstrip("#").strip() for ln in text.splitlines() if ln.startswith("#")]
-        comments = [c for c in comments if c]
-        title = comments[0] if comments else p.stem
-        for prefix in ("Title:", "title:"):
-            title = title[len(prefix):].strip() if title.startswith(prefix) else title
-        out.append({"name": p.stem, "title": title, "description": " ".join(comments[1:]), "query": text})
+    out: list[str] = []
+    for source, pattern in _example_patterns():
+        if "{name}" in pattern:
+            if source == "metrics":
+                top = top_entities(store, "metrics", 1)
+                name = top[0]["name"] if top else None
+            else:
+                top = search_entities(store, "", types=[source], limit=1)
+                name = top[0]["name"] if top else None
+            if not name:
+                continue
+            question = pattern.replace("{name}", name)
+        else:
+            question = pattern
+        try:
+            if answer(store, question).found and question not in out:
+                out.append(question)
+        except GraphError:
+            continue
+        if len(out) >= limit:
+            break
     return out

@@ -74,9 +74,12 @@ def cli_hint(command: str) -> None:
     st.caption(f"CLI equivalent: `{command}`")
 
 
-def show_error(err: Exception) -> None:
-    """A library error as a clear message (its code included), never a traceback."""
-    st.error(str(err), icon=":material/error:")
+def show_error(err: Exception | str) -> None:
+    """A library error as a clear message (its code included), never a traceback; shown as
+    text (messages may quote user input)."""
+    from ui.text import md_escape
+
+    st.error(md_escape(str(err)), icon=":material/error:")
 
 
 @st.cache_resource

@@ -93,6 +93,7 @@ if sparql:
     if st.button("Edit in the SPARQL page", key="ask_to_sparql"):
         st.session_state["sparql_query"] = sparql
         st.session_state["sparql_editor"] = sparql
+        st.session_state.pop("sparql_loaded", None)  # not a ready query: no parameters
         state.go("sparql")
 if ans.get("template"):
     st.caption(f"Template: {md_escape(ans['template'])}")

@@ -12,19 +12,21 @@ from ui.text import md_escape
 
 @st.cache_data(show_spinner=False)
 def _stats(path: str, version: int) -> dict:
-    from kg.stats import stats
+    from kg.browse import entity_id_from_iri
+    from kg.stats import graph_stats
 
-    return stats(state.get_store())
+    s = graph_stats(state.get_store(), top=10)
+    for key in ("top_by_mentions", "top_by_metrics"):
+        s[key] = [{"id": entity_id_from_iri(r["entity"]), **{k: v for k, v in r.items() if k != "entity"}}
+                  for r in s[key]]
+    return s
 
 
 @st.cache_data(show_spinner=False)
-def _examples() -> list[str]:
-    from kg.qa import list_templates
+def _examples(path: str, version: int) -> list[str]:
+    from kg.browse import example_questions
 
-    out: list[str] = []
-    for t in list_templates():
-        out.extend(t.get("examples", [])[:1])
-    return out
+    return example_questions(state.get_store(), limit=6)
 
 
 st.title("newskg")
@@ -37,25 +39,25 @@ except Exception as e:  # library errors are shown, never raised
     state.show_error(e)
     st.stop()
 
-counts = s.get("counts", {})
-cols = st.columns(5)
+cols = st.columns(6)
 for col, key, label in zip(
     cols,
-    ("articles", "entities", "metrics", "relations", "triples"),
-    ("Articles", "Entities", "Metrics", "Relations", "Triples"),
+    ("articles", "sentences", "entities", "metrics", "relations", "quads"),
+    ("Articles", "Sentences", "Entities", "Metrics", "Relations", "Triples"),
 ):
-    col.metric(label, f"{counts.get(key, 0):,}")
+    col.metric(label, f"{s.get(key, 0):,}")
 
 left, right = st.columns(2)
 with left:
     st.subheader("Entities by type")
-    by_type = s.get("entities_by_type", {})
+    by_type = {t: n for t, n in s.get("entities_by_type", {}).items() if n}
     if by_type:
         st_echarts(bar_options(by_type), height="240px", key="overview_types")
     st.subheader("Most mentioned")
     top = s.get("top_by_mentions", [])
     if top:
-        st.dataframe(top, hide_index=True, width="stretch")
+        st.dataframe([{k: t[k] for k in ("name", "type", "mentions")} for t in top], hide_index=True,
+                     width="stretch")
         pick = st.selectbox("Open an entity", [t["name"] for t in top], index=None, key="ov_entity",
                             placeholder="choose…")
         if pick:
@@ -65,8 +67,9 @@ with right:
     st.subheader("Most figures")
     top_m = s.get("top_by_metrics", [])
     if top_m:
-        st.dataframe(top_m, hide_index=True, width="stretch")
+        st.dataframe([{k: t[k] for k in ("name", "type", "metrics")} for t in top_m], hide_index=True,
+                     width="stretch")
     st.subheader("Ask, for example")
-    for i, q in enumerate(_examples()[:8]):
+    for i, q in enumerate(_examples(state.store_path(), state.data_version())):
         if st.button(md_escape(q), key=f"ov_q{i}"):
             state.go("ask", q=q)

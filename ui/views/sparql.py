@@ -17,28 +17,36 @@ def _ready() -> list[dict]:
     return ready_queries()
 
 
-def _run(query: str, timeout: float, limit: int) -> dict:
+def _run(query: str, ready: str | None, params: dict, timeout: float, limit: int) -> dict:
     from kg.browse import select_rows
 
-    return select_rows(state.get_store(), query, timeout=timeout, limit=limit)
+    return select_rows(state.get_store(), query, ready=ready, params=params, timeout=timeout, limit=limit)
 
 
 st.title("SPARQL")
 state.cli_hint("newskg sparql -f QUERY.rq --format csv")
 
-ready = _ready()
+ready = {q["name"]: q for q in _ready()}
 if ready:
-    names = [q["title"] for q in ready]
-    pick = st.selectbox("Ready queries", names, index=None, placeholder="load a ready query…", key="sparql_ready")
+    pick = st.selectbox("Ready queries (docs/queries/)", list(ready), index=None, placeholder="load a ready query…",
+                        format_func=lambda n: ready[n]["title"], key="sparql_ready")
     if pick and st.session_state.get("sparql_loaded") != pick:
         st.session_state["sparql_loaded"] = pick
-        st.session_state["sparql_editor"] = next(q["query"] for q in ready if q["title"] == pick)
+        st.session_state["sparql_editor"] = ready[pick]["query"]
+loaded = ready.get(st.session_state.get("sparql_loaded") or "")
+if loaded and loaded["answers"]:
+    st.caption(loaded["answers"])
 if "sparql_editor" not in st.session_state:
     st.session_state["sparql_editor"] = st.session_state.get("sparql_query") or (
         "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 20")
 
 query = st.text_area("Query (prefixes nkg:, schema:, prov:, rdfs:, xsd:, ent: are predefined)",
                      key="sparql_editor", height=260)
+params: dict[str, str] = {}
+if loaded and loaded["params"]:
+    cols = st.columns(len(loaded["params"]))
+    for col, (name, default) in zip(cols, loaded["params"].items()):
+        params[name] = col.text_input(f"?{name}", value=default, key=f"sparql_param_{loaded['name']}_{name}")
 c1, c2, c3 = st.columns([1, 1, 3])
 timeout = c1.number_input("Time limit (s)", min_value=0.01, max_value=600.0, value=TIMEOUT_S, key="sparql_timeout")
 limit = c2.number_input("Max rows", min_value=1, max_value=1_000_000, value=MAX_ROWS, step=1000, key="sparql_limit")
@@ -46,10 +54,11 @@ run = st.button("Run", type="primary", key="sparql_run")
 if run:
     st.session_state["sparql_query"] = query
     try:
-        st.session_state["sparql_result"] = _run(query, float(timeout), int(limit))
+        st.session_state["sparql_result"] = _run(query, loaded["name"] if loaded else None, params,
+                                                 float(timeout), int(limit))
         st.session_state.pop("sparql_error", None)
-    except Exception as e:
-        st.session_state["sparql_error"] = e
+    except Exception as e:  # keep the message only: the traceback holds the query's result iterator
+        st.session_state["sparql_error"] = str(e)
         st.session_state.pop("sparql_result", None)
 
 if "sparql_error" in st.session_state:
