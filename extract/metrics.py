@@ -180,6 +180,7 @@ def _sentence_metrics(ctx: _Ctx, prev_topic):
     _link_ranges(ctx, figures)
     _assign_indicators_and_subjects(ctx, figures, prev_topic)
     figures = [f for f in figures if not f.extra.get("drop")]
+    _pair_respectively(ctx, figures)
     metrics = []
     for f in figures:
         start = idx[f.cs]
@@ -784,6 +785,57 @@ def _raw_after(ctext: str, f: _Figure) -> str:
     if f.unit in units() and f.unit_cls == "count" and len(f.unit) >= 2:
         return f.unit
     return m.group(0) if m else ""
+
+
+LIST_SEP_RE = re.compile(r"(?:以上|以下|左右)?(?:、|，|,|和|及|与|以及)")
+
+
+def _pair_respectively(ctx: _Ctx, figures: list[_Figure]) -> None:
+    """A、B和C分别增长x%、y%和z%: pair the listed indicators with the figures in order; all
+    share the cue (kind, sign) of the first."""
+    ctext = ctx.ctext
+    i = 0
+    while i < len(figures):
+        f = figures[i]
+        cs = _clause_start(ctext, f.cs)
+        k = ctext.rfind("分别", cs, f.cs)
+        j = i + 1
+        while j < len(figures) and LIST_SEP_RE.fullmatch(ctext[figures[j - 1].ce : figures[j].cs]):
+            j += 1
+        group = figures[i:j]
+        if k >= 0 and len(group) > 1:
+            start = cs
+            for ms, me, _span in ctx.mentions:
+                if cs <= ms and me <= k:
+                    start = max(start, me)
+            base = _strip(_remove_periods(ctx, start, k))
+            scope = _scope_at_start(base, words()["scope"])
+            if scope and base.startswith(scope):
+                base = base[len(scope) :]
+            base = _strip_cue(base)
+            items = [_strip(x) for x in re.split(r"、|和", base) if _strip(x)]
+            for g in group[1:]:
+                g.kind, g.sign = f.kind, f.sign
+            if len(items) == len(group):
+                for g, item in zip(group, items):
+                    g.indicator = item
+            else:
+                for g in group[1:]:
+                    g.indicator = f.indicator
+            for g in group:
+                if g.subject is None:
+                    g.subject_name = scope or g.indicator
+        i = j
+
+
+def _strip_cue(text: str) -> str:
+    """Remove a cue (同比) left at the end of a list of indicators."""
+    best = ""
+    for cue in cues():
+        m = cue.pattern.search(text)
+        if m and len(m.group(0)) > len(best):
+            best = m.group(0)
+    return text[: len(text) - len(best)] if best else text
 
 
 def _possessor(ctx: _Ctx, clause_start: int, f: _Figure):

@@ -291,3 +291,13 @@ def test_bad_lexicon_line_names_file_and_line(tmp_path, monkeypatch):
             metric_lexicons.cues()
     finally:
         metric_lexicons.cues.cache_clear()
+
+
+def test_respectively_pairs_indicators_and_figures():
+    text = "全国火灾起数、死亡人数和直接经济损失分别同比下降19.7%、7.8%、13.6%。"
+    ms = find_metrics(article(text))
+    assert [(m.indicator, m.kind, str(m.base_value)) for m in ms] == [
+        ("火灾起数", "yoy_growth", "-0.197"),
+        ("死亡人数", "yoy_growth", "-0.078"),
+        ("直接经济损失", "yoy_growth", "-0.136"),
+    ]
