@@ -189,6 +189,8 @@ def _sentence_metrics(ctx: _Ctx, prev_topic):
         base_value, base_unit = normalise(f.value, f.magnitude, f.unit)
         if base_unit == "m" and base_value is not None and "时速" in f.indicator:
             base_value, base_unit = (base_value / Decimal(3600)).quantize(Decimal("0.001")), "m/s"  # 时速200公里
+        if f.unit == "位" and RANK_RE.search(ctx.ctext, _clause_start(ctx.ctext, f.cs), f.cs):
+            f.kind, base_value, base_unit = "rank", f.value, "rank"  # 排名从第78位升至第31位
         if base_value is not None and f.sign < 0:
             base_value = -base_value
         metrics.append(
@@ -787,6 +789,7 @@ def _raw_after(ctext: str, f: _Figure) -> str:
     return m.group(0) if m else ""
 
 
+RANK_RE = re.compile(r"排名|排位|位列|名次|排在|位居|列第")
 LIST_SEP_RE = re.compile(r"(?:以上|以下|左右)?(?:、|，|,|和|及|与|以及)")
 
 

@@ -35,6 +35,8 @@ FIGURES = [
     ("单日客流量在20万人次左右。", None, "20万人次", {"qualifier": "approx", "base_value": "200000"}),
     ("年产值在5000万元以上。", None, "5000万元", {"qualifier": "more_than"}),
     ("空置率不足5%。", None, "5%", {"qualifier": "less_than"}),
+    ("营商环境世行排名从2017年的78位跃升至2019年的31位。", None, "31位", {"kind": "rank", "base_unit": "rank", "period": "2019"}),
+    ("营商环境世行排名从2017年的78位跃升至2019年的31位。", None, "78位", {"kind": "rank", "period": "2017"}),
     ("新型装备的比例不低于70%。", None, "70%", {"qualifier": "more_than"}),
     ("到2025年，全省数据中心机架规模力争达到10万架。", None, "10万架",
      {"qualifier": "target", "period": "2025"}),
