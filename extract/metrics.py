@@ -63,7 +63,6 @@ class _Figure:
     indicator_from_after: bool = False
     pre_start: int = 0  # where the text before the figure (after qualifier/cue) starts
     pre_end: int = 0
-    cue_start: int = 0  # start of the cue/qualifier before the number
     cue: str = ""
     subject: str | None = None
     subject_name: str | None = None
@@ -326,6 +325,8 @@ def _is_metric(ctext: str, m: re.Match, num: str, mag: str, unit: str, bad) -> b
         return False  # ordinals, vague numbers, model names (C919)
     if prev == "第" or prev in "几数":
         return False
+    if prev in "这那该此" or ctext[max(0, s - 2) : s] == "上述":
+        return False  # 这45人: a reference back to figures already given
     if prev in ".-/" or (prev.isdigit()):
         return False
     if nxt.isascii() and nxt.isalpha():
