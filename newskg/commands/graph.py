@@ -28,11 +28,15 @@ def store_option(fn):
 @store_option
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Extraction processes (default: all cores; 1 runs inline)")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: a process pool; dask: a Dask cluster (docs/scale.md)")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Dask scheduler (tcp://host:8786 or a scheduler .json file); default: a local cluster of --workers")
 @click.option("--strict", is_flag=True, help="Stop at the first bad record instead of skipping it")
 @click.option("--prune", is_flag=True, help="Also remove stored articles not in PATHS")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal)")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON")
-def build(paths, store_dir, workers, strict, prune, progress, as_json):
+def build(paths, store_dir, workers, engine, scheduler, strict, prune, progress, as_json):
     """Extract PATHS (files or folders; default: the bundled sample) into the graph.
 
     Incremental: unchanged articles are skipped, changed ones replaced, new ones added.
@@ -43,13 +47,14 @@ def build(paths, store_dir, workers, strict, prune, progress, as_json):
     Example:
 
         newskg build ../news/ --store newskg-data --workers 2
+        newskg build ../news/ --engine dask --scheduler tcp://10.0.0.5:8786
     """
-    from kg.build import build as run_build
+    from kg.build_dask import run_build
     from kg.store import open_store, store_size
 
     store = open_store(store_dir)
-    summary = run_build(list(paths) if paths else None, store, workers=workers, progress=progress,
-                        strict=strict, prune=prune)
+    summary = run_build(engine, list(paths) if paths else None, store, scheduler=scheduler, workers=workers,
+                        progress=progress, strict=strict, prune=prune)
     store.flush()
     if as_json:
         d = summary.as_dict()
