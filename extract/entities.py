@@ -132,10 +132,27 @@ def clean_name(surface: str) -> str:
 # --- candidate generators ----------------------------------------------------------------
 
 
+_GLUE_CHARS = "和与向同跟对在将把被给从"
+
+
+@functools.lru_cache(maxsize=1)
+def _titles() -> tuple[str, ...]:
+    return tuple(sorted(set(words("titles.txt")), key=len, reverse=True))
+
+
 def _tagger_cands(text: str, tagger_spans: Sequence[Span], tokens: Sequence[Token]) -> list[_Cand]:
     starts = [t.start for t in tokens]
     out = []
+    titles = _titles()
     for s in tagger_spans:
+        # a leading function character glued to a foreign name (和普京, 向尼尼斯托)
+        if s.label == "PER" and len(s.text) >= 3 and s.text[0] in _GLUE_CHARS:
+            s = Span(s.start + 1, s.end, s.label, s.text[1:])
+        # an organisation followed by a job title (…政治局常委)
+        if s.label == "ORG":
+            t = next((t for t in titles if s.text.endswith(t) and len(s.text) - len(t) >= 2), None)
+            if t is not None:
+                s = Span(s.start, s.end - len(t), s.label, s.text[: -len(t)])
         lo = bisect.bisect_left(starts, s.start)
         hi = bisect.bisect_left(starts, s.end)
         inside = [t for t in tokens[lo:hi] if t.end <= s.end]
