@@ -148,6 +148,17 @@ def _tagger_cands(text: str, tagger_spans: Sequence[Span], tokens: Sequence[Toke
         # a leading function character glued to a foreign name (和普京, 向尼尼斯托)
         if s.label == "PER" and len(s.text) >= 3 and s.text[0] in _GLUE_CHARS:
             s = Span(s.start + 1, s.end, s.label, s.text[1:])
+        # digits or Latin letters glued to a Chinese name (韩正1)
+        if s.label == "PER":
+            a, b = 0, len(s.text)
+            while a < b and s.text[a].isascii():
+                a += 1
+            while b > a and s.text[b - 1].isascii():
+                b -= 1
+            if (a, b) != (0, len(s.text)):
+                if b - a < 2:
+                    continue
+                s = Span(s.start + a, s.start + b, s.label, s.text[a:b])
         # an organisation followed by a job title (…政治局常委)
         if s.label == "ORG":
             t = next((t for t in titles if s.text.endswith(t) and len(s.text) - len(t) >= 2), None)

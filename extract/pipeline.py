@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from corpus.errors import ExtractError
@@ -192,6 +192,13 @@ class Extraction:
     def co_mentions(self) -> Counter:
         """How many sentences mention each pair of entities ``(head id, tail id)``."""
         return Counter((r.head, r.tail) for r in self.relations if r.relation == "co_mention")
+
+
+def iter_extract(articles: Iterable[Article]) -> Iterator[ArticleFacts]:
+    """Facts of each article as it is read: constant memory for a corpus of any size (the
+    caller merges or stores them, e.g. with :func:`extract.resolve.merge_entities`)."""
+    for art in articles:
+        yield extract_article(art)
 
 
 def extract_corpus(articles: Iterable[Article], *, keep_articles: bool = True) -> Extraction:

@@ -29,6 +29,8 @@ def gazetteer() -> dict[str, tuple[str, str, str | None]]:
             out[city] = (city, "city", full)
             if city.endswith("市") and len(city) >= 3 and city[:-1] not in ambiguous:
                 out.setdefault(city[:-1], (city, "city", full))
+    for alias, canonical in rows("place_aliases.tsv", 2):
+        out[alias] = (canonical, "country", None)
     return out
 
 
