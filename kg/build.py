@@ -41,7 +41,8 @@ INFLIGHT_PER_WORKER = 4
 @dataclass
 class BuildSummary:
     """What a build did. ``entities``/``metrics``/``relations``/``triples`` count what this
-    build wrote (entities: distinct ids); ``articles`` counts articles read."""
+    build wrote (entities: distinct ids; relations: relation statements, co-mentions not
+    included); ``articles`` counts articles read; ``load_seconds`` is the time spent writing."""
 
     articles: int = 0
     added: int = 0
@@ -53,6 +54,7 @@ class BuildSummary:
     relations: int = 0
     triples: int = 0
     seconds: float = 0.0
+    load_seconds: float = 0.0
     skipped_records: int = 0
     interrupted: bool = False
     errors: list[str] = field(default_factory=list)
@@ -66,6 +68,7 @@ class BuildSummary:
         """Plain dict for JSON output."""
         d = asdict(self)
         d["seconds"] = round(self.seconds, 3)
+        d["load_seconds"] = round(self.load_seconds, 3)
         return d
 
 
@@ -184,6 +187,7 @@ class Loader:
         self.batch_started = time.monotonic()
         if not batch:
             return
+        t0 = time.monotonic()
         try:
             write_graphs(self.store, batch, replace=replace)
             written = batch
@@ -197,6 +201,7 @@ class Loader:
                     written.append(g)
                 except GraphError as e:
                     self.skip(str(e))
+        self.summary.load_seconds += time.monotonic() - t0
         for g in written:
             if g.article in replace:
                 self.summary.replaced += 1

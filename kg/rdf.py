@@ -307,11 +307,12 @@ def _metric(b: _Builder, o: NamedNode, m: Metric, sent: NamedNode, entity) -> No
     if m.subject:
         b.add(o, term("nkg:subject"), entity(m.subject, m.subject_name))
     b.add(o, term("nkg:subjectName"), _zh(m.subject_name))
-    b.add(o, term("nkg:indicator"), _zh(m.indicator))
-    ind = indicator_iri(m.indicator)
-    b.add(o, term("nkg:hasIndicator"), ind)
-    b.add(ind, RDF_TYPE, term("nkg:Indicator"))
-    b.add(ind, term("rdfs:label"), _zh(m.indicator))
+    if m.indicator.strip():  # a figure whose indicator was not found has none
+        b.add(o, term("nkg:indicator"), _zh(m.indicator))
+        ind = indicator_iri(m.indicator)
+        b.add(o, term("nkg:hasIndicator"), ind)
+        b.add(ind, RDF_TYPE, term("nkg:Indicator"))
+        b.add(ind, term("rdfs:label"), _zh(m.indicator))
     b.add(o, term("nkg:value"), decimal_literal(m.value))
     b.add(o, term("nkg:unit"), Literal(m.unit))
     if m.base_value is not None:
@@ -425,7 +426,7 @@ def facts_from_triples(article_id: str, triples: Iterable[Triple]) -> ArticleFac
             bv = _val(p, "nkg:baseValue")
             metrics.append(Metric(
                 subject=_val(idx[subj.value], "nkg:entityId") if subj is not None else None,
-                subject_name=_val(p, "nkg:subjectName"), indicator=_val(p, "nkg:indicator"),
+                subject_name=_val(p, "nkg:subjectName"), indicator=_val(p, "nkg:indicator", ""),
                 value=Decimal(_val(p, "nkg:value")), unit=_val(p, "nkg:unit"),
                 base_value=Decimal(bv) if bv is not None else None, base_unit=_val(p, "nkg:baseUnit"),
                 qualifier=_val(p, "nkg:qualifier"), kind=_val(p, "nkg:kind"), period=_val(p, "nkg:period"),

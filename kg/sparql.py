@@ -108,6 +108,100 @@ def read_query(path: str | Path) -> str:
         raise QueryError(f"cannot read the query file: {e}", path=str(path)) from e
 
 
+@dataclass
+class ReadyQuery:
+    """A ``.rq`` file with its comment header: ``# title:``, ``# answers:``, ``# example:``
+    and ``# param: name = <term>`` lines (a parameter is an unbound variable in the query;
+    its default is substituted unless overridden, so the query also runs as is elsewhere)."""
+
+    name: str
+    text: str
+    title: str = ""
+    answers: str = ""
+    example: str = ""
+    params: dict[str, object] = field(default_factory=dict)
+
+    def bindings(self, overrides: dict[str, str] | None = None) -> dict:
+        """Substitutions: the declared defaults, with ``overrides`` (plain strings, given
+        the type of the default: same language tag or datatype, or an IRI) replacing them.
+
+        :raises QueryError: for a parameter the query does not declare.
+        """
+        out = dict(self.params)
+        for k, v in (overrides or {}).items():
+            if k not in self.params:
+                known = ", ".join(self.params) or "none"
+                raise QueryError(f"query {self.name!r} has no parameter {k!r} (parameters: {known})")
+            out[k] = coerce_like(v, self.params[k])
+        return out
+
+
+_HEADER = re.compile(r"^#\s*(title|answers|example|param)\s*:\s*(.*?)\s*$", re.IGNORECASE)
+
+
+def parse_term(text: str):
+    """One RDF term in Turtle syntax (prefixes of the project allowed).
+
+    >>> parse_term('"中国"@zh')
+    <Literal value=中国 language=zh>
+    >>> parse_term("ent:科技部").value
+    'https://newskg.org/id/entity/科技部'
+    """
+    from pyoxigraph import RdfFormat, parse
+
+    doc = "".join(f"@prefix {p}: <{i}> .\n" for p, i in PREFIXES.items()) + f"<urn:s> <urn:p> {text} ."
+    try:
+        (t,) = list(parse(doc, format=RdfFormat.TURTLE))
+    except (SyntaxError, ValueError) as e:
+        raise QueryError(f"not an RDF term: {text!r} ({e})") from e
+    return t.object
+
+
+def coerce_like(value: str, like) -> object:
+    """A user's string as a term of the same kind as ``like`` (IRI, tagged or typed literal).
+
+    >>> coerce_like("北京市", Literal("中国", language="zh"))
+    <Literal value=北京市 language=zh>
+    >>> coerce_like("ent:科技部", NamedNode("https://newskg.org/id/entity/x")).value
+    'https://newskg.org/id/entity/科技部'
+    """
+    if isinstance(like, NamedNode):
+        if re.match(r"^[a-z][\w-]*:", value) and value.split(":", 1)[0] in PREFIXES:
+            return NamedNode(PREFIXES[value.split(":", 1)[0]] + value.split(":", 1)[1])
+        try:
+            return NamedNode(value)
+        except ValueError as e:
+            raise QueryError(f"not an IRI: {value!r} ({e})") from e
+    if isinstance(like, Literal):
+        if like.language:
+            return Literal(value, language=like.language)
+        return Literal(value, datatype=like.datatype)
+    raise QueryError(f"cannot bind a value like {like!r}")
+
+
+def load_query(path: str | Path) -> ReadyQuery:
+    """Read a ``.rq`` file and its comment header (see :class:`ReadyQuery`)."""
+    p = Path(path)
+    text = read_query(p)
+    q = ReadyQuery(name=p.stem, text=text)
+    for lineno, line in enumerate(text.splitlines(), 1):
+        m = _HEADER.match(line)
+        if not m:
+            continue
+        key, val = m.group(1).lower(), m.group(2)
+        if key == "param":
+            pm = re.match(r"^\??(\w+)\s*=\s*(.+?)(?:\s+--\s.*)?$", val)
+            if not pm:
+                raise QueryError("expected `# param: name = <term>`", path=str(p), line=lineno)
+            try:
+                q.params[pm.group(1)] = parse_term(pm.group(2))
+            except QueryError as e:
+                raise QueryError(e.message, path=str(p), line=lineno) from e
+        else:
+            setattr(q, key, (getattr(q, key) + " " + val).strip())
+    return q
+
+
 def run_query(
     store: Store,
     query: str,
@@ -139,7 +233,7 @@ def run_query(
         res = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=subs)
     except SyntaxError as e:
         raise QueryError(f"invalid SPARQL: {e}") from e
-    except (OSError, ValueError, TypeError) as e:
+    except (OSError, ValueError, TypeError, RuntimeError) as e:
         raise QueryError(f"query failed: {e}") from e
     if isinstance(res, QueryBoolean):
         return QueryResult("ask", boolean=bool(res), seconds=time.monotonic() - t0)

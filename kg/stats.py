@@ -13,17 +13,12 @@ from pyoxigraph import Store
 
 from kg.rdf import class_types
 from kg.sparql import run_query
+from kg.vocab import term
 
 _COUNT = "SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}"
 _COUNT_DISTINCT = "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }}"
 
-_TOP = """
-SELECT ?e ?n (SAMPLE(?label) AS ?name) (SAMPLE(?cls) AS ?type) WHERE {{
-  {{ SELECT ?e (COUNT(*) AS ?n) WHERE {{ {pattern} }} GROUP BY ?e ORDER BY DESC(?n) ?e LIMIT {limit} }}
-  OPTIONAL {{ ?e schema:name ?label }}
-  OPTIONAL {{ ?e a ?cls }}
-}} GROUP BY ?e ?n ORDER BY DESC(?n) ?e
-"""
+_TOP = "SELECT ?e (COUNT(*) AS ?n) WHERE {{ {pattern} }} GROUP BY ?e ORDER BY DESC(?n) ?e LIMIT {limit}"
 
 
 def _count(store: Store, pattern: str, distinct: bool = False) -> int:
@@ -40,9 +35,12 @@ def top_entities(store: Store, by: str = "mentions", limit: int = 10) -> list[di
     res = run_query(store, _TOP.format(pattern=pattern, limit=int(limit)))
     types = class_types()
     out = []
-    for e, n, name, cls in res.rows:
-        out.append({"entity": e.value, "name": name.value if name else None,
-                    "type": types.get(cls.value) if cls else None, by: int(n.value)})
+    for e, n in res.rows:  # labels for the winners only (they repeat in every article graph)
+        name = next(iter(store.quads_for_pattern(e, term("schema:name"), None)), None)
+        cls = next((q.object.value for q in store.quads_for_pattern(e, term("rdf:type"), None)
+                    if q.object.value in types), None)
+        out.append({"entity": e.value, "name": name.object.value if name else None,
+                    "type": types.get(cls), by: int(n.value)})
     return out
 
 

@@ -138,8 +138,10 @@ def stats(store_dir, top, as_json):
               show_default=True, help="SELECT/ASK: table or W3C json/csv/tsv/xml; CONSTRUCT/DESCRIBE: ttl/nt")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many rows")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, help="Time limit in seconds")
+@click.option("--bind", "binds", multiple=True, metavar="NAME=VALUE",
+              help="Set a parameter of a ready query (declared by `# param:`), e.g. --bind name=商务部")
 @store_option
-def sparql(query, query_file, fmt, limit, timeout, store_dir):
+def sparql(query, query_file, fmt, limit, timeout, binds, store_dir):
     """Run a read-only SPARQL 1.1 query over all article graphs.
 
     Prefixes nkg:, schema:, prov:, rdf:, rdfs:, xsd:, ent:, art:, ind: are predeclared.
@@ -153,13 +155,25 @@ def sparql(query, query_file, fmt, limit, timeout, store_dir):
         newskg sparql -f docs/queries/top_organisations.rq --format csv
     """
     from corpus.errors import QueryError
-    from kg.sparql import format_results, read_query, run_query
+    from kg.sparql import ReadyQuery, format_results, load_query, run_query
     from kg.store import open_store
 
     if (query is None) == (query_file is None):
         raise QueryError("give a QUERY or -f FILE (one of them)")
-    text = read_query(query_file) if query_file else query
-    result = run_query(open_store(store_dir, read_only=True), text, limit=limit, timeout=timeout)
+    ready = load_query(query_file) if query_file else ReadyQuery(name="query", text=query)
+    overrides = {}
+    for b in binds:
+        name, eq, value = b.partition("=")
+        if not eq or not name:
+            raise QueryError(f"--bind takes NAME=VALUE, not {b!r}")
+        overrides[name.lstrip("?$")] = value
+    if not query_file:  # inline query: no declared parameters, bind Chinese text literals
+        from pyoxigraph import Literal
+
+        ready.params = {k: Literal("", language="zh") for k in overrides}
+    subs = ready.bindings(overrides)
+    result = run_query(open_store(store_dir, read_only=True), ready.text, substitutions=subs or None,
+                       limit=limit, timeout=timeout)
     out = format_results(result, fmt)
     click.echo(out, nl=not out.endswith("\n"))
     if result.truncated and fmt != "table":
