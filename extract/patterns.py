@@ -51,3 +51,37 @@ def person_cands(text: str) -> list[tuple[int, int, str]]:
         for m in rx.finditer(text):
             out.append((m.start(1), m.end(1), "".join(m.group(1).split())))
     return out
+
+
+def agent_org_cands(text: str, tokens) -> list[tuple[int, int, str]]:
+    """Organisations named as the agent of building something: 由X打造的, or after a category
+    noun ending in an organisation/platform suffix (…平台X打造的). ``(start, end, name)``.
+
+    >>> from extract.segment import tokenize
+    >>> t = "这一系统由星河智联研发的算法驱动。"
+    >>> [n for s, e, n in agent_org_cands(t, tokenize(t))]
+    ['星河智联']
+    """
+    from extract.entities import _stops_plain, _suffix_token
+
+    verbs = set(words("agent_verbs.txt"))
+    out = []
+    for i, tok in enumerate(tokens):
+        if tok.text not in verbs or i + 1 >= len(tokens) or tokens[i + 1].text != "的":
+            continue
+        j = i
+        while j > 0 and i - j < 3:
+            prev = tokens[j - 1]
+            if prev.text == "由" or _suffix_token(prev) is not None or _stops_plain(prev) and not prev.tag.startswith("v"):
+                break
+            j -= 1
+        if j == i or j == 0:
+            continue
+        left = tokens[j - 1]
+        if left.text != "由" and _suffix_token(left) is None:
+            continue
+        start, end = tokens[j].start, tokens[i - 1].end
+        name = text[start:end]
+        if 2 <= len(name) <= 8 and all(c.isalnum() for c in name):
+            out.append((start, end, name))
+    return out
