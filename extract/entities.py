@@ -183,14 +183,24 @@ def _tagger_cands(text: str, tagger_spans: Sequence[Span], tokens: Sequence[Toke
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def _gazetteer_heads() -> frozenset[str]:
+    return frozenset(name[:1] for name in org_gazetteer())
+
+
 def _gazetteer_cands(tokens: Sequence[Token]) -> list[_Cand]:
     gaz = org_gazetteer()
+    heads = _gazetteer_heads()
     out = []
     n = len(tokens)
     for i in range(n):
+        if tokens[i].text[:1] not in heads:
+            continue
         acc = ""
         for j in range(i, min(n, i + 6)):
             acc += tokens[j].text
+            if len(acc) > 20:
+                break
             if acc in gaz:
                 out.append(_Cand(tokens[i].start, tokens[j].end, gaz[acc], acc, 3))
     return out

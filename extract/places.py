@@ -34,6 +34,11 @@ def gazetteer() -> dict[str, tuple[str, str, str | None]]:
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def _heads() -> frozenset[str]:
+    return frozenset(name[:1] for name in gazetteer())
+
+
 def canonical_place(name: str) -> str:
     """The full form of a known place name (北京 -> 北京市), else the name itself.
 
@@ -98,6 +103,7 @@ def place_spans(text: str, tokens: Sequence[Token]):
     [('抚州市', '江西省'), ('崇仁县', '抚州市'), ('崇仁县高新区', '崇仁县')]
     """
     gaz = gazetteer()
+    heads = _heads()
     spans: list = []
     links: list = []
     n = len(tokens)
@@ -106,10 +112,11 @@ def place_spans(text: str, tokens: Sequence[Token]):
     while i < n:
         hit = None
         acc = ""
-        for j in range(i, min(n, i + 4)):
-            acc += tokens[j].text
-            if acc in gaz:
-                hit = (j, acc)
+        if tokens[i].text[:1] in heads:
+            for j in range(i, min(n, i + 4)):
+                acc += tokens[j].text
+                if acc in gaz:
+                    hit = (j, acc)
         split = _split_token(tokens[i]) if hit is None else None
         if split is not None:
             (a, b) = split

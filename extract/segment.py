@@ -79,4 +79,5 @@ def tokenize(text: str) -> list[Token]:
     True
     """
     tok, tags = _segmenter()
-    return [Token(s, e, w, _tag(w, tags)) for w, s, e in tok.tokenize(text)]
+    get = tags.get
+    return [Token(s, e, w, get(w) or _tag(w, tags)) for w, s, e in tok.tokenize(text)]
