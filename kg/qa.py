@@ -1,0 +1,879 @@
+"""Templated question answering in Chinese over the graph, with sources and the SPARQL shown.
+
+:func:`answer` matches the question against the templates (``kg/templates/templates.toml``),
+links its slots to graph entities (:mod:`kg.qa_link`), runs the template's ``.rq`` queries
+with the entities bound through pyoxigraph substitutions, and words the answer. It answers
+from the graph only: when the graph does not hold the answer, ``found`` is False, the
+answer says the corpus does not say, and names the nearest things it does know.
+
+>>> from pyoxigraph import Store
+>>> a = answer(Store(), "2022年全国粮食产量是多少？")
+>>> a.found, a.template
+(False, 'metric_value')
+"""
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from pyoxigraph import Literal, NamedNode, Variable
+
+from corpus.errors import QAError
+from kg.qa_lexicon import load_place_names, load_qualifier_words, load_relation_phrases
+from kg.qa_link import QUOTES, EntityRef, LabelIndex, Link, label_index, norm_key
+from kg.qa_metrics import (
+    FOUND_AT,
+    MARK,
+    Named,
+    Observation,
+    indicator_index,
+    observations,
+    period_matches,
+    score,
+    scope_words,
+)
+from kg.qa_parse import (
+    TemplateMatch,
+    canonical_words,
+    load_query,
+    load_templates,
+    match_templates,
+    metric_ask,
+    normalize_question,
+    parse_periods,
+    period_label,
+)
+from kg.vocab import PREFIXES, term
+
+FACT_KEYS = ("subject", "indicator", "value", "unit", "period", "qualifier", "sentence", "article")
+
+
+# --- answer objects ---------------------------------------------------------------------
+
+
+@dataclass
+class Fact:
+    """One fact an answer rests on. For a figure: subject, indicator, value and unit as
+    written, period, qualifier. For a relation: subject = one end, indicator = the relation
+    in Chinese, value = the other end, qualifier = the role (职务) if any."""
+
+    subject: str
+    indicator: str
+    value: str
+    unit: str | None = None
+    period: str | None = None
+    qualifier: str | None = None
+    sentence: str | None = None
+    article: str | None = None
+
+    def to_dict(self) -> dict:
+        return {k: getattr(self, k) for k in FACT_KEYS}
+
+
+@dataclass
+class Source:
+    """A sentence the answer comes from. ``start``/``end``: the sentence's offsets in the
+    article text; ``span``: offsets of the figure or evidence itself, when known (not part
+    of :meth:`to_dict`; the UI uses it to highlight)."""
+
+    article: str | None
+    title: str | None
+    sentence: str | None
+    start: int | None
+    end: int | None
+    span: tuple[int, int] | None = None
+
+    def to_dict(self) -> dict:
+        return {"article": self.article, "title": self.title, "sentence": self.sentence,
+                "start": self.start, "end": self.end}
+
+
+@dataclass
+class Answer:
+    """The answer to one question; :meth:`to_dict` is the ``--json`` object."""
+
+    question: str
+    found: bool
+    answer: str
+    facts: list[Fact] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    template: str | None = None
+    sparql: str = ""
+    suggestions: list[str] = field(default_factory=list)  # nearest known names (also in `answer`)
+
+    def to_dict(self) -> dict:
+        """Exactly {question, found, answer, facts, sources, template, sparql}."""
+        return {
+            "question": self.question,
+            "found": self.found,
+            "answer": self.answer,
+            "facts": [f.to_dict() for f in self.facts],
+            "sources": [s.to_dict() for s in self.sources],
+            "template": self.template,
+            "sparql": self.sparql,
+        }
+
+
+def list_templates() -> list[dict]:
+    """Every template: ``{"name", "description", "examples"}``, in the order they are tried.
+
+    >>> any(t["name"] == "metric_value" for t in list_templates())
+    True
+    """
+    return [{"name": t.name, "description": t.description, "examples": list(t.examples)} for t in load_templates()]
+
+
+# --- running queries ------------------------------------------------------------------
+
+
+class _Ctx:
+    """What a handler works with: the store, its label index, the queries it ran."""
+
+    def __init__(self, store, question: str):
+        self.store = store
+        self.question = question
+        self.index: LabelIndex = label_index(store)
+        self.queries: list[str] = []
+        self.origin: dict[str, str] = {}  # statement or observation IRI -> query that found it
+
+    def select(self, name: str, **bind) -> list:
+        """Run ``kg/templates/<name>`` with variables bound to graph terms (never text
+        pasted into the query) over the union of the article graphs."""
+        query = load_query(name)
+        subs = {Variable(k): (NamedNode(v) if isinstance(v, str) else v) for k, v in bind.items()}
+        try:
+            rows = list(self.store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=subs or None))
+        except (SyntaxError, RuntimeError) as e:
+            raise QAError(f"template query {name} failed: {e}") from e
+        shown = show_query(query, subs)
+        if shown not in self.queries:
+            self.queries.append(shown)
+        for r in rows:
+            stmt = r["stmt"]  # None when the query has no ?stmt
+            if stmt is not None:
+                self.origin.setdefault(stmt.value, shown)
+        return rows
+
+    def sparql(self, stmts: list[str] | None = None) -> str:
+        """The queries run, as text; with ``stmts``, only those that returned them."""
+        if stmts:
+            used = [q for q in self.queries if any(self.origin.get(s) == q for s in stmts)]
+            if used:
+                return "\n\n".join(used)
+        return "\n\n".join(self.queries)
+
+
+def show_query(query: str, bindings: dict | None = None) -> str:
+    """The query as a runnable text: prefixes declared, the bound values appended as a
+    VALUES clause (terms from the graph, serialised by pyoxigraph).
+
+    >>> print(show_query("SELECT ?x WHERE { ?x rdfs:label ?l }", {Variable("x"): NamedNode("http://e/1")}).splitlines()[-1])
+    VALUES (?x) { (<http://e/1>) }
+    """
+    lines = query.strip().splitlines()
+    title = [lines[0]] if lines and lines[0].startswith("#") else []
+    body = "\n".join(title + [l for l in lines if not l.startswith("#")])
+    used = [p for p in PREFIXES if re.search(rf"(?<![\w-]){re.escape(p)}:", body)]
+    head = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in used)
+    if bindings:
+        names = " ".join(str(v) for v in bindings)
+        vals = " ".join(str(t) for t in bindings.values())
+        body += f"\nVALUES ({names}) {{ ({vals}) }}"
+    return head + body
+
+
+def _v(row, name):
+    try:
+        t = row[name]
+    except (KeyError, IndexError):
+        return None
+    return None if t is None else t.value
+
+
+def _int(row, name):
+    v = _v(row, name)
+    return int(v) if v is not None else None
+
+
+# --- wording -------------------------------------------------------------------------
+
+
+def format_value(value: str, unit: str | None, qualifier: str | None = None) -> str:
+    """A figure as written: qualifier word, value, unit.
+
+    >>> format_value("50", "万亿元", "more_than"), format_value("3710.8", "亿美元")
+    ('超过50万亿元', '3710.8亿美元')
+    """
+    before, after = load_qualifier_words().get(qualifier or "", ("", ""))
+    return f"{before}{value}{unit or ''}{after}"
+
+
+def _name_indicator(subject: str, indicator: str) -> str:
+    """Subject and indicator as one name, without saying the same words twice."""
+    if not subject or subject in indicator:
+        return indicator
+    if indicator in subject:
+        return subject
+    return f"{subject}{indicator}"
+
+
+def _join(items: list[str]) -> str:
+    items = list(OrderedDict.fromkeys(i for i in items if i))
+    return "、".join(items)
+
+
+def _rel_phrase(predicate: str, inverse: bool = False) -> str:
+    fwd, inv = load_relation_phrases().get(predicate, (predicate.rsplit("/", 1)[-1].rsplit("#", 1)[-1], ""))
+    return (inv or fwd) if inverse else fwd
+
+
+def _source_of_obs(o: Observation) -> Source:
+    span = (o.fstart, o.fend) if o.fstart is not None and o.fend is not None else None
+    return Source(o.article, o.title, o.sentence, o.sstart, o.send, span)
+
+
+def _source_of_row(r) -> Source:
+    return Source(_v(r, "articleId"), _v(r, "title"), _v(r, "sentence"), _int(r, "sstart"), _int(r, "send"))
+
+
+def _dedupe_sources(sources: list[Source]) -> list[Source]:
+    seen, out = set(), []
+    for s in sources:
+        key = (s.article, s.start, s.end, s.span)
+        if key not in seen:
+            seen.add(key)
+            out.append(s)
+    return out
+
+
+def _fact_of_obs(o: Observation) -> Fact:
+    return Fact(o.subject_name, o.indicator, o.value, o.unit, o.period, o.qualifier, o.sentence, o.article)
+
+
+def _fact_of_row(r, indicator: str | None = None) -> Fact:
+    return Fact(_v(r, "headName"), indicator or _rel_phrase(_v(r, "predicate")), _v(r, "tailName"), None, None,
+                _v(r, "role"), _v(r, "sentence"), _v(r, "articleId"))
+
+
+def _not_found(ctx: _Ctx, m: TemplateMatch, what: str, near_entities: list[EntityRef] = (), near_other: list[str] = (),
+               extra: str = "") -> "Answer":
+    """found=False, saying plainly that the corpus does not say, with the nearest known things."""
+    parts = [f"语料中没有找到{what}。"]
+    if extra:
+        parts.append(extra)
+    names = [e.name for e in near_entities][:5]
+    sugg = names + [x for x in near_other if x not in names][:5]
+    if names:
+        parts.append(f"语料中相近的实体有：{_join(names)}。")
+    if near_other:
+        parts.append(f"相关的已知信息有：{_join(list(near_other)[:5])}。")
+    return Answer(ctx.question, False, "".join(parts), template=m.template.name, sparql=ctx.sparql(), suggestions=sugg)
+
+
+def _link(ctx: _Ctx, surface: str | None, types: tuple[str, ...] = (), fuzzy: bool = True) -> list[Link]:
+    """Links for a slot, namesakes of the best one included."""
+    if not surface:
+        return []
+    links = ctx.index.lookup(surface, types=types or None, fuzzy=fuzzy)
+    if not links:
+        return []
+    top = links[0]
+    return [l for l in links if l.score == top.score and (l.entity.name == top.entity.name or l.how in ("exact", "alias"))]
+
+
+def _has_type(link: Link, types: tuple[str, ...]) -> bool:
+    return bool(set(link.entity.types) & set(types))
+
+
+# --- metric questions -------------------------------------------------------------------
+
+
+@dataclass
+class _MetricSearch:
+    best: list[Observation]  # the chosen observations (one indicator, the asked period)
+    other_periods: list[Observation]  # same indicator, other periods (context for not-found)
+    period: str | None
+    links: list[Link]
+    near_indicators: list[str]
+    candidates: int
+
+
+def _metric_search(ctx: _Ctx, text: str, *, use_period: bool = True) -> _MetricSearch:
+    text = re.sub(f"[{re.escape(QUOTES)}]", "", text)
+    links = ctx.index.find_mentions(text)
+    periods = [p for p in parse_periods(text) if not any(l.start < p.end and p.start < l.end and l.hard for l in links)]
+    links = [l for l in links if not any(p.start < l.end and l.start < p.end for p in periods)]
+    scope = scope_words()
+    # places named in the question that the graph may not hold (2022年美国…)
+    spans: dict[tuple[int, int], Named] = {}
+    by_span: dict[tuple[int, int], list[Link]] = {}
+    for l in links:
+        by_span.setdefault((l.start, l.end), []).append(l)
+    for (a, b), ls in by_span.items():
+        surface = text[a:b]
+        if not any(l.hard for l in ls):
+            continue  # a guessed short form stays as words; it still brings candidates
+        if surface in scope and not scope[surface]:
+            spans[(a, b)] = None  # a scope word naming no subject: ignored
+            continue
+        spans[(a, b)] = Named(surface, frozenset(l.entity.iri for l in ls), any(l.hard for l in ls))
+    for place in sorted(load_place_names() | set(scope), key=len, reverse=True):
+        for mt in re.finditer(re.escape(place), text):
+            a, b = mt.span()
+            if any(a < e and s < b for s, e in spans) or any(p.start < b and a < p.end for p in periods):
+                continue
+            stands = scope.get(place, place)
+            if place in scope and not stands:
+                spans[(a, b)] = None
+                continue
+            iris = frozenset(l.entity.iri for l in ctx.index.exact(stands))
+            spans[(a, b)] = Named(stands, iris, True)
+    named: list[Named] = []
+    out, i = [], 0
+    cuts = sorted([(a, b, nm) for (a, b), nm in spans.items()] + [(p.start, p.end, "period") for p in periods], key=lambda x: x[0])
+    plain = []
+    for a, b, nm in cuts:
+        if a < i:
+            continue
+        out.append(text[i:a])
+        plain.append(text[i:a])
+        if isinstance(nm, Named):
+            out.append(chr(MARK + len(named)))
+            plain.append(nm.surface)
+            named.append(nm)
+        i = b
+    out.append(text[i:])
+    plain.append(text[i:])
+    ask = metric_ask("".join(out))
+    plain_ask = metric_ask("".join(plain))
+
+    # candidates: figures of the entities named, and of the indicators most like the question
+    obs: dict[str, Observation] = {}
+    for l in links:
+        for o in observations(ctx.select("entity_metrics.rq", entity=l.entity.iri)):
+            obs[o.iri] = o
+    found_ind = indicator_index(ctx.store).search(plain_ask.phrase, k=6)
+    for iri, _name, sim in found_ind:
+        if sim < 0.2:
+            continue
+        for o in observations(ctx.select("indicator_metrics.rq", ind=iri)):
+            obs[o.iri] = o
+    scored = sorted(((score(ask, o, named), o) for o in obs.values()), key=lambda x: -x[0])
+    passing = [(s, o) for s, o in scored if s >= FOUND_AT]
+    asked = periods[0].value if (periods and use_period) else None
+    near = [o.indicator for _, o in scored[:5] if _ > 0] or [n for _, n, _ in found_ind[:3]]
+    if not passing:
+        return _MetricSearch([], [], asked, links, near, len(obs))
+
+    def key(o: Observation):
+        return (o.subject or o.subject_name, canonical_words(o.indicator), o.kind)
+
+    if asked:
+        in_period = [(s, o) for s, o in passing if period_matches(asked, o) or _relative_in_name(asked, o)]
+        if not in_period:
+            best_key = key(passing[0][1])
+            others = [o for s, o in passing if key(o) == best_key]
+            return _MetricSearch([], others, asked, links, near, len(obs))
+        passing = in_period
+    best_score, best = passing[0]
+    group = [o for s, o in passing if key(o) == key(best) and s >= best_score - 0.03]
+    return _MetricSearch(_sorted_by_period(group), [], asked, links, near, len(obs))
+
+
+def _relative_in_name(asked: str, o: Observation) -> bool:
+    return o.period is None and not asked[:1].isdigit() and asked in o.indicator
+
+
+def _sorted_by_period(obs: list[Observation]) -> list[Observation]:
+    return sorted(obs, key=lambda o: (o.period or "", o.article or "", o.fstart or 0))
+
+
+def _word_metrics(obs: list[Observation]) -> str:
+    o0 = obs[0]
+    head = _name_indicator(o0.subject_name, o0.indicator)
+    if len(obs) == 1:
+        when = period_label(o0.period)
+        return f"{when + '，' if when else ''}{head}为{format_value(o0.value, o0.unit, o0.qualifier)}。"
+    parts = []
+    for o in obs:
+        when = period_label(o.period) or "时期未注明"
+        parts.append(f"{when}为{format_value(o.value, o.unit, o.qualifier)}")
+    return f"{head}：{'；'.join(parts)}。"
+
+
+def _metric_answer(ctx: _Ctx, m: TemplateMatch, found: _MetricSearch, what: str) -> Answer:
+    if found.best:
+        return Answer(ctx.question, True, _word_metrics(found.best), [_fact_of_obs(o) for o in found.best],
+                      _dedupe_sources([_source_of_obs(o) for o in found.best]), m.template.name,
+                      ctx.sparql([o.iri for o in found.best]))
+    if found.other_periods:
+        ctx_text = "语料中该指标只有其他时期的数据（仅供参考，并非所问时期）：" + _word_metrics(_sorted_by_period(found.other_periods))
+        return _not_found(ctx, m, f"{period_label(found.period)}的{what}", [l.entity for l in found.links], found.near_indicators, ctx_text)
+    return _not_found(ctx, m, f"“{what}”的数据", [l.entity for l in found.links] or ctx.index.suggest(what, 3),
+                      found.near_indicators)
+
+
+def h_metric_value(ctx: _Ctx, m: TemplateMatch) -> Answer:
+    text = m.slots.get("what", m.question)
+    return _metric_answer(ctx, m, _metric_search(ctx, text), _clean_what(text))
+
+
+def h_metric_trend(ctx: _Ctx, m: TemplateMatch) -> Answer:
+    text = m.slots["what"]
+    return _metric_answer(ctx, m, _metric_search(ctx, text, use_period=False), _clean_what(text))
+
+
+def h_metric_compare(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
+    what = m.slots["what"]
+    results = [(side, _metric_search(ctx, m.slots[side] + what)) for side in ("a", "b")]
+    if not all(r.links for _, r in results):
+        return None
+    facts, sources, lines = [], [], []
+    for side, r in results:
+        if r.best:
+            lines.append(_word_metrics(r.best))
+            facts += [_fact_of_obs(o) for o in r.best]
+            sources += [_source_of_obs(o) for o in r.best]
+        else:
+            lines.append(f"语料中没有{m.slots[side]}的{_clean_what(what)}。")
+    if not facts:
+        return _not_found(ctx, m, f"{m.slots['a']}和{m.slots['b']}的{_clean_what(what)}",
+                          [l.entity for _, r in results for l in r.links])
+    return Answer(ctx.question, True, "".join(lines), facts, _dedupe_sources(sources), m.template.name, ctx.sparql())
+
+
+def _clean_what(text: str) -> str:
+    return metric_ask(normalize_question(text)).phrase or text
+
+
+def h_entity_metrics(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
+    links = _link(ctx, m.slots["e"])
+    if not links:
+        return None
+    obs: list[Observation] = []
+    for l in links:
+        obs += observations(ctx.select("entity_metrics.rq", entity=l.entity.iri))
+    name = links[0].entity.name
+    if not obs:
+        return _not_found(ctx, m, f"{name}的指标", [l.entity for l in links])
+    lines = []
+    for o in obs:
+        when = period_label(o.period)
+        lines.append(f"{o.indicator}{'（' + when + '）' if when else ''}{format_value(o.value, o.unit, o.qualifier)}")
+    text = f"{name}的指标（{len(obs)}项）：{'；'.join(lines)}。"
+    return Answer(ctx.question, True, text, [_fact_of_obs(o) for o in obs], _dedupe_sources([_source_of_obs(o) for o in obs]),
+                  m.template.name, ctx.sparql())
+
+
+_TYPE_WORDS = {"机构": ("ORG",), "单位": ("ORG",), "企业": ("ORG",), "公司": ("ORG",), "组织": ("ORG",),
+               "平台": ("PLATFORM",), "地方": ("PLACE",), "地区": ("PLACE",), "人": ("PERSON",)}
+
+
+def h_top_metrics(ctx: _Ctx, m: TemplateMatch) -> Answer:
+    from kg.rdf import class_types
+
+    wanted = _TYPE_WORDS.get(m.slots.get("type", ""), ())
+    counts: dict[str, tuple[str, int]] = {}
+    types: dict[str, set[str]] = {}
+    for r in ctx.select("top_metric_subjects.rq"):
+        iri = r["subject"].value
+        counts[iri] = (_v(r, "name"), int(_v(r, "n")))
+        t = _v(r, "type")
+        if t:
+            types.setdefault(iri, set()).add(class_types().get(t, ""))
+    ranked = [(iri, n, c) for iri, (n, c) in counts.items() if not wanted or types.get(iri, set()) & set(wanted)]
+    ranked.sort(key=lambda x: (-x[2], x[1]))
+    if not ranked:
+        return _not_found(ctx, m, "带指标的" + (m.slots.get("type") or "实体"))
+    top = ranked[:5]
+    first = top[0]
+    text = f"指标最多的是{first[1]}（{first[2]}项）"
+    if len(top) > 1:
+        text += "，其次是" + "、".join(f"{n}（{c}项）" for _, n, c in top[1:])
+    facts = [Fact(n, "指标数", str(c)) for _, n, c in top]
+    return Answer(ctx.question, True, text + "。", facts, [], m.template.name, ctx.sparql())
+
+
+# --- people ---------------------------------------------------------------------------
+
+
+def _people_rows(ctx: _Ctx, org: EntityRef) -> list:
+    rows = []
+    for unit in [org] + ctx.index.sub_entities(org):
+        rows += ctx.select("org_people.rq", tail=unit.iri)
+    return rows
+
+
+def _person_line(r) -> str:
+    role = _v(r, "role") or ""
+    return f"{_v(r, 'tailName')}{role}"
+
+
+def h_person_who(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
+    links = _link(ctx, m.slots["person"], ("PERSON",))
+    links = [l for l in links if _has_type(l, ("PERSON",))]
+    if not links:
+        return None
+    rows = []
+    for l in links:
+        rows += ctx.select("person_roles.rq", head=l.entity.iri)
+    name = links[0].entity.name
+    if not rows:
+        return _not_found(ctx, m, f"{name}的职务或所在机构", [l.entity for l in links])
+    by_person: dict[str, list] = OrderedDict()
+    for r in rows:
+        by_person.setdefault(r["head"].value, []).append(r)
+    parts = []
+    for rs in by_person.values():
+        desc = _join([_person_line(r) for r in rs])
+        parts.append(f"{_v(rs[0], 'headName')}是{desc}")
+    text = "；".join(parts) + "。"
+    facts = [_fact_of_row(r, "任职于") for r in rows]
+    return Answer(ctx.question, True, text, _dedupe_facts(facts), _dedupe_sources([_source_of_row(r) for r in rows]),
+                  m.template.name, ctx.sparql())
+
+
+def _dedupe_facts(facts: list[Fact]) -> list[Fact]:
+    seen, out = set(), []
+    for f in facts:
+        k = (f.subject, f.indicator, f.value, f.qualifier, f.article, f.sentence)
+        if k not in seen:
+            seen.add(k)
+            out.append(f)
+    return out
+
+
+def h_org_role(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
+    links = _link(ctx, m.slots["org"], ("ORG",))
+    links = [l for l in links if not _has_type(l, ("PERSON",))]
+    if not links:
+        return None
+    role = m.slots["role"]
+    org = links[0].entity
+    rows = _people_rows(ctx, org)
+    exact = [r for r in rows if (_v(r, "role") or "") == role]
+    loose = [r for r in rows if role in (_v(r, "role") or "") and not (_v(r, "role") or "").startswith("副") or
+             (_v(r, "role") and _v(r, "role") in role)]
+    hit = exact or loose
+    if not hit:
+        known = [f"{_v(r, 'headName')}（{_person_line(r)}）" for r in rows]
+        return _not_found(ctx, m, f"{org.name}的{role}", [org], known)
+    text = "；".join(f"{_v(r, 'tailName')}的{_v(r, 'role')}是{_v(r, 'headName')}" for r in _unique_rows(hit)) + "。"
+    return Answer(ctx.question, True, text, _dedupe_facts([_fact_of_row(r, "任职于") for r in hit]),
+                  _dedupe_sources([_source_of_row(r) for r in hit]), m.template.name, ctx.sparql())
+
+
+def _unique_rows(rows: list, keys=("head", "tail", "role")) -> list:
+    seen, out = set(), []
+    for r in rows:
+        k = tuple(_v(r, x) for x in keys)
+        if k not in seen:
+            seen.add(k)
+            out.append(r)
+    return out
+
+
+def h_org_people(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
+    links = _link(ctx, m.slots["org"], ("ORG",))
+    links = [l for l in links if not _has_type(l, ("PERSON",))]
+    if not links:
+        return None
+    org = links[0].entity
+    rows = _people_rows(ctx, org)
+    if not rows:
+        return _not_found(ctx, m, f"来自{org.name}的人物", [org])
+    people = [f"{_v(r, 'headName')}（{_person_line(r)}）" for r in _unique_rows(rows)]
+    text = f"来自{org.name}的有：{_join(people)}。"
+    return Answer(ctx.question, True, text, _dedupe_facts([_fact_of_row(r, "任职于") for r in rows]),
+                  _dedupe_sources([_source_of_row(r) for r in rows]), m.template.name, ctx.sparql())
+
+
+# --- relations between entities ---------------------------------------------------------
+
+
+def _relation_answer(ctx: _Ctx, m: TemplateMatch, rows: list, text: str) -> Answer:
+    rows = _unique_rows(rows, ("head", "predicate", "tail", "role"))
+    return Answer(ctx.question, True, text, _dedupe_facts([_fact_of_row(r) for r in rows]),
+                  _dedupe_sources([_source_of_row(r) for r in rows]), m.template.name,
+                  ctx.sparql([r["stmt"].value for r in rows]))
+
+
+def h_platform_operator(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
+    links = _link(ctx, m.slots["platform"], ("PLATFORM", "ORG"))
+    if not links:
+        return None
+    rows = []
+    for l in links:
+        rows += ctx.select("operator_of.rq", tail=l.entity.iri)
+    name = links[0].entity.name
+    if not rows:
+        return _not_found(ctx, m, f"{name}的运营方", [l.entity for l in links])
+    ops = _join([_v(r, "headName") for r in rows])
+    return _relation_answer(ctx, m, rows, f"{name}由{ops}打造和运营。")
+
+
+def h_platforms_of(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
+    links = _link(ctx, m.slots["org"], ("ORG",))
+    if not links:
+        return None
+    rows = []
+    for l in links:
+        rows += ctx.select("platforms_of.rq", head=l.entity.iri)
+    name = links[0].entity.name
+    if not rows:
+        return _not_found(ctx, m, f"{name}的平台", [l.entity for l in links])
+    return _relation_answer(ctx, m, rows, f"{name}的平台：{_join([_v(r, 'tailName') for r in rows])}。")
+
+
+def h_place_of(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
+    links = _link(ctx, m.slots["e"])
+    if not links:
+        return None
+    rows = []
+    for l in links:
+        rows += ctx.select("place_of.rq", head=l.entity.iri)
+    name = links[0].entity.name
+    if not rows:
+        return _not_found(ctx, m, f"{name}的地点", [l.entity for l in links])
+    verb = "在" + _join([_v(r, "tailName") for r in rows]) + m.slots["held"] if m.slots.get("held") else "位于" + _join([_v(r, "tailName") for r in rows])
+    return _relation_answer(ctx, m, rows, f"{name}{verb}。")
+
+
+def _fuzzy_filter(rows: list, column: str, text: str) -> list:
+    """Rows whose ``column`` shares most of its characters with ``text`` (a slot that did not
+    link to an entity, matched against the names the rows hold)."""
+    key = norm_key(text)
+    if not key:
+        return rows
+    from rapidfuzz import fuzz
+
+    scored = [(fuzz.partial_ratio(key, norm_key(_v(r, column) or "")), r) for r in rows]
+    best = max((s for s, _ in scored), default=0)
+    return [r for s, r in scored if s >= max(70, best - 5)]
+
+
+def h_publishers_of(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
+    work = m.slots["work"]
+    title = re.search(r"《(.+?)》", work)
+    title = title.group(1) if title else work
+    links = _link(ctx, title, ("WORK",))
+    rows = []
+    for l in links:
+        rows += ctx.select("publishers_of.rq", tail=l.entity.iri)
+    if not rows:
+        rows = _fuzzy_filter(ctx.select("publishers_all.rq"), "tailName", title)
+    if not rows:
+        return _not_found(ctx, m, f"《{title}》的发布者", [l.entity for l in links] or ctx.index.suggest(title, 3))
+    works = _join([f"《{_v(r, 'tailName')}》" for r in rows])
+    return _relation_answer(ctx, m, rows, f"{works}由{_join([_v(r, 'headName') for r in rows])}发布。")
+
+
+def _kind_filter(rows: list, kind: str | None) -> list:
+    if not kind:
+        return rows
+    hit = [r for r in rows if kind in (_v(r, "tailName") or "")]
+    return hit or rows
+
+
+def h_publishers_all(ctx: _Ctx, m: TemplateMatch) -> Answer:
+    rows = _kind_filter(ctx.select("publishers_all.rq"), m.slots.get("kind"))
+    if not rows:
+        return _not_found(ctx, m, "发布报告或文件的机构")
+    by_work: dict[str, list[str]] = OrderedDict()
+    for r in rows:
+        by_work.setdefault(_v(r, "tailName"), []).append(_v(r, "headName"))
+    text = "；".join(f"{_join(orgs)}发布了《{w}》" for w, orgs in by_work.items()) + "。"
+    return _relation_answer(ctx, m, rows, text)
+
+
+def h_publications_of(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
+    links = _link(ctx, m.slots["org"], ("ORG",))
+    if not links:
+        return None
+    rows = []
+    for l in links:
+        for unit in [l.entity] + ctx.index.sub_entities(l.entity):
+            rows += ctx.select("publications_of.rq", head=unit.iri)
+    name = links[0].entity.name
+    if not rows:
+        return _not_found(ctx, m, f"{name}发布的{m.slots.get('kind') or '文件'}", [l.entity for l in links])
+    rows = _kind_filter(rows, m.slots.get("kind"))
+    works = _join(["《" + (_v(r, "tailName") or "") + "》" for r in rows])
+    return _relation_answer(ctx, m, rows, f"{name}发布了{works}。")
+
+
+def h_designation(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
+    links = _link(ctx, m.slots["b"])
+    if not links:
+        return None
+    rows = []
+    for l in links:
+        rows += ctx.select("designations.rq", entity=l.entity.iri)
+    name = links[0].entity.name
+    if not rows:
+        return _not_found(ctx, m, f"{name}被批复或认定为什么", [l.entity for l in links])
+    iris = {l.entity.iri for l in links}
+    what, by = [], []
+    for r in rows:
+        pred = _v(r, "predicate")
+        if pred == term("nkg:designatedAs").value and r["head"].value in iris:
+            what.append(_v(r, "tailName"))
+        elif r["tail"].value in iris:
+            by.append(_v(r, "headName"))
+            if _v(r, "role"):
+                what.append(_v(r, "role"))
+    text = f"{name}"
+    if by:
+        text += f"由{_join(by)}"
+    text += f"批复（认定）为{_join(what)}。" if what else "获得批复（认定）。"
+    return _relation_answer(ctx, m, rows, text)
+
+
+def h_selected_in(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
+    lst = m.slots["list"]
+    links = _link(ctx, lst, fuzzy=False)
+    rows = []
+    for l in links:
+        rows += ctx.select("selected_in.rq", tail=l.entity.iri)
+    if not rows:
+        rows = _fuzzy_filter(ctx.select("selections_all.rq"), "tailName", lst)
+    if not rows:
+        return _not_found(ctx, m, f"入选{lst}的实体", [l.entity for l in links])
+    by_list: dict[str, list[str]] = OrderedDict()
+    for r in rows:
+        by_list.setdefault(_v(r, "tailName"), []).append(_v(r, "headName"))
+    text = "；".join(f"入选{lname}的有：{_join(names)}" for lname, names in by_list.items()) + "。"
+    return _relation_answer(ctx, m, rows, text)
+
+
+def h_relation_path(ctx: _Ctx, m: TemplateMatch, max_depth: int = 3, fanout: int = 40) -> Answer | None:
+    la, lb = _link(ctx, m.slots["a"]), _link(ctx, m.slots["b"])
+    if not la or not lb:
+        return None
+    a, targets = la[0].entity, {l.entity.iri for l in lb}
+    parents: dict[str, tuple[str, object] | None] = {a.iri: None}
+    frontier = [a.iri]
+    hit = None
+    for _ in range(max_depth):
+        nxt = []
+        for node in frontier[:fanout]:
+            for r in ctx.select("relations_of.rq", entity=node):
+                h, t = r["head"].value, r["tail"].value
+                other = t if h == node else h
+                if other not in parents:
+                    parents[other] = (node, r)
+                    nxt.append(other)
+                    if other in targets:
+                        hit = other
+                        break
+            if hit:
+                break
+        if hit or not nxt:
+            break
+        frontier = nxt
+    b = lb[0].entity
+    if not hit:
+        co = ctx.select("comention.rq", a=a.iri, b=b.iri)
+        extra = f"{a.name}和{b.name}在同一句话中被提及过，但语料没有说明二者的关系。" if co else ""
+        return _not_found(ctx, m, f"{a.name}和{b.name}之间的关系", [a, b], extra=extra)
+    path_rows = []
+    node = hit
+    while parents[node] is not None:
+        prev, r = parents[node]
+        path_rows.append(r)
+        node = prev
+    path_rows.reverse()
+    steps = []
+    for r in path_rows:
+        role = _v(r, "role")
+        steps.append(f"{_v(r, 'headName')}{_rel_phrase(_v(r, 'predicate'))}{_v(r, 'tailName')}{'（' + role + '）' if role else ''}")
+    text = "；".join(steps) + "。"
+    if len(path_rows) > 1:
+        text = f"{a.name}与{ctx.index.entities[hit].name}通过{len(path_rows)}步关联：" + text
+    return _relation_answer(ctx, m, path_rows, text)
+
+
+def h_entity_about(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
+    links = _link(ctx, m.slots["e"], fuzzy=False)
+    links = [l for l in links if l.how != "fuzzy"]
+    if not links:
+        return None
+    e = links[0].entity
+    rels = ctx.select("relations_of.rq", entity=e.iri)
+    obs = observations(ctx.select("entity_metrics.rq", entity=e.iri))
+    from kg.rdf import class_types
+
+    kinds = {"ORG": "机构", "PLATFORM": "平台", "PERSON": "人物", "PLACE": "地点", "EVENT": "活动", "WORK": "作品或文件"}
+    kind = _join([kinds.get(t, t) for t in e.types]) or "实体"
+    parts = [f"{e.name}是语料中的{kind}"]
+    if e.aliases:
+        parts.append(f"又称{_join(list(e.aliases))}")
+    rel_lines = []
+    for r in _unique_rows(rels, ("head", "predicate", "tail"))[:8]:
+        inverse = r["tail"].value == e.iri
+        other = _v(r, "headName") if inverse else _v(r, "tailName")
+        rel_lines.append(f"{_rel_phrase(_v(r, 'predicate'), inverse)}{other}")
+    if rel_lines:
+        parts.append("关系：" + "；".join(rel_lines))
+    if obs:
+        parts.append(f"有{len(obs)}项指标（如{obs[0].indicator}{format_value(obs[0].value, obs[0].unit, obs[0].qualifier)}）")
+    found = bool(rels or obs)
+    facts = [_fact_of_row(r) for r in rels] + [_fact_of_obs(o) for o in obs]
+    sources = [_source_of_row(r) for r in rels] + [_source_of_obs(o) for o in obs]
+    return Answer(ctx.question, found, "，".join(parts) + "。", _dedupe_facts(facts), _dedupe_sources(sources),
+                  m.template.name, ctx.sparql())
+
+
+HANDLERS = {
+    "metric_value": h_metric_value,
+    "metric_trend": h_metric_trend,
+    "metric_compare": h_metric_compare,
+    "entity_metrics": h_entity_metrics,
+    "top_metrics": h_top_metrics,
+    "person_who": h_person_who,
+    "org_role": h_org_role,
+    "org_people": h_org_people,
+    "platform_operator": h_platform_operator,
+    "platforms_of": h_platforms_of,
+    "place_of": h_place_of,
+    "publishers_of": h_publishers_of,
+    "publishers_all": h_publishers_all,
+    "publications_of": h_publications_of,
+    "designation": h_designation,
+    "selected_in": h_selected_in,
+    "relation_path": h_relation_path,
+    "entity_about": h_entity_about,
+}
+
+
+def answer(store, question: str) -> Answer:
+    """Answer one Chinese question from the graph in ``store``.
+
+    Templates that match are tried in order; the first found answer wins; otherwise the
+    not-found answer of the first template whose slots linked (or a message that no
+    template fits).
+
+    :raises QAError: for an empty question or a broken template file.
+    """
+    if not question or not normalize_question(question):
+        raise QAError("the question is empty; ask e.g. 2022年全国粮食产量是多少？")
+    matches = match_templates(question)
+    if not matches:
+        kinds = "；".join(f"{t['description']}（如：{t['examples'][0]}）" for t in list_templates()[:8])
+        return Answer(question, False, f"没有能回答这个问题的模板，请换一种问法。可以问的问题类型有：{kinds}", template=None)
+    first: Answer | None = None
+    for m in matches:
+        handler = HANDLERS.get(m.template.handler)
+        if handler is None:
+            raise QAError(f"template {m.template.name} names an unknown handler {m.template.handler!r}")
+        ctx = _Ctx(store, question)
+        a = handler(ctx, m)
+        if a is None:
+            continue
+        if a.found:
+            return a
+        first = first or a
+    if first is not None:
+        return first
+    return Answer(question, False, "语料中没有找到问题里提到的实体，无法回答。", template=matches[0].template.name)

@@ -1,0 +1,281 @@
+"""Figures for questions: read observations from the graph, find the indicators a question
+may mean, and score how well an observation answers it (words of the measure, kind of
+figure, unit, subject), so that the best one is chosen or none when nothing fits.
+
+>>> ask = metric_ask("数字服务出口同比增长多少")
+>>> o = Observation("o1", None, "中国", "数字服务出口", "7.2", "%", None, "yoy_growth", "2022")
+>>> round(score(ask, o), 2) >= FOUND_AT
+True
+"""
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+
+from kg.qa_lexicon import load_subject_scope
+from kg.qa_parse import MetricAsk, canonical_words, load_query, metric_ask
+from kg.vocab import PREFIXES
+
+#: score from which an observation counts as an answer
+FOUND_AT = 0.62
+#: words a kind of figure adds to its indicator's name (so "同比增长" in a question is covered)
+KIND_WORDS = {"yoy_growth": "同比增长", "avg_annual_growth": "年均增长", "growth": "增长", "share": "比重占", "rank": "排名第"}
+GROWTH_KINDS = ("yoy_growth", "avg_annual_growth", "growth")
+#: private-use characters stand for entity mentions inside a question being scored
+MARK = 0xE000
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One figure (an nkg:Observation) with its provenance."""
+
+    iri: str
+    subject: str | None
+    subject_name: str
+    indicator: str
+    value: str
+    unit: str | None
+    qualifier: str | None
+    kind: str
+    period: str | None
+    fstart: int | None = None
+    fend: int | None = None
+    sentence: str | None = None
+    sstart: int | None = None
+    send: int | None = None
+    article: str | None = None
+    title: str | None = None
+    date: str | None = None
+
+    @property
+    def clause(self) -> str:
+        """The words just before the figure in its sentence (from the last comma or stop):
+        often the only place a figure's finer name is written (首批…, 今年…将达到)."""
+        if self.sentence is None or self.fstart is None or self.sstart is None:
+            return ""
+        head = self.sentence[: max(0, self.fstart - self.sstart)]
+        cut = max(head.rfind(c) for c in "，,；;。：:")
+        return "".join(head[cut + 1:].split())
+
+    @property
+    def year(self) -> str | None:
+        """Year of the article the figure comes from."""
+        return self.date[:4] if self.date else None
+
+
+def _v(row, name):
+    t = row[name]
+    return None if t is None else t.value
+
+
+def _i(row, name):
+    v = _v(row, name)
+    return int(v) if v is not None else None
+
+
+def observations(rows) -> list[Observation]:
+    """Observations from the rows of entity_metrics.rq / indicator_metrics.rq (deduplicated)."""
+    seen, out = set(), []
+    for r in rows:
+        iri = r["stmt"].value
+        if iri in seen:
+            continue
+        seen.add(iri)
+        out.append(Observation(
+            iri=iri, subject=_v(r, "subject"), subject_name=_v(r, "subjectName") or "", indicator=_v(r, "indicator") or "",
+            value=_v(r, "value"), unit=_v(r, "unit"), qualifier=_v(r, "qualifier"), kind=_v(r, "kind") or "level",
+            period=_v(r, "period"), fstart=_i(r, "fstart"), fend=_i(r, "fend"), sentence=_v(r, "sentence"),
+            sstart=_i(r, "sstart"), send=_i(r, "send"), article=_v(r, "articleId"), title=_v(r, "title"),
+            date=_v(r, "date")))
+    return out
+
+
+# --- the indicator index (cached per store) --------------------------------------------
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)} if len(text) > 1 else ({text} if text else set())
+
+
+@dataclass
+class IndicatorIndex:
+    """Distinct indicators with the subject names they are given for, searchable by the
+    character pairs they share with a question."""
+
+    entries: list[tuple[str, str, str]]  # (indicator IRI, indicator name, subject name)
+
+    def __post_init__(self) -> None:
+        self.by_bigram: dict[str, set[int]] = defaultdict(set)
+        self.canon: list[str] = []
+        for n, (_, ind, subj) in enumerate(self.entries):
+            text = canonical_words(subj + ind)
+            self.canon.append(text)
+            for bg in _bigrams(text):
+                self.by_bigram[bg].add(n)
+
+    def search(self, text: str, k: int = 8) -> list[tuple[str, str, float]]:
+        """Indicators most similar to ``text``: [(IRI, name, similarity)], best first."""
+        q = _bigrams(canonical_words(text))
+        if not q:
+            return []
+        counts: dict[int, int] = defaultdict(int)
+        for bg in q:
+            for n in self.by_bigram.get(bg, ()):
+                counts[n] += 1
+        scored = []
+        for n, c in counts.items():
+            sim = 2 * c / (len(q) + len(_bigrams(self.canon[n])))
+            scored.append((sim, n))
+        scored.sort(key=lambda x: -x[0])
+        out, seen = [], set()
+        for sim, n in scored:
+            iri, name, _ = self.entries[n]
+            if iri not in seen:
+                seen.add(iri)
+                out.append((iri, name, sim))
+            if len(out) >= k:
+                break
+        return out
+
+
+_CACHE: dict[int, tuple[object, IndicatorIndex]] = {}
+_LOCK = threading.Lock()
+
+
+def indicator_index(store) -> IndicatorIndex:
+    """The indicator index of ``store``, built on first use and kept (at most 4 stores)."""
+    with _LOCK:
+        hit = _CACHE.get(id(store))
+        if hit is not None and hit[0] is store:
+            return hit[1]
+    rows = store.query(load_query("indicator_index.rq"), prefixes=PREFIXES, use_default_graph_as_union=True)
+    idx = IndicatorIndex([(r["ind"].value, r["indicator"].value, r["subjectName"].value) for r in rows])
+    with _LOCK:
+        if len(_CACHE) >= 4:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[id(store)] = (store, idx)
+    return idx
+
+
+def clear_cache(store=None) -> None:
+    """Forget cached indicator indexes (of one store, or all)."""
+    with _LOCK:
+        if store is None:
+            _CACHE.clear()
+        else:
+            _CACHE.pop(id(store), None)
+
+
+# --- scoring -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Named:
+    """A subject named in the question: a linked entity (its IRIs) or a known place word."""
+
+    surface: str
+    iris: frozenset[str]
+    hard: bool
+
+
+def obs_text(o: Observation) -> str:
+    """The words an observation is known by: subject, indicator, and its kind's words."""
+    return canonical_words(o.subject_name + o.indicator + KIND_WORDS.get(o.kind, ""))
+
+
+def score(ask: MetricAsk, o: Observation, named: list[Named] | None = None) -> float:
+    """How well ``o`` answers a question whose measure words are ``ask.phrase`` (entity
+    mentions replaced by marks ``chr(MARK + i)`` indexing ``named``). 0 when the question
+    names a subject that ``o`` is not about."""
+    named = named or []
+    text = obs_text(o)
+    grams = _bigrams(text) | _bigrams(canonical_words(o.clause))
+    phrase = ask.phrase
+    weights: list[float] = []
+    covered: list[bool] = []
+    for i, ch in enumerate(phrase):
+        if MARK <= ord(ch) < MARK + len(named):
+            nm = named[ord(ch) - MARK]
+            ok = _subject_ok(nm, o, text)
+            if not ok and nm.hard:
+                return 0.0
+            weights.append(2.0)
+            covered.append(ok)
+            continue
+        left = phrase[i - 1:i + 1] if i > 0 else ""
+        right = phrase[i:i + 2]
+        weights.append(1.0)
+        covered.append((len(left) == 2 and left in grams) or (len(right) == 2 and right in grams))
+    total = sum(weights)
+    if total == 0:
+        return 0.0
+    cov_q = sum(w for w, c in zip(weights, covered) if c) / total
+    ind = canonical_words(o.indicator)
+    ind_grams = _bigrams(ind)
+    q_grams = _bigrams(phrase)
+    cov_ind = len(ind_grams & q_grams) / len(ind_grams) if ind_grams else 0.0
+    if not ind_grams & q_grams and not (ind and ind in phrase):
+        return 0.0  # nothing of the measure itself is asked for
+    s = 0.55 * cov_q + 0.45 * cov_ind
+    s += _kind_bonus(ask.kind, o.kind)
+    if ask.unit_hint and o.unit:
+        s += 0.08 if ask.unit_hint in o.unit else -0.05
+    return s
+
+
+def _subject_ok(nm: Named, o: Observation, text: str) -> bool:
+    if o.subject and o.subject in nm.iris:
+        return True
+    surface = nm.surface
+    if surface and (surface in text or (o.subject_name and o.subject_name in surface)):
+        return True
+    return False
+
+
+def _kind_bonus(asked: str, kind: str) -> float:
+    if asked == kind:
+        return 0.12
+    if asked == "level":
+        return -0.35 if kind in GROWTH_KINDS + ("share",) else -0.05
+    if asked == "growth" and kind in GROWTH_KINDS:
+        return 0.06 if kind == "yoy_growth" else 0.08
+    if asked in GROWTH_KINDS and kind in GROWTH_KINDS:
+        return -0.15
+    return -0.3
+
+
+def scope_words() -> dict[str, str]:
+    """Scope words (全国, 我国 ...) and the subject they stand for ('' = none)."""
+    return load_subject_scope()
+
+
+def period_matches(asked: str, o: Observation) -> bool:
+    """Whether ``o`` is a figure for the period ``asked`` (graph notation; relative words
+    such as 今年 mean the year of the figure's own article).
+
+    >>> o = Observation("o", None, "x", "y", "1", "", None, "level", "2023", date="2023-09-20")
+    >>> period_matches("2023", o), period_matches("今年", o), period_matches("2022", o)
+    (True, True, False)
+    """
+    p = o.period
+    if p is None:
+        return False
+    if p == asked:
+        return True
+    rel = {"今年": 0, "本年": 0, "本年度": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
+    if asked in rel:
+        y = o.year
+        if y is None:
+            return False
+        want = str(int(y) + rel[asked])
+        return p == want or (p in rel and rel[p] == rel[asked])
+    if p in rel and o.year:
+        return str(int(o.year) + rel[p]) == asked
+    if p.startswith("as_of:"):
+        return p[6:10] == asked
+    return False
+
+
+__all__ = ["Observation", "observations", "IndicatorIndex", "indicator_index", "score", "period_matches",
+           "Named", "metric_ask", "FOUND_AT", "MARK", "clear_cache"]
