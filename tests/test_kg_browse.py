@@ -138,3 +138,70 @@ def test_articles(store):
     assert a["title"] == "数联研究院的一年" and a["text"] == TEXTS["a1"]
     with pytest.raises(browse.ArticleNotInGraph):
         browse.article_details(store, "zz")
+
+
+# ---------------------------------------------------------------- newskg entity ...
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory, store):
+    """The same facts in an on-disk store, for the CLI."""
+    import gc
+
+    from kg.store import open_store as _open
+
+    path = tmp_path_factory.mktemp("browse-cli") / "store"
+    disk = _open(path)
+    disk.extend(store.quads_for_pattern(None, None, None))
+    del disk
+    gc.collect()
+    return str(path)
+
+
+def test_cli_entity_search(store_dir):
+    import json
+
+    from click.testing import CliRunner
+
+    from newskg.cli import cli
+
+    result = CliRunner().invoke(cli, ["entity", "search", "研究院", "--store", store_dir, "--json"])
+    assert result.exit_code == 0, result.output
+    assert [e["id"] for e in json.loads(result.output)] == ["北京数联研究院"]
+
+
+def test_cli_entity_show_and_network(store_dir):
+    import json
+
+    from click.testing import CliRunner
+
+    from newskg.cli import cli
+
+    result = CliRunner().invoke(cli, ["entity", "show", "星河平台", "--store", store_dir])
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.output)
+    assert d["type"] == "PLATFORM" and len(d["metrics"]) == 3
+    result = CliRunner().invoke(cli, ["entity", "network", "王明", "--depth", "2", "--store", store_dir])
+    assert result.exit_code == 0, result.output
+    assert "南方智造集团" in {n["id"] for n in json.loads(result.output)["nodes"]}
+
+
+def test_cli_entity_unknown_is_a_clean_error(store_dir):
+    from click.testing import CliRunner
+
+    from newskg.cli import cli
+
+    result = CliRunner().invoke(cli, ["entity", "show", "没有", "--store", store_dir])
+    assert result.exit_code != 0
+    assert "no entity '没有' in the graph" in result.output and "Traceback" not in result.output
+
+
+def test_cli_ui_help_names_its_options():
+    from click.testing import CliRunner
+
+    from newskg.cli import cli
+
+    result = CliRunner().invoke(cli, ["ui", "--help"])
+    assert result.exit_code == 0
+    for opt in ("--store", "--host", "--port", "--headless", "Example:"):
+        assert opt in result.output

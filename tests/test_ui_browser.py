@@ -3,6 +3,7 @@ chromium (driven by Playwright, never a downloaded browser) asks a question, see
 and its source, opens an entity and sees the network drawn."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -11,6 +12,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -166,6 +168,20 @@ def test_ask_then_entity_network(app_url, page, tmp_path):
     canvas.scroll_into_view_if_needed()
     _shot(page, tmp_path, "explore.png")
 
+    # click a neighbour on the canvas: the page moves there
+    net = page.locator("[data-node-pixels]").first
+    sync_api.expect(net).to_be_attached()
+    pixels = json.loads(net.get_attribute("data-node-pixels"))
+    assert ENTITY in pixels and len(pixels) >= 3
+    other = sorted(k for k in pixels if k != ENTITY)[0]
+    box = net.bounding_box()
+    page.mouse.click(box["x"] + pixels[other][0], box["y"] + pixels[other][1])
+    heading = _main(page).locator("h3").first
+    sync_api.expect(heading).not_to_have_text(ENTITY)
+    page.wait_for_function("(id) => new URLSearchParams(location.search).get('id') === id", arg=other)
+
+    page.goto(app_url + "/explore?id=" + quote(ENTITY))
+    sync_api.expect(_main(page).locator("h3", has_text=ENTITY).first).to_be_visible()
     page.get_by_role("button", name="Open entity page").click()
     sync_api.expect(_main(page).locator("h2", has_text=ENTITY).first).to_be_visible()
     sync_api.expect(_main(page).get_by_text("Relations", exact=True)).to_be_visible()

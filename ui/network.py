@@ -24,6 +24,22 @@ _JS_MARKER = "--x_x--0_0--"
 # Sent back to Python when a node is clicked: the node's id (edges and blank canvas: nothing).
 CLICK_HANDLER = "function(params){ if (params.dataType === 'node') { return params.data.id; } }"
 
+# After each render, the canvas container gets a ``data-node-pixels`` attribute: node id ->
+# [x, y] in canvas pixels (end-to-end tests click nodes with it). Returns nothing: no rerun.
+POSITIONS_HANDLER = """function(){
+  try {
+    const d = chart.getModel().getSeriesByIndex(0).getData();
+    const out = {};
+    for (let i = 0; i < d.count(); i++) {
+      out[d.getId(i)] = chart.convertToPixel({seriesIndex: 0}, d.getItemLayout(i));
+    }
+    chart.getDom().setAttribute('data-node-pixels', JSON.stringify(out));
+  } catch (e) {}
+}"""
+
+#: The events the Explore page binds on the network.
+EVENTS = {"click": CLICK_HANDLER, "finished": POSITIONS_HANDLER}
+
 
 def safe_label(text: object, max_len: int = 40) -> str:
     """A plain label for the canvas: no JsCode marker, no newlines, at most ``max_len`` chars.

@@ -21,10 +21,17 @@ def app_path() -> Path:
     return Path(ui.__file__).resolve().parent / "app.py"
 
 
+def _streamlit_exe() -> list[str]:
+    """The ``streamlit`` console script of this Python (``python -m streamlit`` would put the
+    working directory first on ``sys.path``, where a stray ``click.py`` breaks it)."""
+    exe = Path(sys.executable).parent / ("streamlit.exe" if os.name == "nt" else "streamlit")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "streamlit"]
+
+
 def streamlit_command(store: str, host: str, port: int, headless: bool) -> list[str]:
     """The ``streamlit run`` command line for the app (no usage statistics, no CDN calls)."""
     return [
-        sys.executable, "-m", "streamlit", "run", str(app_path()),
+        *_streamlit_exe(), "run", str(app_path()),
         "--server.address", host,
         "--server.port", str(port),
         "--server.headless", "true" if headless else "false",

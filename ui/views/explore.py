@@ -6,7 +6,7 @@ from streamlit_echarts import st_echarts
 
 from extract.model import ENTITY_TYPES
 from ui import state
-from ui.network import CLICK_HANDLER, network_options
+from ui.network import EVENTS, network_options
 from ui.text import md_escape
 
 
@@ -74,7 +74,7 @@ st.subheader(md_escape(center["label"] if center else current))
 st.caption(f"{len(net['nodes'])} entities, {len(net['edges'])} links. Click a node to move there; "
            "drag to move, scroll to zoom.")
 value = st_echarts(network_options(net["nodes"], net["edges"], center=current),
-                   events={"click": CLICK_HANDLER}, height="560px", key="explore_net")
+                   events=EVENTS, height="560px", key="explore_net")
 clicked = value.get("chart_event") if isinstance(value, dict) else None
 if clicked and clicked != st.session_state.get("explore_last_click"):
     st.session_state["explore_last_click"] = clicked  # a click is acted on once
