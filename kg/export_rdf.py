@@ -1,6 +1,5 @@
 """RDF exports of the whole store: Turtle and N-Triples (the union of all article graphs,
-each triple once), N-Quads and TriG (every named graph kept), JSON-LD (named graphs kept,
-compacted with the project's prefixes).
+each triple once), N-Quads, TriG and JSON-LD (every named graph kept).
 
 >>> store = ox.Store()
 >>> store.add(ox.Quad(ox.NamedNode("https://newskg.org/id/entity/工业和信息化部"),
@@ -63,18 +62,12 @@ def export_rdf(store: ox.Store, output: str | os.PathLike | BinaryIO | None, *, 
 
 
 def _jsonld(store: ox.Store, target) -> None:
-    """JSON-LD through rdflib: one object per named graph, compacted with our prefixes."""
-    import warnings
+    """Expanded JSON-LD (pyoxigraph's streaming writer): one object per named graph, full
+    IRIs, readable by any JSON-LD processor. Graph by graph, so each graph appears once."""
 
-    from rdflib import Dataset
+    def quads():
+        yield from store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        for g in sorted(store.named_graphs(), key=str):
+            yield from store.quads_for_pattern(None, None, None, g)
 
-    with warnings.catch_warnings():  # rdflib 7.x's own JSON-LD code calls its deprecated APIs
-        warnings.simplefilter("ignore", DeprecationWarning)
-        ds = Dataset()
-        ds.parse(data=store.dump(format=ox.RdfFormat.N_QUADS), format="nquads")
-        data = ds.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True, ensure_ascii=False)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    if hasattr(target, "write"):
-        target.write(raw)
-    else:
-        Path(target).write_bytes(raw)
+    ox.serialize(quads(), target if not isinstance(target, Path) else str(target), ox.RdfFormat.JSON_LD)

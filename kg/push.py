@@ -44,27 +44,22 @@ def _opener(endpoint: str, user: str | None, password: str | None) -> urllib.req
     return urllib.request.build_opener(*handlers)
 
 
-def source_graphs(store: ox.Store) -> Iterator[tuple[ox.NamedNode | ox.DefaultGraph, list[ox.Triple]]]:
-    """Each graph of the store with its triples, the default graph last (if not empty)."""
-    for g in sorted(store.named_graphs(), key=lambda n: str(n)):
-        yield g, [q.triple for q in store.quads_for_pattern(None, None, None, g)]
-    default = [q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
-    if default:
-        yield ox.DefaultGraph(), default
+def source_graphs(store: ox.Store) -> Iterator[tuple[ox.NamedNode | ox.DefaultGraph, list[bytes]]]:
+    """Each graph of the store with its triples as N-Triples lines (serialized by
+    pyoxigraph, one triple per line), the default graph last when it is not empty."""
+    graphs: list = sorted(store.named_graphs(), key=str) + [ox.DefaultGraph()]
+    for g in graphs:
+        data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g)
+        if data:
+            yield g, data.splitlines(keepends=True)
 
 
-def _has_bnode(triples: list[ox.Triple]) -> bool:
-    return any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples)
-
-
-def _chunks(triples: list[ox.Triple], size: int) -> list[list[ox.Triple]]:
-    if _has_bnode(triples) or len(triples) <= size:
-        return [triples]
-    return [triples[i : i + size] for i in range(0, len(triples), size)]
-
-
-def _nt(triples: list[ox.Triple]) -> bytes:
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+def _chunks(lines: list[bytes], size: int) -> list[list[bytes]]:
+    """Batches of at most ``size`` lines; a graph that may hold blank nodes stays whole
+    (a blank node label only means the same node within one request)."""
+    if len(lines) <= size or any(b"_:" in line for line in lines):
+        return [lines]
+    return [lines[i : i + size] for i in range(0, len(lines), size)]
 
 
 class _Sender:
@@ -146,7 +141,7 @@ def push(
     t0 = time.perf_counter()
     started: set[str] = set()
     n_graphs = n_triples = 0
-    pending: list[tuple[object, list[ox.Triple], bool]] = []  # update method: (target, triples, first)
+    pending: list[tuple[object, list[bytes], bool]] = []  # update method: (target, triples, first)
     pending_n = 0
 
     def flush_updates() -> None:
@@ -155,7 +150,7 @@ def push(
             return
         parts = []
         for target, triples, first in pending:
-            body = _nt(triples).decode("utf-8")
+            body = b"".join(triples).decode("utf-8")
             if isinstance(target, ox.DefaultGraph):
                 if first:
                     parts.append("DROP SILENT DEFAULT")
@@ -180,7 +175,7 @@ def push(
             first = key not in started
             started.add(key)
             if method == "gsp":
-                sender.send("PUT" if first else "POST", _gsp_url(endpoint, target), "text/turtle; charset=utf-8", _nt(chunk),
+                sender.send("PUT" if first else "POST", _gsp_url(endpoint, target), "text/turtle; charset=utf-8", b"".join(chunk),
                             _graph_label(target))
                 if on_batch:
                     on_batch(len(chunk))

@@ -325,3 +325,23 @@ def test_serve_command_over_http(store_dir):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_server_sees_a_rebuild(tmp_path):
+    """Workers reopen the store when its files change (e.g. after `newskg build`)."""
+    path = tmp_path / "store"
+    fill_store(path)
+    srv = make_server(path, port=0, timeout=10, workers=1, log=False)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    q = "ASK { ?s <https://schema.org/name> '新名字'@zh }"
+    try:
+        assert json.loads(request(srv, params={"query": q})[2])["boolean"] is False
+        writer = ox.Store(str(path))  # a writer next to the read-only workers, as a build is
+        writer.add(ox.Quad(ox.NamedNode(EX + "新"), ox.NamedNode(SCHEMA + "name"), ox.Literal("新名字", language="zh"),
+                           ox.NamedNode(G + "a9")))
+        writer.flush()
+        del writer
+        assert json.loads(request(srv, params={"query": q})[2])["boolean"] is True
+    finally:
+        srv.shutdown()
+        srv.server_close()
