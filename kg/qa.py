@@ -389,16 +389,27 @@ def _sorted_by_period(obs: list[Observation]) -> list[Observation]:
     return sorted(obs, key=lambda o: (o.period or "", o.article or "", o.fstart or 0))
 
 
+#: how an answer introduces a figure of each kind (a level "is", a growth "grew by" ...)
+_KIND_VERBS = {"yoy_growth": "同比增长", "avg_annual_growth": "年均增长", "growth": "增长", "share": "占比", "rank": "排名第"}
+
+
+def _verb(o: Observation) -> str:
+    verb = _KIND_VERBS.get(o.kind, "")
+    if not verb or verb in o.indicator or (o.kind == "growth" and "增长" in o.indicator):
+        return "为"
+    return verb
+
+
 def _word_metrics(obs: list[Observation]) -> str:
     o0 = obs[0]
     head = _name_indicator(o0.subject_name, o0.indicator)
     if len(obs) == 1:
         when = period_label(o0.period)
-        return f"{when + '，' if when else ''}{head}为{format_value(o0.value, o0.unit, o0.qualifier)}。"
+        return f"{when + '，' if when else ''}{head}{_verb(o0)}{format_value(o0.value, o0.unit, o0.qualifier)}。"
     parts = []
     for o in obs:
         when = period_label(o.period) or "时期未注明"
-        parts.append(f"{when}为{format_value(o.value, o.unit, o.qualifier)}")
+        parts.append(f"{when}{_verb(o)}{format_value(o.value, o.unit, o.qualifier)}")
     return f"{head}：{'；'.join(parts)}。"
 
 
@@ -444,7 +455,11 @@ def h_metric_compare(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
 
 
 def _clean_what(text: str) -> str:
-    return metric_ask(normalize_question(text)).phrase or text
+    """The measure words of a question for a message: no period, no asking words."""
+    text = normalize_question(text)
+    for p in reversed(parse_periods(text)):
+        text = text[:p.start] + text[p.end:]
+    return metric_ask(text).raw or text
 
 
 def h_entity_metrics(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
@@ -617,6 +632,10 @@ def h_platforms_of(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
     links = _link(ctx, m.slots["org"], ("ORG",))
     if not links:
         return None
+    slot = norm_key(m.slots["org"])
+    named_after = [l for l in links if not l.hard and "PLATFORM" in l.entity.types and norm_key(l.entity.name).startswith(slot)]
+    if named_after:  # no organisation of that name: platforms named after it (X + platform name)
+        return _named_after(ctx, m, slot, [l.entity for l in named_after])
     rows = []
     for l in links:
         rows += ctx.select("platforms_of.rq", head=l.entity.iri)
@@ -624,6 +643,21 @@ def h_platforms_of(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
     if not rows:
         return _not_found(ctx, m, f"{name}的平台", [l.entity for l in links])
     return _relation_answer(ctx, m, rows, f"{name}的平台：{_join([_v(r, 'tailName') for r in rows])}。")
+
+
+def _named_after(ctx: _Ctx, m: TemplateMatch, org: str, platforms: list[EntityRef]) -> Answer:
+    """Answer from names alone: the graph holds no organisation ``org`` but platforms whose
+    names begin with it (company name + platform name, as Chinese news writes them)."""
+    rows = []
+    for p in platforms:
+        rows += ctx.select("entity_mentions.rq", entity=p.iri)
+    names = _join([p.name for p in platforms])
+    text = f"语料没有单独记录“{org}”这一机构，但提到了以其命名的平台：{names}。"
+    facts = [Fact(org, "名称中含有", p.name) for p in platforms]
+    sources = [Source(_v(r, "articleId"), _v(r, "title"), _v(r, "sentence"), _int(r, "sstart"), _int(r, "send"),
+                      (_int(r, "fstart"), _int(r, "fend"))) for r in rows]
+    return Answer(ctx.question, True, text, facts, _dedupe_sources(sources), m.template.name,
+                  ctx.sparql([r["stmt"].value for r in rows]))
 
 
 def h_place_of(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
@@ -723,10 +757,10 @@ def h_designation(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
             by.append(_v(r, "headName"))
             if _v(r, "role"):
                 what.append(_v(r, "role"))
-    text = f"{name}"
+    text = f"{name}被"
     if by:
-        text += f"由{_join(by)}"
-    text += f"批复（认定）为{_join(what)}。" if what else "获得批复（认定）。"
+        text += f"{_join(by)}"
+    text += f"批复（认定）为{_join(what)}。" if what else "批复（认定）。"
     return _relation_answer(ctx, m, rows, text)
 
 
@@ -859,10 +893,9 @@ def answer(store, question: str) -> Answer:
     if not question or not normalize_question(question):
         raise QAError("the question is empty; ask e.g. 2022年全国粮食产量是多少？")
     matches = match_templates(question)
-    if not matches:
-        kinds = "；".join(f"{t['description']}（如：{t['examples'][0]}）" for t in list_templates()[:8])
-        return Answer(question, False, f"没有能回答这个问题的模板，请换一种问法。可以问的问题类型有：{kinds}", template=None)
     first: Answer | None = None
+    if not matches:
+        return _no_template(question)
     for m in matches:
         handler = HANDLERS.get(m.template.handler)
         if handler is None:
@@ -876,4 +909,11 @@ def answer(store, question: str) -> Answer:
         first = first or a
     if first is not None:
         return first
-    return Answer(question, False, "语料中没有找到问题里提到的实体，无法回答。", template=matches[0].template.name)
+    return _no_template(question)
+
+
+def _no_template(question: str) -> Answer:
+    """No template fits (or none could link its slots to the graph): say so, with examples."""
+    kinds = "；".join(f"{t['description']}（如：{t['examples'][0]}）" for t in list_templates()[:8])
+    return Answer(question, False, "没有能回答这个问题的模板，或问题中提到的实体不在语料中，请换一种问法。"
+                  f"可以问的问题类型有：{kinds}。", template=None)

@@ -157,6 +157,7 @@ class MetricAsk:
     kind: str = "level"
     unit_hint: str | None = None
     cues: list[str] = field(default_factory=list)
+    raw: str = ""  # the measure words as the question wrote them (for messages)
 
 
 def canonical_words(text: str) -> str:
@@ -217,7 +218,7 @@ def metric_ask(text: str) -> MetricAsk:
         return ""
 
     phrase = _ask_re().sub(strip, text)
-    return MetricAsk(canonical_words(phrase), kind, unit_hint, cues)
+    return MetricAsk(canonical_words(phrase), kind, unit_hint, cues, phrase)
 
 
 # --- templates ---------------------------------------------------------------------------
