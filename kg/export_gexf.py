@@ -29,24 +29,43 @@ NODE_ATTRIBUTES = [("type", "string"), ("mentions", "integer"), ("metrics", "int
 EDGE_ATTRIBUTES = [("relation", "string"), ("articles", "integer"), ("first_seen", "string"), ("last_seen", "string")]
 
 
-def spells(dates: Iterable[str]) -> list[tuple[str, str]]:
-    """Runs of consecutive ISO days as closed (start, end) spells; other strings are ignored.
+def day_range(date: str) -> tuple[dt.date, dt.date] | None:
+    """The days a (possibly partial) ISO date covers: a day, a month or a year.
 
-    >>> spells(["2023-01-02", "2023-01-01", "2023-01-05", "2023-01", "2023-01-01"])
-    [('2023-01-01', '2023-01-02'), ('2023-01-05', '2023-01-05')]
+    >>> day_range("2023-02")
+    (datetime.date(2023, 2, 1), datetime.date(2023, 2, 28))
+    >>> day_range("2023"), day_range("今年")
+    ((datetime.date(2023, 1, 1), datetime.date(2023, 12, 31)), None)
     """
-    days = set()
-    for d in dates:
-        try:
-            days.add(dt.date.fromisoformat(d))
-        except (TypeError, ValueError):
-            continue
+    try:
+        if len(date) == 4 and date.isdigit():
+            return dt.date(int(date), 1, 1), dt.date(int(date), 12, 31)
+        if len(date) == 7 and date[4] == "-":
+            first = dt.date(int(date[:4]), int(date[5:7]), 1)
+            nxt = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+            return first, nxt - dt.timedelta(days=1)
+        day = dt.date.fromisoformat(date[:10])
+        return day, day
+    except (TypeError, ValueError):
+        return None
+
+
+def spells(dates: Iterable[str]) -> list[tuple[str, str]]:
+    """Closed (start, end) spells covering the given dates, overlapping or adjacent ranges
+    merged; a year or month stands for all its days, other strings are ignored.
+
+    >>> spells(["2023-01-02", "2023-01-01", "2023-01-05", "2023-01-01", "x"])
+    [('2023-01-01', '2023-01-02'), ('2023-01-05', '2023-01-05')]
+    >>> spells(["2023-03", "2023-03-31", "2023-04-01", "2023-06-09"])
+    [('2023-03-01', '2023-04-01'), ('2023-06-09', '2023-06-09')]
+    """
+    ranges = sorted(r for r in map(day_range, dates) if r is not None)
     runs: list[list[dt.date]] = []
-    for day in sorted(days):
-        if runs and day - runs[-1][1] == dt.timedelta(days=1):
-            runs[-1][1] = day
+    for a, b in ranges:
+        if runs and a - runs[-1][1] <= dt.timedelta(days=1):
+            runs[-1][1] = max(runs[-1][1], b)
         else:
-            runs.append([day, day])
+            runs.append([a, b])
     return [(a.isoformat(), b.isoformat()) for a, b in runs]
 
 

@@ -16,7 +16,7 @@ from corpus.errors import GraphError
 from corpus.model import Article, Sentence
 from extract.model import ArticleFacts, Entity, Mention, Metric, Relation
 from kg.export import export
-from kg.export_gexf import GEXF_NS
+from kg.export_gexf import GEXF_NS, spells
 from kg.rdf import article_graph
 from kg.store import open_store, write_graphs
 from newskg.cli import cli
@@ -62,6 +62,15 @@ FILTERS = [
      {("张明", "工业和信息化部"), ("李华", "中国信息通信研究院")}),
     ({"types": ["PLACE"]}, {"北京"}, set()),
     ({"min_weight": 2}, {n[0] for n in NODES}, {("张明", "工业和信息化部")}),
+]
+# dates of the articles of a node -> its spells (a year or a month covers all its days)
+SPELLS = [
+    (["2023-01-02", "2023-01-01", "2023-01-05"], [("2023-01-01", "2023-01-02"), ("2023-01-05", "2023-01-05")]),
+    (["2023"], [("2023-01-01", "2023-12-31")]),
+    (["2024-02"], [("2024-02-01", "2024-02-29")]),
+    (["2023-12-31", "2024-01-01"], [("2023-12-31", "2024-01-01")]),
+    (["2023-05", "2023-05-17"], [("2023-05-01", "2023-05-31")]),
+    (["今年", "", "2023-13-01"], []),
 ]
 # fmt: on
 
@@ -311,3 +320,26 @@ def test_cli_export_rdf_to_stdout(store_dir):
     result = CliRunner().invoke(cli, ["export", "--store", str(store_dir), "--format", "nt", "-o", "-"])
     assert result.exit_code == 0, result.output
     assert "<https://newskg.org/id/entity/张明>" in result.output
+
+
+@pytest.mark.parametrize("dates,expected", SPELLS)
+def test_spells_from_article_dates(dates, expected):
+    assert spells(dates) == expected
+
+
+def test_bundled_sample_exports(tmp_path):
+    """The real pipeline on the bundled sample: the GEXF validates, Turtle round-trips."""
+    pytest.importorskip("jieba")
+    from kg.build import build
+
+    store = open_store(None)
+    summary = build(None, store, workers=1)
+    assert summary.entities > 0
+    doc = etree.parse(io.BytesIO(export(store, None, format="gexf").data))
+    assert xsd("1.3").validate(doc), xsd("1.3").error_log
+    nodes = list(doc.iter(G + "node"))
+    assert len(nodes) == summary.entities
+    assert any(e.get("kind") == "works_for" for e in doc.iter(G + "edge"))
+    assert doc.getroot().find(G + "graph").get("mode") == "dynamic"  # the sample is dated
+    back = ox.parse(export(store, None, format="ttl").data, ox.RdfFormat.TURTLE)
+    assert {q.triple for q in back} == union(store)

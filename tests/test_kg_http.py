@@ -345,3 +345,89 @@ def test_server_sees_a_rebuild(tmp_path):
     finally:
         srv.shutdown()
         srv.server_close()
+
+
+CHROMIUM = os.environ.get("NEWSKG_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no chromium at {CHROMIUM}")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
+        yield b
+        b.close()
+
+
+def test_query_page_runs_a_query_in_a_browser(server, browser):
+    page = browser.new_page()
+    try:
+        page.goto(server.url, timeout=30_000)
+        page.fill("#query", NAMES)
+        page.click("#run")
+        page.wait_for_selector("table td", timeout=30_000)
+        cells = page.locator("table td").all_inner_texts()
+        assert any("中国信息通信研究院" in c for c in cells)
+        page.fill("#query", "SELECT * WHERE { ?s ?p }")
+        page.click("#run")
+        page.wait_for_selector("pre.error", timeout=30_000)
+        assert "error at 1:" in page.inner_text("pre.error")
+    finally:
+        page.close()
+
+
+CROSS_ORIGIN_FETCH = """async (url) => {
+    try {
+        const r = await fetch(url, {method: "POST",
+            headers: {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+            body: "SELECT ?n WHERE { ?s <https://schema.org/name> ?n }"});
+        return [r.status, (await r.json()).results.bindings.length];
+    } catch (e) { return ["blocked", String(e)]; }
+}"""
+
+
+def test_cross_origin_page_can_query(server, store_dir, browser):
+    """What a YASGUI page does: fetch from another origin, with a preflight (non-simple
+    content type); the same request is blocked by the browser when CORS is off."""
+    other = ThreadingHTTPServerForPage()
+    no_cors = make_server(store_dir, port=0, workers=1, log=False, cors=False)
+    threading.Thread(target=no_cors.serve_forever, daemon=True).start()
+    page = browser.new_page()
+    try:
+        page.goto(other.url, timeout=30_000)
+        assert page.evaluate(CROSS_ORIGIN_FETCH, server.url + "sparql") == [200, 4]
+        assert page.evaluate(CROSS_ORIGIN_FETCH, no_cors.url + "sparql")[0] == "blocked"
+    finally:
+        page.close()
+        other.close()
+        no_cors.shutdown()
+        no_cors.server_close()
+
+
+class ThreadingHTTPServerForPage:
+    """A blank page on another loopback port: a different origin from the endpoint."""
+
+    def __init__(self):
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        class Blank(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802
+                body = b"<!DOCTYPE html><title>other origin</title>"
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Blank)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
