@@ -281,7 +281,7 @@ def article_details(store, article: str) -> dict:
         pos = s["end"]
     return {"id": first["id"], "title": first["title"], "date": first["date"], "kind": first["kind"],
             "source": first["source"], "line": first["line"], "url": first["url"], "chars": first["length"],
-            "sentences": sents, "text": "".join(parts)}
+            "checksum": first["checksum"], "sentences": sents, "text": "".join(parts)}
 
 
 def _queries_dir() -> Path:

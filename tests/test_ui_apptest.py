@@ -290,6 +290,8 @@ def test_corpus_lists_and_reads_articles(app):
     art = find_article(ids[0])
     shown = "\n".join(m.value for m in at.markdown).replace("\\", "")
     assert art.sentences[0].text.replace("\n", " ") in shown
+    for sh in art.subheads:  # read from the source: repaired text with its subheads
+        assert f"#### {sh.text}" in shown
 
 
 # ---------------------------------------------------------------- uploads

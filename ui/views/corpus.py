@@ -29,6 +29,38 @@ def _article(path: str, version: int, article_id: str) -> dict:
     return article_details(state.get_store(), article_id)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _from_source(article_id: str, source: str | None, checksum: str | None) -> dict | None:
+    """The article as read from its source file (repaired text, subheads, byline and credit
+    metadata) when that file is still there and still gives the text the graph was built from."""
+    from corpus import bundled_corpus_path, find_article
+
+    if not source or not checksum:
+        return None
+    if Path(source).name == bundled_corpus_path().name:
+        paths = None
+    elif Path(source).is_file():
+        paths = [source]
+    else:
+        return None
+    try:
+        art = find_article(article_id, paths)
+    except Exception:  # moved, changed or unreadable: the graph's own text is shown instead
+        return None
+    return art.to_dict() if art.checksum == checksum else None
+
+
+def _with_subheads(text: str, subheads: list[dict]) -> str:
+    """Markdown of an article's text with its subheads as headings (everything escaped)."""
+    out, pos = [], 0
+    for sh in sorted(subheads, key=lambda s: s["offset"]):
+        out.append(paragraphs(text[pos:sh["offset"]]))
+        out.append(f"#### {md_escape(sh['text'])}")
+        pos = sh["offset"]
+    out.append(paragraphs(text[pos:]))
+    return "\n\n".join(o for o in out if o)
+
+
 def _safe_name(name: str) -> str:
     """A file name for the temp dir: the upload's base name reduced to safe characters (the
     name's stem becomes part of the article ids, as with `newskg build FILE`)."""
@@ -123,8 +155,13 @@ try:
 except Exception as e:
     state.show_error(e)
     st.stop()
+full = _from_source(current, art.get("source"), art.get("checksum"))
 st.header(md_escape(art.get("title") or art["id"]))
-meta = {k: art.get(k) for k in ("id", "kind", "date", "source") if art.get(k)}
-meta.update(art.get("meta") or {})
+meta = {k: art.get(k) for k in ("id", "kind", "date", "source", "line", "url") if art.get(k)}
+meta.update((full or {}).get("meta") or {})
 st.markdown("  \n".join(f"**{md_escape(k)}:** {md_escape(v)}" for k, v in meta.items()))
-st.markdown(paragraphs(art.get("text") or ""))
+if full:
+    st.markdown(_with_subheads(full["text"], full.get("subheads") or []))
+else:
+    st.caption("Text rebuilt from the sentences in the graph (the source file is not at hand).")
+    st.markdown(paragraphs(art.get("text") or ""))
