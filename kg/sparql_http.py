@@ -274,6 +274,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
     server_version = "newskg-sparql"
+    timeout = 60  # seconds a connection may sit idle or trickle its request (slow clients)
     server: SparqlServer
 
     # -- plumbing -------------------------------------------------------------------------
@@ -494,11 +495,22 @@ def make_server(
 
 
 def serve(store: str | Path, **options) -> None:
-    """Run the endpoint until interrupted (Ctrl-C); options as :func:`make_server`."""
-    server = make_server(store, **options)
+    """Run the endpoint until interrupted (Ctrl-C or SIGTERM); options as :func:`make_server`."""
+    run_until_stopped(make_server(store, **options))
+
+
+def run_until_stopped(server: SparqlServer) -> None:
+    """``serve_forever`` in this (main) thread; Ctrl-C or SIGTERM stop it and its workers."""
+    import signal
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
+        signal.signal(signal.SIGTERM, previous)
         server.server_close()

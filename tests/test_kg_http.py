@@ -322,9 +322,18 @@ def test_serve_command_over_http(store_dir):
         with pytest.raises(urllib.error.HTTPError) as e:
             urllib.request.urlopen(req, timeout=30)
         assert e.value.code == 403
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+        workers = [int(p) for p in children.read_text().split()] if children.exists() else []
+        assert workers or not children.exists()  # the query worker processes
+        proc.terminate()  # SIGTERM stops the server and its query workers
+        assert proc.wait(10) == 0
+        for pid in workers:
+            with pytest.raises(ProcessLookupError):
+                os.kill(pid, 0)
     finally:
-        proc.terminate()
-        proc.wait(10)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
 
 
 def test_server_sees_a_rebuild(tmp_path):

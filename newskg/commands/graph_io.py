@@ -34,7 +34,7 @@ def serve(store_dir: str, host: str, port: int, timeout: float, max_results: int
 
         newskg serve --port 7878
     """
-    from kg.sparql_http import make_server
+    from kg.sparql_http import make_server, run_until_stopped
     from kg.vocab import PREFIXES
 
     if host not in LOOPBACK:
@@ -43,12 +43,7 @@ def serve(store_dir: str, host: str, port: int, timeout: float, max_results: int
                          prefixes=PREFIXES, log=not quiet)
     click.echo(f"Serving {server.url} (SPARQL endpoint {server.url}sparql, read-only); Ctrl-C to stop")
     sys.stdout.flush()
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    run_until_stopped(server)
 
 
 @cli.command()
