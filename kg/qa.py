@@ -13,6 +13,7 @@ answer says the corpus does not say, and names the nearest things it does know.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -46,6 +47,8 @@ from kg.qa_parse import (
 )
 from kg.vocab import PREFIXES, term
 
+#: a figure of a named entity scoring this well is not compared with other subjects' figures
+STRONG_MATCH = 0.9
 FACT_KEYS = ("subject", "indicator", "value", "unit", "period", "qualifier", "sentence", "article")
 
 
@@ -164,6 +167,15 @@ class _Ctx:
         return "\n\n".join(self.queries)
 
 
+@functools.lru_cache(maxsize=256)
+def _query_text(query: str) -> str:
+    lines = query.strip().splitlines()
+    title = [lines[0]] if lines and lines[0].startswith("#") else []
+    body = "\n".join(title + [l for l in lines if not l.startswith("#")])
+    used = [p for p in PREFIXES if re.search(rf"(?<![\w-]){re.escape(p)}:", body)]
+    return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in used) + body
+
+
 def show_query(query: str, bindings: dict | None = None) -> str:
     """The query as a runnable text: prefixes declared, the bound values appended as a
     VALUES clause (terms from the graph, serialised by pyoxigraph).
@@ -171,16 +183,12 @@ def show_query(query: str, bindings: dict | None = None) -> str:
     >>> print(show_query("SELECT ?x WHERE { ?x rdfs:label ?l }", {Variable("x"): NamedNode("http://e/1")}).splitlines()[-1])
     VALUES (?x) { (<http://e/1>) }
     """
-    lines = query.strip().splitlines()
-    title = [lines[0]] if lines and lines[0].startswith("#") else []
-    body = "\n".join(title + [l for l in lines if not l.startswith("#")])
-    used = [p for p in PREFIXES if re.search(rf"(?<![\w-]){re.escape(p)}:", body)]
-    head = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in used)
+    body = _query_text(query)
     if bindings:
         names = " ".join(str(v) for v in bindings)
         vals = " ".join(str(t) for t in bindings.values())
         body += f"\nVALUES ({names}) {{ ({vals}) }}"
-    return head + body
+    return body
 
 
 def _v(row, name):
@@ -318,17 +326,16 @@ def _metric_search(ctx: _Ctx, text: str, *, use_period: bool = True) -> _MetricS
             spans[(a, b)] = None  # a scope word naming no subject: ignored
             continue
         spans[(a, b)] = Named(surface, frozenset(l.entity.iri for l in ls), any(l.hard for l in ls))
-    for place in sorted(load_place_names() | set(scope), key=len, reverse=True):
-        for mt in re.finditer(re.escape(place), text):
-            a, b = mt.span()
-            if any(a < e and s < b for s, e in spans) or any(p.start < b and a < p.end for p in periods):
-                continue
-            stands = scope.get(place, place)
-            if place in scope and not stands:
-                spans[(a, b)] = None
-                continue
-            iris = frozenset(l.entity.iri for l in ctx.index.exact(stands))
-            spans[(a, b)] = Named(stands, iris, True)
+    for mt in _places_re().finditer(text):
+        place, (a, b) = mt.group(0), mt.span()
+        if any(a < e and s < b for s, e in spans) or any(p.start < b and a < p.end for p in periods):
+            continue
+        stands = scope.get(place, place)
+        if place in scope and not stands:
+            spans[(a, b)] = None
+            continue
+        iris = frozenset(l.entity.iri for l in ctx.index.exact(stands))
+        spans[(a, b)] = Named(stands, iris, True)
     named: list[Named] = []
     out, i = [], 0
     cuts = sorted([(a, b, nm) for (a, b), nm in spans.items()] + [(p.start, p.end, "period") for p in periods], key=lambda x: x[0])
@@ -353,13 +360,16 @@ def _metric_search(ctx: _Ctx, text: str, *, use_period: bool = True) -> _MetricS
     for l in links:
         for o in observations(ctx.select("entity_metrics.rq", entity=l.entity.iri)):
             obs[o.iri] = o
-    found_ind = indicator_index(ctx.store).search(plain_ask.phrase, k=6)
-    for iri, _name, sim in found_ind:
-        if sim < 0.2:
-            continue
-        for o in observations(ctx.select("indicator_metrics.rq", ind=iri)):
-            obs[o.iri] = o
-    scored = sorted(((score(ask, o, named), o) for o in obs.values()), key=lambda x: -x[0])
+    scored = [(score(ask, o, named), o) for o in obs.values()]
+    found_ind = indicator_index(ctx.store).search(plain_ask.phrase, k=4)
+    if max((s for s, _ in scored), default=0) < STRONG_MATCH:  # else the entity's own figures answer it
+        for iri, _name, sim in found_ind:
+            if sim >= 0.25:
+                for o in observations(ctx.select("indicator_metrics.rq", ind=iri)):
+                    if o.iri not in obs:
+                        obs[o.iri] = o
+                        scored.append((score(ask, o, named), o))
+    scored.sort(key=lambda x: -x[0])
     passing = [(s, o) for s, o in scored if s >= FOUND_AT]
     asked = periods[0].value if (periods and use_period) else None
     near = [o.indicator for _, o in scored[:5] if _ > 0] or [n for _, n, _ in found_ind[:3]]
@@ -379,6 +389,13 @@ def _metric_search(ctx: _Ctx, text: str, *, use_period: bool = True) -> _MetricS
     best_score, best = passing[0]
     group = [o for s, o in passing if key(o) == key(best) and s >= best_score - 0.03]
     return _MetricSearch(_sorted_by_period(group), [], asked, links, near, len(obs))
+
+
+@functools.lru_cache(maxsize=None)
+def _places_re() -> re.Pattern:
+    """Place names and scope words, longest first (one pass over a question)."""
+    words = sorted(load_place_names() | set(scope_words()), key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words))
 
 
 def _relative_in_name(asked: str, o: Observation) -> bool:
