@@ -151,7 +151,11 @@ class Loader:
             self.skip(f"{article.source}:{article.line}: duplicate article id {article.id!r} (kept the first)")
             return False
         self.seen.add(article.id)
-        old = stored_checksum(self.store, article.id)
+        try:
+            old = stored_checksum(self.store, article.id)
+        except GraphError as e:
+            self.skip(f"{article.source}:{article.line}: article {article.id!r}: {e.message}")
+            return False
         if old is not None and old == article.checksum:
             self.summary.unchanged += 1
             return False

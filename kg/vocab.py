@@ -89,13 +89,13 @@ def mint_iri(kind: str, key: str, fragment: str | None = None) -> NamedNode:
     >>> mint_iri("entity", "")
     Traceback (most recent call last):
     ...
-    corpus.errors.GraphError: cannot mint an entity IRI from an empty key [E300]
+    corpus.errors.GraphError: cannot mint a entity IRI from an empty id or name [E300]
     """
     root = _KINDS.get(kind)
     if root is None:
         raise GraphError(f"unknown IRI kind {kind!r}; expected one of {', '.join(_KINDS)}")
     if not key or not key.strip():
-        raise GraphError(f"cannot mint an {kind} IRI from an empty key")
+        raise GraphError(f"cannot mint a {kind} IRI from an empty id or name")
     iri = root + percent_safe(key)
     if fragment is not None:
         iri += "#" + percent_safe(fragment)
