@@ -320,10 +320,11 @@ def _walk_left(tokens: Sequence[Token], i: int, suffix: str) -> tuple[int, int |
     return j, quote
 
 
-def _suffix_cands(text: str, tokens: Sequence[Token], people: Sequence[tuple[int, int]] = ()) -> tuple[list[_Cand], list[tuple[_Cand, str, _Cand]], list[tuple[_Cand, str]]]:
-    """Names ending in an org/platform/event suffix, their nested parents and quoted aliases."""
+def _suffix_cands(text: str, tokens: Sequence[Token], people: Sequence[tuple[int, int]] = ()):
+    """Names ending in an org/platform/event suffix, their nested parents, quoted aliases, and
+    the generic-looking names rejected (kept to recognise short forms of accepted names)."""
     table = org_suffixes()
-    cands, nested, aliases = [], [], []
+    cands, nested, aliases, generic = [], [], [], []
     starts = frozenset(t.start for t in tokens)
     for i, tok in enumerate(tokens):
         suf = _suffix_at(text, tokens, i, starts)
@@ -354,6 +355,8 @@ def _suffix_cands(text: str, tokens: Sequence[Token], people: Sequence[tuple[int
         body_end = next((k for k in range(j, i + 1) if tokens[k].end > suffix_start), i)
         has_year = label == "EVENT" and bool(_YEAR.match(name))
         if not (quote is not None or has_year or tok.tag == "nt" or _proper(tokens, j, body_end + (tokens[body_end].start < suffix_start), label)):
+            if body_end - j >= 2 and label in ("ORG", "PLATFORM"):
+                generic.append(_Cand(start, end, label, name, 2))
             continue
         cand = _Cand(start, end, label, name, 2)
         cands.append(cand)
@@ -375,7 +378,7 @@ def _suffix_cands(text: str, tokens: Sequence[Token], people: Sequence[tuple[int
             if len(pname) > len(psuf) and (tokens[k].tag == "nt" or _proper(tokens, j, k + (tokens[k].text != psuf))):
                 parent = _Cand(start, tokens[k].end, "ORG", pname, 2)
                 nested.append((cand, rel, parent))
-    return cands, nested, aliases
+    return cands, nested, aliases, generic
 
 
 @functools.lru_cache(maxsize=1)
@@ -446,8 +449,9 @@ def find_entities(
         if c.label == "PERSON" and getattr(tok_at.get((c.start, c.end)), "tag", "?") not in ("nrt", "nt", "nz", "j", "ns")
     ]
     people += [(s0, e) for s0, e, _ in person_cands(text)]
-    suffix, nested, quoted = _suffix_cands(text, tokens, people)
+    suffix, nested, quoted, generic = _suffix_cands(text, tokens, people)
     cands += suffix
+    cands += _short_forms(text, suffix, generic)
     cands += _work_cands(text)
     cands += [_Cand(s0, e, "ORG", n, 1) for s0, e, n in agent_org_cands(text, tokens)]
     cands += [_Cand(s, e, "PERSON", n, 5) for s, e, n in person_cands(text)]
@@ -543,6 +547,26 @@ def find_entities(
     spans += [_text_span(text, c) for k, c in nested_spans.items() if k not in kept_keys]
     spans.sort(key=lambda s: (s.start, -s.end))
     return EntityLayer(spans, links, aliases)
+
+
+def _short_forms(text: str, accepted: Sequence[_Cand], generic: Sequence[_Cand]) -> list[_Cand]:
+    """A generic-looking name that also ends an accepted name of the same type in the text is
+    that thing's short form (X羚羊工业互联网平台 … 在羚羊工业互联网平台): its occurrences become
+    mentions, and for a platform the part before it becomes the operating organisation."""
+    out: list[_Cand] = []
+    chosen: dict[str, _Cand] = {}
+    for host in accepted:
+        if host.label not in ("ORG", "PLATFORM"):
+            continue
+        tails = [g for g in generic if g.label == host.label and host.name.endswith(g.name) and len(host.name) - len(g.name) >= 2]
+        if tails:
+            best = max(tails, key=lambda g: len(g.name))
+            chosen[best.name] = best
+            if host.label == "PLATFORM" and text[host.end - len(best.name) : host.end] == best.name:
+                split = host.end - len(best.name)
+                out.append(_Cand(host.start, split, "ORG", clean_name(text[host.start : split]), 1))
+    out += [g for g in generic if g.name in chosen]
+    return out
 
 
 def _tiled(c: _Cand, pieces: Sequence[_Cand]) -> bool:

@@ -83,3 +83,12 @@ def test_co_mentions_are_reported_per_sentence():
     facts = extract_article(Article(id="c1", text="复旦大学与南京大学签署合作协议。"))
     co = [(r.head_name, r.tail_name) for r in facts.relations if r.relation == "co_mention"]
     assert sorted(co[0]) == ["南京大学", "复旦大学"]
+
+
+def test_short_form_of_a_platform_reveals_its_operator():
+    text = "青松数科白鹭工业互联网平台等入选名单。在白鹭工业互联网平台上，企业可以发布需求。"
+    facts = extract_article(Article(id="s1", text=text))
+    platform = next(e for e in facts.entities if e.type == "PLATFORM")
+    assert platform.name == "白鹭工业互联网平台"
+    assert "青松数科白鹭工业互联网平台" in platform.aliases and len(platform.mentions) == 2
+    assert ("青松数科", "operates", "白鹭工业互联网平台") in {(r.head_name, r.relation, r.tail_name) for r in facts.relations}
