@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import io
+import math
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -28,7 +29,6 @@ from kg.export_gexf import write_gexf
 from kg.export_model import ExportEdge, ExportGraph, ExportNode
 from kg.export_rdf import RDF_FORMATS, export_rdf
 from kg.export_tables import write_csv, write_graphml
-from kg.rdf import class_types
 from kg.vocab import PREFIXES
 
 GRAPH_FORMATS = ("gexf", "graphml", "csv")
@@ -57,46 +57,47 @@ def _rows(store: ox.Store, name: str):
     return store.query(_query(name), prefixes=PREFIXES, use_default_graph_as_union=True)
 
 
-def export_graph_from_store(store: ox.Store) -> ExportGraph:
-    """Read the entity graph out of the store (over the union of the article graphs)."""
-    classes = class_types()
-    dates = {r["g"].value: r["date"].value[:10] for r in _rows(store, "export_dates")}
-    info: dict[str, dict] = {}
-    for r in _rows(store, "export_entities"):
-        e = r["e"].value
-        d = info.setdefault(e, {"id": r["id"].value, "name": r["name"].value, "types": set()})
-        if r["class"] is not None and r["class"].value in classes:
-            d["types"].add(classes[r["class"].value])
-    mentions: dict[str, int] = defaultdict(int)
-    metrics: dict[str, int] = defaultdict(int)
-    graphs: dict[str, set[str]] = defaultdict(set)
-    for r in _rows(store, "export_mentions"):
-        mentions[r["e"].value] += int(r["n"].value)
-        graphs[r["e"].value].add(r["g"].value)
-    for r in _rows(store, "export_metrics"):
-        metrics[r["e"].value] += int(r["n"].value)
-        graphs[r["e"].value].add(r["g"].value)
+def export_graph_from_store(store: ox.Store, *, types: Iterable[str] | None = None, min_weight: float = 1) -> ExportGraph:
+    """The entity graph of :func:`kg.graphview.to_networkx` (same nodes, types, counts and
+    weights as everywhere else), plus the dates of the articles behind each node and edge,
+    for time spells."""
+    from kg.graphview import to_networkx
+
+    keep = {t.upper() for t in types} if types else None
+    view = to_networkx(store, types=keep, min_weight=max(1, math.ceil(min_weight)))
+    node_dates, edge_dates = _activity(store)
     nodes = []
-    for iri, d in info.items():
-        arts = graphs.get(iri, set())
-        nodes.append(ExportNode(
-            id=d["id"], label=d["name"], type=min(d["types"]) if d["types"] else "ENTITY",
-            mentions=mentions.get(iri, 0), metrics=metrics.get(iri, 0), articles=len(arts),
-            dates=tuple(sorted({dates[g] for g in arts if g in dates})), iri=iri))
-    ids = {iri: d["id"] for iri, d in info.items()}
+    for nid, d in view.nodes(data=True):
+        dates = node_dates.get(d.get("iri"), set()) or {x for x in (d.get("first"), d.get("last")) if x}
+        nodes.append(ExportNode(id=nid, label=d.get("label") or nid, type=d.get("type") or "", mentions=d.get("mentions", 0),
+                                metrics=d.get("metrics", 0), articles=d.get("articles", 0),
+                                dates=tuple(sorted(dates)), iri=d.get("iri")))
     edges = []
-    for r in _rows(store, "export_relations"):
-        h, t = ids.get(r["h"].value), ids.get(r["t"].value)
-        if h and t:
-            g = r["g"].value
-            edges.append(ExportEdge(h, t, r["rel"].value, weight=int(r["n"].value), articles=1,
-                                    dates=(dates[g],) if g in dates else ()))
-    for r in _rows(store, "export_comentions"):
-        x, y = ids.get(r["x"].value), ids.get(r["y"].value)
-        if x and y:
-            g = r["g"].value
-            edges.append(ExportEdge(x, y, "co_mention", weight=1, articles=1, dates=(dates[g],) if g in dates else ()))
+    for h, t, rel, d in view.edges(keys=True, data=True):
+        dates = edge_dates.get((h, rel, t)) or edge_dates.get((t, rel, h)) or {x for x in (d.get("first"), d.get("last")) if x}
+        edges.append(ExportEdge(h, t, rel, weight=d.get("weight", 1), articles=d.get("weight", 1), dates=tuple(sorted(dates))))
     return ExportGraph.build(nodes, edges)
+
+
+def _activity(store: ox.Store) -> tuple[dict[str, set[str]], dict[tuple[str, str, str], set[str]]]:
+    """Article dates per entity IRI (mentions, metrics) and per (head id, relation, tail id)."""
+    dates = {r["g"].value: r["date"].value for r in _rows(store, "export_dates")}
+    ids = {r["e"].value: r["id"].value for r in _rows(store, "export_entities")}
+    nodes: dict[str, set[str]] = defaultdict(set)
+    for name in ("export_mentions", "export_metrics"):
+        for r in _rows(store, name):
+            if r["g"].value in dates:
+                nodes[r["e"].value].add(dates[r["g"].value])
+    edges: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for r in _rows(store, "export_relations"):
+        h, t, day = ids.get(r["h"].value), ids.get(r["t"].value), dates.get(r["g"].value)
+        if h and t and day:
+            edges[(h, r["rel"].value, t)].add(day)
+    for r in _rows(store, "export_comentions"):
+        x, y, day = ids.get(r["x"].value), ids.get(r["y"].value), dates.get(r["g"].value)
+        if x and y and day:
+            edges[(x, "co_mention", y)].add(day)
+    return nodes, edges
 
 
 def export(
@@ -128,7 +129,7 @@ def export(
         return ExportReport(format, _paths(output), data, statements=n)
     if min_weight < 0:
         raise GraphError("--min-weight must not be negative")
-    graph = export_graph_from_store(store).filtered(types=types, min_weight=min_weight)
+    graph = export_graph_from_store(store, types=types, min_weight=min_weight).filtered(types=types, min_weight=min_weight)
     if format == "csv":
         if output is None or hasattr(output, "write"):
             raise GraphError("csv export writes two files (nodes, edges): give a directory or a file-name prefix")

@@ -113,9 +113,9 @@ def export(fmt: str, output: str, types: str | None, min_weight: float, store_di
         if fmt == "csv":
             raise click.UsageError("csv writes two files; give -o a directory or a prefix")
         report = export_graph(store, None, format=fmt, types=type_list, min_weight=min_weight)
-        out = click.get_text_stream("stdout").buffer
-        out.write(report.data)
-        out.flush()
+        sys.stdout.flush()
+        sys.stdout.buffer.write(report.data)
+        sys.stdout.buffer.flush()
         return
     report = export_graph(store, output, format=fmt, types=type_list, min_weight=min_weight)
     what = (f"{report.nodes} nodes, {report.edges} edges" if report.nodes is not None
