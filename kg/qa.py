@@ -158,6 +158,14 @@ class _Ctx:
                 self.origin.setdefault(stmt.value, shown)
         return rows
 
+    def name(self, row, end: str) -> str:
+        """The name of the ``head`` or ``tail`` of a relation row for an answer: canonical
+        name, with a short alias the text also used (中央网信办) in brackets."""
+        label = _v(row, end + "Name") or ""
+        e = self.index.entities.get(row[end].value) if row[end] is not None else None
+        short = [a for a in (e.aliases if e else ()) if 2 <= len(a) < len(label) and norm_key(a) not in norm_key(label)]
+        return f"{label}（{min(short, key=len)}）" if short else label
+
     def sparql(self, stmts: list[str] | None = None) -> str:
         """The queries run, as text; with ``stmts``, only those that returned them."""
         if stmts:
@@ -530,10 +538,18 @@ def h_top_metrics(ctx: _Ctx, m: TemplateMatch) -> Answer:
 # --- people ---------------------------------------------------------------------------
 
 
+def _units(ctx: _Ctx, org: EntityRef) -> list[str]:
+    """``org`` and its units: those the graph says are part of it, and those named after it
+    (in Chinese a unit's name starts with its parent's: X研究院 -> X研究院Y研究所)."""
+    iris = [org.iri] + [e.iri for e in ctx.index.sub_entities(org)]
+    iris += [r["unit"].value for r in ctx.select("sub_units.rq", org=org.iri)]
+    return list(dict.fromkeys(iris))
+
+
 def _people_rows(ctx: _Ctx, org: EntityRef) -> list:
     rows = []
-    for unit in [org] + ctx.index.sub_entities(org):
-        rows += ctx.select("org_people.rq", tail=unit.iri)
+    for unit in _units(ctx, org):
+        rows += ctx.select("org_people.rq", tail=unit)
     return rows
 
 
@@ -641,7 +657,7 @@ def h_platform_operator(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
     name = links[0].entity.name
     if not rows:
         return _not_found(ctx, m, f"{name}的运营方", [l.entity for l in links])
-    ops = _join([_v(r, "headName") for r in rows])
+    ops = _join([ctx.name(r, "head") for r in rows])
     return _relation_answer(ctx, m, rows, f"{name}由{ops}打造和运营。")
 
 
@@ -659,7 +675,7 @@ def h_platforms_of(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
     name = links[0].entity.name
     if not rows:
         return _not_found(ctx, m, f"{name}的平台", [l.entity for l in links])
-    return _relation_answer(ctx, m, rows, f"{name}的平台：{_join([_v(r, 'tailName') for r in rows])}。")
+    return _relation_answer(ctx, m, rows, f"{name}的平台：{_join([ctx.name(r, 'tail') for r in rows])}。")
 
 
 def _named_after(ctx: _Ctx, m: TemplateMatch, org: str, platforms: list[EntityRef]) -> Answer:
@@ -687,7 +703,8 @@ def h_place_of(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
     name = links[0].entity.name
     if not rows:
         return _not_found(ctx, m, f"{name}的地点", [l.entity for l in links])
-    verb = "在" + _join([_v(r, "tailName") for r in rows]) + m.slots["held"] if m.slots.get("held") else "位于" + _join([_v(r, "tailName") for r in rows])
+    places = _join([ctx.name(r, "tail") for r in rows])
+    verb = f"在{places}{m.slots['held']}" if m.slots.get("held") else f"位于{places}"
     return _relation_answer(ctx, m, rows, f"{name}{verb}。")
 
 
@@ -717,7 +734,7 @@ def h_publishers_of(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
     if not rows:
         return _not_found(ctx, m, f"《{title}》的发布者", [l.entity for l in links] or ctx.index.suggest(title, 3))
     works = _join([f"《{_v(r, 'tailName')}》" for r in rows])
-    return _relation_answer(ctx, m, rows, f"{works}由{_join([_v(r, 'headName') for r in rows])}发布。")
+    return _relation_answer(ctx, m, rows, f"{works}由{_join([ctx.name(r, 'head') for r in rows])}发布。")
 
 
 def _kind_filter(rows: list, kind: str | None) -> list:
@@ -733,7 +750,7 @@ def h_publishers_all(ctx: _Ctx, m: TemplateMatch) -> Answer:
         return _not_found(ctx, m, "发布报告或文件的机构")
     by_work: dict[str, list[str]] = OrderedDict()
     for r in rows:
-        by_work.setdefault(_v(r, "tailName"), []).append(_v(r, "headName"))
+        by_work.setdefault(_v(r, "tailName"), []).append(ctx.name(r, "head"))
     text = "；".join(f"{_join(orgs)}发布了《{w}》" for w, orgs in by_work.items()) + "。"
     return _relation_answer(ctx, m, rows, text)
 
@@ -744,8 +761,8 @@ def h_publications_of(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
         return None
     rows = []
     for l in links:
-        for unit in [l.entity] + ctx.index.sub_entities(l.entity):
-            rows += ctx.select("publications_of.rq", head=unit.iri)
+        for unit in _units(ctx, l.entity):
+            rows += ctx.select("publications_of.rq", head=unit)
     name = links[0].entity.name
     if not rows:
         return _not_found(ctx, m, f"{name}发布的{m.slots.get('kind') or '文件'}", [l.entity for l in links])
@@ -771,7 +788,7 @@ def h_designation(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
         if pred == term("nkg:designatedAs").value and r["head"].value in iris:
             what.append(_v(r, "tailName"))
         elif r["tail"].value in iris:
-            by.append(_v(r, "headName"))
+            by.append(ctx.name(r, "head"))
             if _v(r, "role"):
                 what.append(_v(r, "role"))
     text = f"{name}被"
@@ -793,7 +810,7 @@ def h_selected_in(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
         return _not_found(ctx, m, f"入选{lst}的实体", [l.entity for l in links])
     by_list: dict[str, list[str]] = OrderedDict()
     for r in rows:
-        by_list.setdefault(_v(r, "tailName"), []).append(_v(r, "headName"))
+        by_list.setdefault(_v(r, "tailName"), []).append(ctx.name(r, "head"))
     text = "；".join(f"入选{lname}的有：{_join(names)}" for lname, names in by_list.items()) + "。"
     return _relation_answer(ctx, m, rows, text)
 

@@ -24,6 +24,7 @@ TEXT_2 = (
     "第十届航天论坛在珠海举办。"
     "合肥超算中心被批复为国家超级计算中心。"
     "2021年全国粮食总产量68285万吨。"
+    "中国科学院下属的计算技术研究所研究员张伟参与研发。"
 )
 # fmt: on
 
@@ -105,6 +106,11 @@ def hand_articles() -> list[tuple[Article, ArticleFacts]]:
     g.relation(hm, "selected_in", lst, "鸿蒙平台入选年度创新平台名单")
     g.relation(forum, "held_in", zh, "第十届航天论坛在珠海举办")
     g.relation(hf, "designated_as", nsc, "合肥超算中心被批复为国家超级计算中心")
+    cas = g.entity("中国科学院", "ORG")
+    ict = g.entity("计算技术研究所", "ORG")
+    zw = g.entity("张伟", "PERSON")
+    g.relation(ict, "part_of", cas, "中国科学院下属的计算技术研究所")
+    g.relation(zw, "works_for", ict, "计算技术研究所研究员张伟", role="研究员")
     g.metric(hw, "华为技术有限公司", "研发投入", "1615亿元", "1615", "亿元", period="2022")
     g.metric(None, "全国", "粮食总产量", "68285万吨", "68285", "万吨", period="2021")
     return [(a1, f.done()), (a2, g.done())]

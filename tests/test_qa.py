@@ -28,6 +28,7 @@ FOUND = [  # question -> (template, strings the answer must contain)
     ("统计局的局长是谁？", ("org_role", ["康义"])),
     ("国家统计局的司长是谁？", ("org_role", ["王萍"])),
     ("哪些人来自国家统计局？", ("org_people", ["康义", "王萍"])),
+    ("哪些人来自中国科学院？", ("org_people", ["张伟", "计算技术研究所", "研究员"])),  # a unit by nkg:partOf
     ("华为有什么平台？", ("platforms_of", ["鸿蒙平台"])),
     ("鸿蒙平台是哪家公司打造的？", ("platform_operator", ["华为技术有限公司"])),
     ("第十届航天论坛在哪里举办？", ("place_of", ["珠海"])),
