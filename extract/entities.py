@@ -133,6 +133,7 @@ def clean_name(surface: str) -> str:
 
 
 _GLUE_CHARS = "和与向同跟对在将把被给从"
+_NUMERAL_CHARS = frozenset("〇零一二三四五六七八九十百千万两")
 
 
 @functools.lru_cache(maxsize=1)
@@ -168,7 +169,7 @@ def _tagger_cands(text: str, tagger_spans: Sequence[Span], tokens: Sequence[Toke
         hi = bisect.bisect_left(starts, s.end)
         inside = [t for t in tokens[lo:hi] if t.end <= s.end]
         if inside and inside[0].start == s.start and any(
-            t.text in _stop_tokens() or (t.tag in ("v", "p") and len(t.text) > 1) for t in inside
+            t.text in _stop_tokens() or (t.tag in ("v", "p", "d", "l", "i") and len(t.text) > 1) for t in inside
         ):
             continue  # a span holding a function word or a verb (成为…, …依托…) is a tagging slip
         if s.label in ("LOC", "ORG") and len(inside) == 1 and inside[0].start == s.start and inside[0].end == s.end \
@@ -272,8 +273,8 @@ def _stops(tokens: Sequence[Token], k: int, i: int, suffix: str) -> bool:
 def _stops_plain(t: Token) -> bool:
     if t.text in _stop_tokens() or t.text.endswith(ZONE_SUFFIXES):
         return True
-    if t.tag == "m":
-        return t.text.isascii()
+    if t.tag == "m":  # 三一 may open a name; 2023, 一家, 首个 do not
+        return t.text.isascii() or not all(c in _NUMERAL_CHARS for c in t.text)
     if t.tag == "w":
         return True
     if t.tag == "a":  # 大/新/高 open compounds (大数据平台); 重要/良好 are predicates

@@ -64,6 +64,13 @@ def sentence_index(starts: Sequence[int], offset: int) -> int:
     return max(0, bisect.bisect_right(starts, offset) - 1)
 
 
+def _starts_with_place(rest: str) -> bool:
+    """Does a name remainder open with a known place (武警 + 福建总队: a unit, not a long form)?"""
+    from extract.places import gazetteer
+
+    return any(rest[:n] in gazetteer() for n in range(2, min(len(rest), 7) + 1))
+
+
 def _merge_short_forms(keys: dict[str, str]) -> dict[str, str]:
     """Map each key to the longer same-group key it is a short form of (prefix without a
     suffix of its own, or a trailing part of at least four characters)."""
@@ -76,7 +83,7 @@ def _merge_short_forms(keys: dict[str, str]) -> dict[str, str]:
             continue
         for a in names:
             longer = [b for b in names if len(b) > len(a) and (
-                (b.startswith(a) and longest_suffix(a) is None and group != "place")
+                (b.startswith(a) and longest_suffix(a) is None and group != "place" and not _starts_with_place(b[len(a):]))
                 or (b.endswith(a) and len(a) >= 4 and a != longest_suffix(a))
                 or (b.endswith(a) and group == "work")
             )]
