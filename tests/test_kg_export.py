@@ -276,6 +276,7 @@ def test_quads_round_trip(store, tmp_path, fmt, rdf_format):
     assert set(ox.parse(path=str(path), format=rdf_format)) == set(store)
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # rdflib 7.x calls its own deprecated APIs
 def test_jsonld_keeps_named_graphs(store, tmp_path):
     from rdflib import Dataset
 
