@@ -420,7 +420,8 @@ _KIND_VERBS = {"yoy_growth": "同比增长", "avg_annual_growth": "年均增长"
 
 def _verb(o: Observation) -> str:
     verb = _KIND_VERBS.get(o.kind, "")
-    if not verb or verb in o.indicator or (o.kind == "growth" and "增长" in o.indicator):
+    already = {"growth": ("增长", "增速", "增幅"), "share": ("比重", "占比", "份额")}.get(o.kind, ())
+    if not verb or verb in o.indicator or any(w in o.indicator for w in already):
         return "为"
     return verb
 
@@ -562,7 +563,11 @@ def h_person_who(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
     links = _link(ctx, m.slots["person"], ("PERSON",))
     links = [l for l in links if _has_type(l, ("PERSON",))]
     if not links:
-        return None
+        split = _split_org_role(ctx, m.slots["person"])  # 谁是工信部总工程师
+        if split is None:
+            return None
+        org_role = next(t for t in load_templates() if t.handler == "org_role")
+        return h_org_role(ctx, TemplateMatch(org_role, {"org": split[0], "role": split[1]}, m.question))
     rows = []
     for l in links:
         rows += ctx.select("person_roles.rq", head=l.entity.iri)
@@ -590,6 +595,14 @@ def _dedupe_facts(facts: list[Fact]) -> list[Fact]:
             seen.add(k)
             out.append(f)
     return out
+
+
+def _split_org_role(ctx: _Ctx, text: str) -> tuple[str, str] | None:
+    """工信部总工程师 -> (工信部, 总工程师): a certain organisation name at the start, a role after."""
+    for l in ctx.index.find_mentions(text, short_forms=False):
+        if l.start == 0 and l.hard and not _has_type(l, ("PERSON",)) and l.end < len(text):
+            return text[:l.end], text[l.end:].lstrip("的")
+    return None
 
 
 def h_org_role(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
@@ -699,7 +712,9 @@ def h_place_of(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
         return None
     rows = []
     for l in links:
-        rows += ctx.select("place_of.rq", head=l.entity.iri)
+        is_place = "PLACE" in l.entity.types
+        rows += [r for r in ctx.select("place_of.rq", head=l.entity.iri)
+                 if is_place or _v(r, "predicate") != term("nkg:partOf").value]
     name = links[0].entity.name
     if not rows:
         return _not_found(ctx, m, f"{name}的地点", [l.entity for l in links])
@@ -772,6 +787,8 @@ def h_publications_of(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
 
 
 def h_designation(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
+    if "b" not in m.slots:
+        return _designated_by(ctx, m)
     links = _link(ctx, m.slots["b"])
     if not links:
         return None
@@ -796,6 +813,23 @@ def h_designation(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
         text += f"{_join(by)}"
     text += f"批复（认定）为{_join(what)}。" if what else "批复（认定）。"
     return _relation_answer(ctx, m, rows, text)
+
+
+def _designated_by(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
+    """What an organisation approved or designated (某部批复了什么)."""
+    links = _link(ctx, m.slots["a"], ("ORG",))
+    if not links:
+        return None
+    iris = {l.entity.iri for l in links}
+    rows = []
+    for l in links:
+        rows += [r for r in ctx.select("designations.rq", entity=l.entity.iri)
+                 if r["head"].value in iris and _v(r, "predicate") == term("nkg:designates").value]
+    name = links[0].entity.name
+    if not rows:
+        return _not_found(ctx, m, f"{name}批复或认定的对象", [l.entity for l in links])
+    parts = [f"{ctx.name(r, 'tail')}" + (f"（为{_v(r, 'role')}）" if _v(r, "role") else "") for r in rows]
+    return _relation_answer(ctx, m, rows, f"{name}批复（认定）了{_join(parts)}。")
 
 
 def h_selected_in(ctx: _Ctx, m: TemplateMatch) -> Answer | None:

@@ -27,6 +27,7 @@ FOUND = [  # question -> (template, strings the answer must contain)
     ("王萍担任什么职务？", ("person_who", ["司长", "国家统计局人口司"])),
     ("统计局的局长是谁？", ("org_role", ["康义"])),
     ("国家统计局的司长是谁？", ("org_role", ["王萍"])),
+    ("谁是统计局局长？", ("org_role", ["康义"])),
     ("哪些人来自国家统计局？", ("org_people", ["康义", "王萍"])),
     ("哪些人来自中国科学院？", ("org_people", ["张伟", "计算技术研究所", "研究员"])),  # a unit by nkg:partOf
     ("华为有什么平台？", ("platforms_of", ["鸿蒙平台"])),
@@ -36,6 +37,7 @@ FOUND = [  # question -> (template, strings the answer must contain)
     ("哪些机构发布了公报？", ("publishers_all", ["国家统计局", "统计公报"])),
     ("国家统计居发布了什么？", ("publications_of", ["统计公报"])),
     ("合肥超算中心被认定为什么？", ("designation", ["国家超级计算中心"])),
+    ("第十届航天论坛位于哪个城市？", ("place_of", ["珠海"])),
     ("哪些平台入选年度创新平台名单？", ("selected_in", ["鸿蒙平台"])),
     ("华为和鸿蒙平台有什么关系？", ("relation_path", ["运营"])),
     ("康义和王萍有什么关系？", ("relation_path", ["国家统计局", "国家统计局人口司"])),
