@@ -64,6 +64,15 @@ def sentence_index(starts: Sequence[int], offset: int) -> int:
     return max(0, bisect.bisect_right(starts, offset) - 1)
 
 
+def _known_name(name: str) -> bool:
+    """A name that is complete by itself (an org or place word of the dictionary or the
+    abbreviation table: 国务院), so not the short form of a longer name."""
+    from extract.entities import org_gazetteer
+    from extract.segment import dictionary_tag
+
+    return name in org_gazetteer() or dictionary_tag(name) in ("nt", "ns", "j")
+
+
 def _starts_with_place(rest: str) -> bool:
     """Does a name remainder open with a known place (武警 + 福建总队: a unit, not a long form)?"""
     from extract.places import gazetteer
@@ -83,7 +92,8 @@ def _merge_short_forms(keys: dict[str, str]) -> dict[str, str]:
             continue
         for a in names:
             longer = [b for b in names if len(b) > len(a) and (
-                (b.startswith(a) and longest_suffix(a) is None and group != "place" and not _starts_with_place(b[len(a):]))
+                (b.startswith(a) and longest_suffix(a) is None and group != "place"
+                 and not _starts_with_place(b[len(a):]) and not _known_name(a))
                 or (b.endswith(a) and len(a) >= 4 and a != longest_suffix(a))
                 or (b.endswith(a) and group == "work")
             )]

@@ -92,3 +92,19 @@ def test_short_form_of_a_platform_reveals_its_operator():
     assert platform.name == "白鹭工业互联网平台"
     assert "青松数科白鹭工业互联网平台" in platform.aliases and len(platform.mentions) == 2
     assert ("青松数科", "operates", "白鹭工业互联网平台") in {(r.head_name, r.relation, r.tail_name) for r in facts.relations}
+
+
+# fmt: off
+NOT_SHORT_FORMS = [
+    # (text, short name, long name): complete names are not short forms of longer ones
+    ("国务院召开会议。国务院安委会部署工作。", "国务院", "国务院安委会"),
+    ("武警部队闻令而动。武警福建总队开展演练。", "武警", "武警福建总队"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("text,short,long", NOT_SHORT_FORMS)
+def test_complete_names_are_not_merged_into_longer_ones(text, short, long):
+    facts = extract_article(Article(id="n1", text=text))
+    longs = [e for e in facts.entities if e.name == long]
+    assert longs and short not in longs[0].aliases
