@@ -47,6 +47,8 @@ from kg.qa_parse import (
 )
 from kg.vocab import PREFIXES, term
 
+#: longest question answered (characters, after normalising)
+MAX_QUESTION = 200
 #: a figure of a named entity scoring this well is not compared with other subjects' figures
 STRONG_MATCH = 0.9
 FACT_KEYS = ("subject", "indicator", "value", "unit", "period", "qualifier", "sentence", "article")
@@ -960,6 +962,8 @@ def answer(store, question: str) -> Answer:
     """
     if not question or not normalize_question(question):
         raise QAError("the question is empty; ask e.g. 2022年全国粮食产量是多少？")
+    if len(normalize_question(question)) > MAX_QUESTION:
+        return Answer(question, False, f"问题太长（超过{MAX_QUESTION}个字），请缩短后再问。", template=None)
     matches = match_templates(question)
     first: Answer | None = None
     if not matches:

@@ -179,3 +179,14 @@ def test_prefixes_cover_templates():
     for t in load_templates():
         for q in t.queries:
             Store().query(load_query(q), prefixes=PREFIXES)  # parses with the project prefixes
+
+
+@pytest.mark.parametrize("question", ["中国和" * 66, "多少和的" * 49, "的" * 199, "《" * 199])
+def test_degenerate_questions_are_answered_quickly_not_found(store, question):
+    a = answer(store, question)
+    assert not a.found and a.facts == []
+
+
+def test_too_long_question(store):
+    a = answer(store, "粮食" * 150)
+    assert not a.found and "太长" in a.answer
