@@ -220,8 +220,8 @@ def _int(row, name):
 def format_value(value: str, unit: str | None, qualifier: str | None = None) -> str:
     """A figure as written: qualifier word, value, unit.
 
-    >>> format_value("50", "万亿元", "more_than"), format_value("3710.8", "亿美元")
-    ('超过50万亿元', '3710.8亿美元')
+    >>> format_value("50", "万亿元", "more_than"), format_value("1615.5", "亿美元")
+    ('超过50万亿元', '1615.5亿美元')
     """
     before, after = load_qualifier_words().get(qualifier or "", ("", ""))
     return f"{before}{value}{unit or ''}{after}"

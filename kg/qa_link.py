@@ -28,7 +28,7 @@ from kg.vocab import PREFIXES
 #: characters that wrap names in news text and questions but are not part of the name
 QUOTES = "“”\"'‘’《》「」『』〈〉"
 _QUOTE_RE = re.compile(f"[{re.escape(QUOTES)}]")
-#: leading words an abbreviation may drop (中国信息通信研究院 -> 信通院)
+#: leading words an abbreviation may drop (中国科学院 -> 中科院)
 _DROPPABLE_PREFIXES = ("中华人民共和国", "中国", "国家", "全国")
 
 #: how a link was made, best first, with the score it starts from
@@ -38,8 +38,8 @@ HOW_SCORES = {"exact": 1.0, "alias": 0.95, "abbrev": 0.8, "short": 0.75, "part":
 def norm_key(text: str) -> str:
     """The form names are compared in: full-width ASCII folded, no whitespace, no quotes.
 
-    >>> norm_key("《数字贸易报告（２０２３）》")
-    '数字贸易报告(2023)'
+    >>> norm_key("《粮食安全报告（２０２３）》")
+    '粮食安全报告(2023)'
     """
     from kg.qa_parse import normalize_question
 
@@ -155,8 +155,8 @@ class LabelIndex:
         (a prefix of a name), part of a name, then near misses (fuzzy); only the best kind
         found is returned. ``types`` (ORG, PERSON, ...) are preferred when any candidate has one.
 
-        >>> idx = LabelIndex([("e:1", "三一重工北京桩机厂", None, "ORG")])
-        >>> [l.how for l in idx.lookup("北京桩机厂")], [l.how for l in idx.lookup("三一重工北京桩机")]
+        >>> idx = LabelIndex([("e:1", "东方重工南京装备厂", None, "ORG")])
+        >>> [l.how for l in idx.lookup("南京装备厂")], [l.how for l in idx.lookup("东方重工南京装备")]
         (['part'], ['short'])
         """
         key = norm_key(surface)
@@ -246,9 +246,9 @@ class LabelIndex:
         characters). Offsets index ``text``.
 
         >>> idx = LabelIndex([("e:1", "中国", None, "PLACE"), ("e:2", "中国信息通信研究院", None, "ORG"),
-        ...                   ("e:3", "京西智谷人工智能计算中心", None, "ORG")])
-        >>> [(l.surface, l.how) for l in idx.find_mentions("中国信息通信研究院和京西智谷的算力")]
-        [('中国信息通信研究院', 'exact'), ('京西智谷', 'short')]
+        ...                   ("e:3", "滨江智谷人工智能计算中心", None, "ORG")])
+        >>> [(l.surface, l.how) for l in idx.find_mentions("中国信息通信研究院和滨江智谷的算力")]
+        [('中国信息通信研究院', 'exact'), ('滨江智谷', 'short')]
         """
         hits: list[tuple[int, int]] = []
         n = len(text)

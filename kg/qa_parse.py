@@ -9,7 +9,7 @@ queries it runs and example questions.
 '2022年中国数字经济规模是多少'
 >>> [m.template.name for m in match_templates("工信部的总工程师是谁？")][:2]
 ['org_role', 'person_who']
->>> parse_periods("2019年至2022年全球数字贸易增长了多少")[0].value
+>>> parse_periods("2019年至2022年全球粮食贸易增长了多少")[0].value
 '2019-2022'
 """
 from __future__ import annotations
@@ -95,7 +95,7 @@ def parse_periods(text: str) -> list[Period]:
 
     >>> [p.value for p in parse_periods("2023年上半年和2022年6月")]
     ['2023H1', '2022-06']
-    >>> [p.value for p in parse_periods("京西智谷今年的算力")]
+    >>> [p.value for p in parse_periods("某中心今年的算力")]
     ['今年']
     """
     taken: list[tuple[int, int]] = []
