@@ -18,7 +18,7 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from pyoxigraph import Literal, NamedNode, Variable
+from pyoxigraph import NamedNode, Variable
 
 from corpus.errors import QAError
 from kg.qa_lexicon import load_place_names, load_qualifier_words, load_relation_phrases
