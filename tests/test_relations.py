@@ -97,7 +97,7 @@ def test_short_form_of_a_platform_reveals_its_operator():
 # fmt: off
 NOT_SHORT_FORMS = [
     # (text, short name, long name): complete names are not short forms of longer ones
-    ("国务院召开会议。国务院安委会部署工作。", "国务院", "国务院安委会"),
+    ("国务院召开会议。国务院安委会近日印发通知。", "国务院", "国务院安委会"),
     ("武警部队闻令而动。武警福建总队开展演练。", "武警", "武警福建总队"),
 ]
 # fmt: on
