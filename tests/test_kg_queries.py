@@ -1,0 +1,120 @@
+"""The ready queries in docs/queries: each documented, each answering on the bundled sample's
+graph, each runnable as is (parameters unbound) and through `newskg sparql -f`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pyoxigraph import RdfFormat
+
+from kg.sparql import load_query, run_query
+from kg.store import open_store
+from kg_support import bundled_nquads, make_store
+from newskg.cli import cli
+
+QUERIES = Path(__file__).resolve().parent.parent / "docs" / "queries"
+
+# fmt: off
+# (query file, column, a value some row must hold with the default parameters)
+EXPECTED = [
+    ("entity_metrics.rq", "indicator", "全口径数字贸易总额"),
+    ("entity_metrics.rq", "unit", "亿美元"),
+    ("organisation_people.rq", "role", "所长"),
+    ("organisation_people.rq", "unitName", "中国信息通信研究院政策与经济研究所"),
+    ("platforms_operators.rq", "platformName", "阿里巴巴国际站"),
+    ("metric_over_time.rq", "period", "2019"),
+    ("metric_over_time.rq", "period", "2022"),
+    ("top_organisations.rq", "name", "工业和信息化部"),
+    ("entities_in_place.rq", "entityName", "北京算法交易服务中心"),
+    ("publications.rq", "workName", "数字贸易发展与合作报告（2023）"),
+    ("publications.rq", "publisherName", "中国信息通信研究院"),
+    ("designations.rq", "relation", "designated_as"),
+    ("co_mentions.rq", "otherName", "商务部"),
+    ("article_facts.rq", "fact", "metric"),
+    ("article_facts.rq", "fact", "relation"),
+    ("article_facts.rq", "fact", "entity"),
+    ("indicators.rq", "label", "全口径数字贸易总额"),
+    ("conflicting_figures.rq", "indicator", "算力规模"),
+]
+# fmt: on
+
+ALL = sorted(p.name for p in QUERIES.glob("*.rq"))
+
+
+def _run(name: str, *, bound: bool = True):
+    q = load_query(QUERIES / name)
+    with make_store() as store:
+        return run_query(store, q.text, substitutions=(q.bindings() or None) if bound else None)
+
+
+def test_a_dozen_ready_queries():
+    assert len(ALL) >= 12
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_every_query_is_documented(name):
+    q = load_query(QUERIES / name)
+    assert q.title and q.answers and q.example.startswith("newskg sparql -f docs/queries/" + name)
+
+
+@pytest.mark.parametrize("name,column,value", EXPECTED)
+def test_ready_query_answers_on_the_sample(name, column, value):
+    rows = _run(name).records()
+    assert rows, name
+    assert value in {r[column] for r in rows}, (name, column)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_every_query_runs_unbound(name):
+    assert len(_run(name, bound=False)) > 0
+
+
+def test_entity_metrics_cite_their_sentences():
+    rows = _run("entity_metrics.rq").records()
+    assert {r["name"] for r in rows} == {"中国"}
+    for r in rows:
+        assert r["article"].startswith("https://newskg.org/id/article/") and r["sentence"]
+        assert r["unit"] in r["sentence"]
+
+
+def test_metric_over_time_is_one_indicator_in_order():
+    rows = _run("metric_over_time.rq").records()
+    assert {r["indicator"] for r in rows} == {"全口径数字贸易总额"}
+    levels = [r["period"] for r in rows if r["kind"] == "level"]
+    assert levels == sorted(levels)
+
+
+def test_top_organisations_are_ordered():
+    counts = [int(r["mentions"]) for r in _run("top_organisations.rq").records()]
+    assert counts == sorted(counts, reverse=True)
+
+
+def test_conflicting_figures_differ_within_each_group():
+    groups: dict[tuple, set] = {}
+    for r in _run("conflicting_figures.rq").records():
+        groups.setdefault((r["subject"], r["indicator"], r["kind"], r["period"]), set()).add(r["baseValue"] or r["value"])
+    assert groups and all(len(v) > 1 for v in groups.values())
+
+
+def test_organisation_people_includes_sub_organisations():
+    rows = _run("organisation_people.rq").records()
+    assert {r["name"] for r in rows} == {"中国信息通信研究院"}
+    assert any(r["unitName"] != r["name"] for r in rows)
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory):
+    d = tmp_path_factory.mktemp("kgq") / "store"
+    s = open_store(d)
+    s.load(bundled_nquads(), format=RdfFormat.N_QUADS)
+    s.flush()
+    del s
+    return str(d)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_every_query_through_the_cli(store_dir, name):
+    r = CliRunner().invoke(cli, ["sparql", "-f", str(QUERIES / name), "--format", "csv", "--store", store_dir])
+    assert r.exit_code == 0, r.output
+    assert len(r.output.strip().splitlines()) > 1
