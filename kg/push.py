@@ -67,6 +67,7 @@ class _Sender:
 
     def __init__(self, endpoint: str, user, password, timeout: float):
         self.endpoint = endpoint
+        self.has_login = user is not None
         self.opener = _opener(endpoint, user, password)
         self.timeout = timeout
         self.requests = 0
@@ -78,7 +79,9 @@ class _Sender:
                 r.read()
         except urllib.error.HTTPError as e:
             detail = e.read()[:500].decode("utf-8", "replace").strip()
-            hint = " (give --user/--password)" if e.code in (401, 403) else ""
+            hint = ""
+            if e.code in (401, 403):
+                hint = " (check --user/--password)" if self.has_login else " (the endpoint needs a login: give --user/--password)"
             raise GraphError(f"{url} answered {e.code} {e.reason} to {method} of {what}{hint}: {detail}") from e
         except (urllib.error.URLError, OSError) as e:
             reason = getattr(e, "reason", e)
