@@ -14,7 +14,7 @@ import logging
 import os
 import time
 from collections import deque
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from pyoxigraph import Store
@@ -115,6 +115,9 @@ def dask_client(scheduler: str | None = None, workers: int | None = None, *,
             cluster = LocalCluster(n_workers=max(1, workers or os.cpu_count() or 1), threads_per_worker=1,
                                    processes=True, dashboard_address=None, silence_logs=logging.CRITICAL)
             client = Client(cluster)
+            # the local workers share the terminal: Ctrl-C is the parent's to handle (it
+            # stops the build cleanly and closes the cluster), not theirs to print about
+            client.run(_ignore_interrupts)
     except (OSError, TimeoutError, ValueError) as e:
         if cluster is not None:
             cluster.close()
@@ -128,6 +131,16 @@ def dask_client(scheduler: str | None = None, workers: int | None = None, *,
             cluster.close()
 
 
+def _ignore_interrupts() -> bool:
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    return True
+
+
 def cluster_threads(client: Any) -> int:
     """Worker threads currently in the cluster (0 while an adaptive cluster has none)."""
     return sum(client.nthreads().values())
@@ -138,6 +151,7 @@ def build_dask(
     store: Store,
     *,
     scheduler: str | None = None,
+    client: Any = None,
     workers: int | None = None,
     progress: bool | None = None,
     strict: bool = False,
@@ -150,6 +164,8 @@ def build_dask(
 
     :param scheduler: address of a running scheduler (``tcp://host:8786`` or a scheduler
         file); None starts a local cluster of ``workers`` processes (default: all cores).
+    :param client: an existing ``distributed.Client`` to use instead (left open), e.g. one
+        of a dask-jobqueue or Kubernetes cluster made in Python.
     :param extractor: ``Article -> ArticleFacts``, a top-level function importable on the
         workers; default the project pipeline.
     :raises NewskgError: in strict mode, when the store fails or the cluster is lost; what
@@ -173,11 +189,11 @@ def build_dask(
         chunks = chunk_articles(articles, loader.plan, max_chars=chunk_chars)
         first = next(chunks, None)
         if first is not None:  # the cluster starts only when there is work: a no-op rebuild stays fast
-            with dask_client(scheduler, workers) as client:
+            with (nullcontext(client) if client is not None else dask_client(scheduler, workers)) as c:
                 def limit() -> int:
-                    return max(2, cluster_threads(client)) * INFLIGHT_PER_WORKER
+                    return max(2, cluster_threads(c)) * INFLIGHT_PER_WORKER
 
-                for graphs in map_ordered(client, extract_graphs, _prepend(first, chunks), extractor, inflight=limit):
+                for graphs in map_ordered(c, extract_graphs, _prepend(first, chunks), extractor, inflight=limit):
                     for g in graphs:
                         loader.add(g)
                     tick()

@@ -148,6 +148,19 @@ def test_bundled_sample_dask_equals_local(cluster):
     assert nquads(dask) == nquads(local)
 
 
+def test_build_dask_with_an_existing_client_leaves_it_open(cluster):
+    from distributed import Client
+
+    arts = build_articles_sample()[:3]
+    local, dask = open_store(None), open_store(None)
+    build(arts, local, workers=1)
+    with Client(cluster) as client:
+        build_dask(arts, dask, client=client, chunk_chars=1)
+        assert client.status == "running"
+        assert client.submit(sum, [1, 2], pure=False).result() == 3
+    assert nquads(dask) == nquads(local)
+
+
 def test_cctv_year_slice_dask_equals_local(cluster):
     arts = cctv_slice(40)
     local, dask = open_store(None), open_store(None)

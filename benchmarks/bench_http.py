@@ -1,0 +1,134 @@
+"""HTTP endpoint under load: 16 concurrent clients on loopback for 30 s against `newskg serve`.
+
+    nice .venv/bin/python benchmarks/bench_http.py --store DIR [--clients 16] [--seconds 30]
+        [--server-workers 2] [--timeout 30] [--per-param 2]
+
+Starts the real server (`newskg serve --port 0 --quiet`) as a subprocess over the store,
+then ``--clients`` threads each send the ready queries (docs/queries/*.rq; parameters bound
+with a VALUES clause to values found in the graph, as in bench_queries.py) round robin, over
+keep-alive-free HTTP GETs, until ``--seconds`` have passed (a bounded loop: it stops by
+itself, and the server is stopped at the end). Prints requests/s, median and p95 latency,
+and the answers by HTTP status: 200 ok, 413 (result cap) and 503 (time limit or all query
+workers busy) are the documented limits; anything else counts as an error.
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from bench_common import machine
+from bench_queries import pct, workload
+
+DOCUMENTED = {200: "ok", 413: "result cap", 503: "time limit / busy"}
+
+
+def http_queries(store_dir: str, per: int) -> list[tuple[str, str]]:
+    """(label, query text) for every ready query, parameters bound by a trailing VALUES."""
+    from kg.sparql import load_query
+    from kg.store import open_store
+
+    store = open_store(store_dir, read_only=True)
+    out = []
+    for item in workload(store, per):
+        if item["kind"] != "sparql":
+            continue
+        q = load_query(item["file"])
+        subs = q.bindings(item["bind"])
+        values = "".join(f"\nVALUES ?{k} {{ {v} }}" for k, v in subs.items())
+        out.append((item["label"], q.text + values))
+    return out
+
+
+def start_server(store_dir: str, workers: int, timeout: float) -> tuple[subprocess.Popen, str]:
+    exe = Path(sys.executable).with_name("newskg")
+    proc = subprocess.Popen([str(exe), "serve", "--store", store_dir, "--port", "0", "--quiet",
+                             "--workers", str(workers), "--timeout", str(timeout)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    if not line.startswith("Serving "):
+        proc.kill()
+        raise SystemExit(f"the server did not start: {line}{proc.stderr.read()}")
+    return proc, line.split()[1] + "sparql"
+
+
+def client(url: str, queries: list[tuple[str, str]], start: int, deadline: float, out: list, timeout: float) -> None:
+    i = start
+    while time.monotonic() < deadline:
+        label, text = queries[i % len(queries)]
+        i += 1
+        req = urllib.request.Request(url + "?" + urllib.parse.urlencode({"query": text}),
+                                     headers={"Accept": "application/sparql-results+json"})
+        t = time.perf_counter()
+        try:
+            with urllib.request.urlopen(req, timeout=timeout + 10) as r:
+                r.read()
+                status = r.status
+        except urllib.error.HTTPError as e:
+            e.read()
+            status = e.code
+        except (OSError, urllib.error.URLError) as e:
+            status = f"{type(e).__name__}"
+        out.append((label, status, time.perf_counter() - t))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--store", required=True)
+    ap.add_argument("--clients", type=int, default=16)
+    ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--server-workers", type=int, default=2)
+    ap.add_argument("--timeout", type=float, default=30, help="the server's per-query time limit")
+    ap.add_argument("--per-param", type=int, default=2)
+    args = ap.parse_args()
+    print(machine())
+    queries = http_queries(args.store, args.per_param)
+    proc, url = start_server(args.store, args.server_workers, args.timeout)
+    results: list = []
+    try:
+        deadline = time.monotonic() + args.seconds
+        t0 = time.perf_counter()
+        threads = [threading.Thread(target=client, args=(url, queries, k, deadline, results, args.timeout))
+                   for k in range(args.clients)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        wall = time.perf_counter() - t0
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    lat = [s for _, _, s in results]
+    statuses = collections.Counter(st for _, st, _ in results)
+    errors = sum(n for st, n in statuses.items() if st not in DOCUMENTED)
+    print(f"{args.clients} clients, {wall:.1f} s, {len(queries)} distinct queries, server workers {args.server_workers}, "
+          f"time limit {args.timeout:g} s")
+    print("| requests | requests/s | median ms | p95 ms | 200 | 413 | 503 | errors |\n|---|---|---|---|---|---|---|---|")
+    print(f"| {len(results)} | {len(results) / wall:.1f} | {statistics.median(lat) * 1e3:.0f} | {pct(lat, 95) * 1e3:.0f} | "
+          f"{statuses[200]} | {statuses[413]} | {statuses[503]} | {errors} |")
+    by = collections.defaultdict(list)
+    for label, st, s in results:
+        by[label].append((st, s))
+    print("\n| query | requests | median ms | p95 ms | statuses |\n|---|---|---|---|---|")
+    for label, rows in sorted(by.items()):
+        xs = [s for _, s in rows]
+        sts = ", ".join(f"{k}: {v}" for k, v in collections.Counter(st for st, _ in rows).items())
+        print(f"| {label} | {len(rows)} | {statistics.median(xs) * 1e3:.0f} | {pct(xs, 95) * 1e3:.0f} | {sts} |")
+    if errors:
+        print(f"errors beyond the documented limits: {dict((k, v) for k, v in statuses.items() if k not in DOCUMENTED)}")
+    print(machine())
+
+
+if __name__ == "__main__":
+    main()
