@@ -8,8 +8,11 @@ import functools
 from collections.abc import Sequence
 
 from extract.lexicon import rows, words
-from extract.segment import Token
+from extract.segment import Token, word_frequency
 
+# jieba dictionary frequency above which a "place" word after a place is a common noun
+# (城市 25084, 城区 1517) rather than a district (海淀 103, 浦东 267, 永安 645)
+COMMON_WORD_FREQ = 1000
 ZONE_SUFFIXES = ("高新区", "开发区", "经开区", "新区", "自贸区", "示范区", "产业园", "园区")
 _LEVELS = {"country": 0, "province": 1, "city": 2, "county": 3, "other": 3, "zone": 4}
 
@@ -72,7 +75,7 @@ def _county_after(tokens: Sequence[Token], j: int) -> int | None:
             continue
         if name.endswith(ZONE_SUFFIXES) or (t.text == suf and len(name) > len(suf)):
             return k
-        if t.text != suf and (t.tag in ("ns", "?") or t.text.endswith(ZONE_SUFFIXES)):
+        if t.text != suf and len(name) >= 3 and (t.tag in ("ns", "?") or t.text.endswith(ZONE_SUFFIXES)):
             return k
         return None
     return None
@@ -144,7 +147,8 @@ def place_spans(text: str, tokens: Sequence[Token]):
             cur = (tokens[i].start, tokens[k].end, name, "county", k)
             prio = 3
         elif tokens[i].tag == "ns" and tokens[i].text not in _stop() and (
-            adjacent or (len(tokens[i].text) >= 3 and tokens[i].text.endswith(_place_suffixes()))
+            (adjacent and word_frequency(tokens[i].text) < COMMON_WORD_FREQ)
+            or (len(tokens[i].text) >= 3 and tokens[i].text.endswith(_place_suffixes()))
         ):
             # jieba's place words are noisy (嘉宾/ns): only after a known place (北京海淀) or
             # with an administrative ending (门头沟区)

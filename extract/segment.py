@@ -70,6 +70,15 @@ def dictionary_tag(word: str) -> str | None:
     return _segmenter()[1].get(word)
 
 
+def word_frequency(word: str) -> int:
+    """jieba's dictionary frequency of a word (0 when absent): common words are frequent.
+
+    >>> word_frequency("城市") > word_frequency("海淀") > 0
+    True
+    """
+    return _segmenter()[0].FREQ.get(word, 0) or 0
+
+
 def tokenize(text: str) -> list[Token]:
     """Tokens of ``text`` with offsets and dictionary tags.
 
