@@ -42,6 +42,19 @@ _UPDATE = re.compile(
     re.IGNORECASE,
 )
 _COMMENT = re.compile(r"(?m)^\s*#.*$")
+_STRINGS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>')
+_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+
+
+def uses_service(text: str) -> bool:
+    """True when a query calls a remote endpoint (``SERVICE``), which pyoxigraph would fetch.
+
+    >>> uses_service("SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    True
+    >>> uses_service('SELECT * { ?s <http://x/SERVICE> "SERVICE" }')
+    False
+    """
+    return bool(_SERVICE.search(_STRINGS.sub(" ", _COMMENT.sub("", text))))
 
 
 @dataclass
@@ -221,6 +234,8 @@ def run_query(
     """
     if is_update(query):
         raise QueryError("SPARQL Update is not allowed here: the graph is read-only (use `newskg build`/`remove`)")
+    if uses_service(query):
+        raise QueryError("SERVICE (federated queries) is not allowed: queries read the local graph only")
     subs = None
     if substitutions:
         subs = {}

@@ -180,3 +180,19 @@ def test_same_span_for_two_entities_gets_two_mention_nodes():
     triples = article_triples(art, facts)
     mentions = {t.subject for t in triples if t.predicate == term("nkg:mentionOf")}
     assert len(mentions) == 4
+
+
+def test_every_term_of_the_sample_graph_is_declared():
+    from pathlib import Path
+
+    from pyoxigraph import parse
+
+    from kg_support import make_store
+
+    ttl = Path(__file__).resolve().parent.parent / "kg" / "data" / "newskg.ttl"
+    declared = {t.subject.value for t in parse(path=str(ttl))}
+    ns = "https://newskg.org/ns#"
+    with make_store() as store:
+        used = {q.predicate.value for q in store} | {
+            q.object.value for q in store if q.predicate == term("rdf:type")}
+    assert {u for u in used if u.startswith(ns)} <= declared

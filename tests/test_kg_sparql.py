@@ -30,6 +30,8 @@ BAD_QUERIES = [
     ("# a comment\nCLEAR DEFAULT", "not allowed"),
     ("LOAD <http://example.org/data.ttl>", "not allowed"),
     ("", "invalid SPARQL"),
+    ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "SERVICE"),
+    ("SELECT * WHERE { service silent ?x { ?s ?p ?o } }", "SERVICE"),
 ]
 # (query kind, --format, how to check the output)
 SELECT_NAMES = "SELECT ?e ?name WHERE { ?e a schema:Organization ; schema:name ?name } ORDER BY ?e"
