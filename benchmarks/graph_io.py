@@ -124,12 +124,15 @@ def bench_http(store_dir: Path) -> dict:
     return out
 
 
-def bench_push(store: ox.Store, tmp: Path) -> dict:
+PUSH_RUNS = (("gsp", "/store", 10_000), ("update", "/update", 10_000), ("update", "/update", 50_000))
+
+
+def bench_push(store: ox.Store, tmp: Path, runs=PUSH_RUNS) -> dict:
     exe = Path(sys.executable).with_name("oxigraph")
     if not exe.exists():
         return {"skipped": "oxigraph binary not installed"}
     out = {}
-    for method, path, batch in (("gsp", "/store", 10_000), ("update", "/update", 10_000), ("update", "/update", 50_000)):
+    for method, path, batch in runs:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
@@ -169,6 +172,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--store", type=Path)
     ap.add_argument("--articles", type=int, default=3000)
+    ap.add_argument("--quick-push", action="store_true", help="push once per method (batches of 10,000)")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="newskg-bench-"))
     try:
@@ -184,7 +188,7 @@ def main() -> int:
         print(json.dumps(report["http"], ensure_ascii=False), flush=True)
         store = open_store(store_dir, read_only=True)
         report["quads"] = len(store)
-        report["push"] = bench_push(store, tmp)
+        report["push"] = bench_push(store, tmp, PUSH_RUNS[:2] if args.quick_push else PUSH_RUNS)
         print(json.dumps(report["push"], ensure_ascii=False), flush=True)
         report["export"] = bench_export(store, tmp)
         report["peak_rss_MB"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
