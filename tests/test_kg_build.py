@@ -139,7 +139,7 @@ def test_strict_build_stops_naming_the_record_and_loses_nothing_built():
         assert graph_dumps(store) == before
 
 
-def _read_progress(stream, seen: list[int]) -> None:
+def _read_progress(stream, seen: list[int], lines: list[str] | None = None) -> None:
     buf = ""
     while True:
         ch = stream.read(1)
@@ -147,6 +147,8 @@ def _read_progress(stream, seen: list[int]) -> None:
             return
         buf += ch
         if ch in "\r\n":
+            if lines is not None:
+                lines.append(buf)
             m = re.search(r"(\d+) articles", buf)
             if m:
                 seen.append(int(m.group(1)))
@@ -205,3 +207,34 @@ def test_sigkill_leaves_every_article_graph_whole(tmp_path):
     s = build([second], store, workers=1, progress=False)
     assert s.added + s.replaced + s.unchanged == n
     assert graph_dumps(store) == version_b
+
+
+def test_ctrl_c_stops_cleanly_and_keeps_committed_articles(tmp_path):
+    corpus = tmp_path / "news.jsonl"
+    ids = write_mixed_corpus(corpus, 40)
+    d = tmp_path / "s"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newskg", "build", str(corpus), "--store", str(d), "--workers", "2", "--progress"],
+        stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    seen: list[int] = []
+    err: list[str] = []
+    reader = threading.Thread(target=_read_progress, args=(proc.stderr, seen, err), daemon=True)
+    reader.start()
+    deadline = time.monotonic() + 120
+    while (not seen or seen[-1] < 16) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGINT)
+    out = proc.stdout.read()
+    proc.wait(timeout=60)
+    reader.join(timeout=5)
+    assert proc.returncode in (130, 0), out + "".join(err)  # 0 only if it had already finished
+    store = open_store(d)
+    stored = set(stored_articles(store))
+    assert stored <= set(ids)
+    if proc.returncode == 130:
+        m = re.search(r"new (\d+)", out)
+        assert m and int(m.group(1)) == len(stored)
+    # what was kept is whole, and the next build completes the rest
+    s = build([corpus], store, workers=1, progress=False)
+    assert s.unchanged == len(stored) and s.added == len(ids) - len(stored)

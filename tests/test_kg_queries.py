@@ -35,8 +35,9 @@ EXPECTED = [
     ("article_facts.rq", "fact", "relation"),
     ("article_facts.rq", "fact", "entity"),
     ("indicators.rq", "label", "全口径数字贸易总额"),
-    ("conflicting_figures.rq", "indicator", "算力规模"),
 ]
+# queries whose answer on the sample may be empty (tested on articles written for them below)
+MAY_BE_EMPTY = {"conflicting_figures.rq"}
 # fmt: on
 
 ALL = sorted(p.name for p in QUERIES.glob("*.rq"))
@@ -67,7 +68,7 @@ def test_ready_query_answers_on_the_sample(name, column, value):
 
 @pytest.mark.parametrize("name", ALL)
 def test_every_query_runs_unbound(name):
-    assert len(_run(name, bound=False)) > 0
+    assert len(_run(name, bound=False)) > 0 or name in MAY_BE_EMPTY
 
 
 def test_entity_metrics_cite_their_sentences():
@@ -90,11 +91,44 @@ def test_top_organisations_are_ordered():
     assert counts == sorted(counts, reverse=True)
 
 
-def test_conflicting_figures_differ_within_each_group():
+# fmt: off
+# two articles reporting one figure differently, and one agreeing: (id, date, sentence, value)
+CONFLICT = [
+    ("c1", "2023-02-01", "2022年全国软件业务收入达10.81万亿元。", "10.81"),
+    ("c2", "2023-02-20", "2022年全国软件业务收入达10.8万亿元。", "10.8"),
+    ("c3", "2023-03-01", "2022年全国软件业务收入达10.81万亿元。", "10.81"),
+]
+# fmt: on
+
+
+def test_conflicting_figures_stay_side_by_side():
+    from decimal import Decimal
+
+    from corpus.articles import finish
+    from corpus.model import Article
+    from extract.model import ArticleFacts, Metric
+    from kg.rdf import article_graph
+    from kg.store import write_graphs
+
+    graphs = []
+    for aid, date, text, value in CONFLICT:
+        art = finish(Article(id=aid, text=text, date=date))
+        surface = f"{value}万亿元"
+        start = text.index(surface)
+        m = Metric(None, "全国", "软件业务收入", Decimal(value), "万亿元", Decimal(value) * 10**12, "CNY", None,
+                   "level", "2022", aid, 0, start, start + len(surface), surface)
+        graphs.append(article_graph(art, ArticleFacts(aid, art.checksum, [], [m], [])))
+    q = load_query(QUERIES / "conflicting_figures.rq")
+    with make_store() as store:
+        write_graphs(store, graphs)
+        rows = run_query(store, q.text).records()
+    ours = [r for r in rows if r["indicator"] == "软件业务收入"]
+    assert sorted((r["value"], r["date"]) for r in ours) == [
+        ("10.8", "2023-02-20"), ("10.81", "2023-02-01"), ("10.81", "2023-03-01")]
     groups: dict[tuple, set] = {}
-    for r in _run("conflicting_figures.rq").records():
-        groups.setdefault((r["subject"], r["indicator"], r["kind"], r["period"]), set()).add(r["baseValue"] or r["value"])
-    assert groups and all(len(v) > 1 for v in groups.values())
+    for r in rows:
+        groups.setdefault((r["subject"], r["indicator"], r["kind"], r["period"]), set()).add(r["value"] + r["unit"])
+    assert all(len(v) > 1 for v in groups.values())
 
 
 def test_organisation_people_includes_sub_organisations():
@@ -117,4 +151,4 @@ def store_dir(tmp_path_factory):
 def test_every_query_through_the_cli(store_dir, name):
     r = CliRunner().invoke(cli, ["sparql", "-f", str(QUERIES / name), "--format", "csv", "--store", store_dir])
     assert r.exit_code == 0, r.output
-    assert len(r.output.strip().splitlines()) > 1
+    assert len(r.output.strip().splitlines()) > 1 or name in MAY_BE_EMPTY
