@@ -34,7 +34,7 @@ EXPECTED = [
     ("article_facts.rq", "fact", "metric"),
     ("article_facts.rq", "fact", "relation"),
     ("article_facts.rq", "fact", "entity"),
-    ("indicators.rq", "label", "全口径数字贸易总额"),
+    ("indicators.rq", "indicator", "全口径数字贸易总额"),
 ]
 # queries whose answer on the sample may be empty (tested on articles written for them below)
 MAY_BE_EMPTY = {"conflicting_figures.rq"}
