@@ -19,7 +19,40 @@ TRAIN_COMMAND = "python -m extract.ner_train"
 MAX_CHUNK = 200  # characters; longer pieces are cut at a comma, then hard
 _SENTENCE_END = re.compile(r"[。！？!?；;…\n\r]+")
 _CLAUSE_END = re.compile(r"[，,、：:]")
-_NON_SPACE = re.compile(r"\S+")
+_CLOSER = {"（": "）", "(": ")", "《": "》", "“": "”", "‘": "’", "「": "」", "【": "】", "[": "]"}
+_OPENER = {v: k for k, v in _CLOSER.items()}
+
+
+def balanced_parts(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Pieces of ``text[start:end]`` cut at whitespace and at brackets or quotes whose
+    partner is not inside the span (a name never straddles one).
+
+    >>> t = "新华网消息（综合报道"
+    >>> [t[s:e] for s, e in balanced_parts(t, 0, len(t))]
+    ['新华网消息', '综合报道']
+    >>> t = "中国（香港）公司 总部"
+    >>> [t[s:e] for s, e in balanced_parts(t, 0, len(t))]
+    ['中国（香港）公司', '总部']
+    """
+    cuts: set[int] = set()
+    stack: list[int] = []
+    for i in range(start, end):
+        ch = text[i]
+        if ch.isspace():
+            cuts.add(i)
+        elif ch in _CLOSER and not (ch in _OPENER and stack and text[stack[-1]] == ch):
+            stack.append(i)
+        elif ch in _OPENER:
+            if stack and text[stack[-1]] == _OPENER[ch]:
+                stack.pop()
+            else:
+                cuts.add(i)
+    cuts.update(stack)
+    at = start
+    for c in sorted(cuts) + [end]:
+        if c > at:
+            yield at, c
+        at = c + 1
 
 
 def chunks(text: str, max_len: int = MAX_CHUNK) -> Iterator[tuple[int, int]]:
@@ -75,7 +108,7 @@ class NerTagger:
         """PER/LOC/ORG spans in ``text``; ``text[s.start:s.end] == s.text``.
 
         Long texts are tagged in pieces cut at sentence punctuation; a name never spans
-        whitespace. ``word_spans``: a jieba segmentation of ``text`` as half-open offsets,
+        whitespace or an unpaired bracket. ``word_spans``: a jieba segmentation of ``text`` as half-open offsets,
         if the caller has one (saves a jieba run; jieba's default dictionary expected).
         """
         wtags = word_tags(text, word_spans) if word_spans is not None else None
@@ -84,8 +117,8 @@ class NerTagger:
             piece = text[start:end]
             feats = sentence_features(piece, wtags[start:end] if wtags is not None else None)
             for s, e, label in tags_to_spans(self._tagger.tag(feats)):
-                for m in _NON_SPACE.finditer(piece, s, e):
-                    spans.append(Span(start + m.start(), start + m.end(), label, m.group()))
+                for a, b in balanced_parts(piece, s, e):
+                    spans.append(Span(start + a, start + b, label, piece[a:b]))
         return spans
 
     def tag_many(self, texts: Iterable[str]) -> list[list[Span]]:

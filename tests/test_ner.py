@@ -162,3 +162,9 @@ def test_names_never_span_whitespace(tagger):
     spans = tagger.tag(text)
     assert spans and all(not any(ch.isspace() for ch in s.text) for s in spans)
     assert all(text[s.start : s.end] == s.text for s in spans)
+
+
+@pytest.mark.parametrize("text", ["新华网消息（综合报道）：北京市政府今天宣布了新的措施。", "本台消息（记者王小明）：上海举行活动。"])
+def test_names_never_straddle_a_bracket(tagger, text):
+    for s in tagger.tag(text):
+        assert not any(ch in s.text for ch in "（）：") or ("（" in s.text and "）" in s.text), s
