@@ -29,9 +29,10 @@ log = logging.getLogger(__name__)
 
 Extractor = Callable[[Article], ArticleFacts]
 
-#: A write transaction is committed when it holds this many triples (or articles, or seconds).
+#: A write transaction is committed when it holds this many triples (or articles, or seconds);
+#: ``NEWSKG_BATCH_ARTICLES`` overrides the article count (small values: finer-grained commits).
 BATCH_TRIPLES = 20_000
-BATCH_ARTICLES = 200
+BATCH_ARTICLES = int(os.environ.get("NEWSKG_BATCH_ARTICLES") or 200)
 BATCH_SECONDS = 2.0
 #: Articles per task sent to a worker, and tasks in flight per worker (bounds memory).
 CHUNK_ARTICLES = 8
@@ -305,8 +306,29 @@ def build(
         tick()
         if bar is not None:
             bar.close()
+        _release_frame_caches()
         summary.seconds = time.monotonic() - t0
     return summary
+
+
+def _release_frame_caches() -> None:
+    """Empty pyparsing's packrat caches if a library loaded it (jieba's first import pulls in
+    ``pkg_resources``, whose vendored pyparsing caches exceptions with their tracebacks): they
+    pin the frames of the first extraction, this build's frame and so the store it was given,
+    which would stay open (and locked) in this process after the build. Emptied, they are
+    reference cycles: one collection frees them before the build returns."""
+    import gc
+
+    found = False
+    for name, mod in list(sys.modules.items()):
+        if name.endswith("pyparsing") and hasattr(mod, "ParserElement"):
+            try:
+                mod.ParserElement.reset_cache()
+                found = True
+            except Exception:  # noqa: BLE001 - a cache we do not own; never fail a build for it
+                pass
+    if found:
+        gc.collect()
 
 
 def _run_pool(chunks: Iterator[list[Article]], loader: Loader, workers: int,

@@ -48,7 +48,7 @@ def open_store(path: str | os.PathLike | None = DEFAULT_STORE, *, read_only: boo
         msg = str(e)
         if "lock" in msg.lower():
             raise GraphError(f"the store at {p} is open for writing by another process "
-                             "(a running `newskg build`?); wait for it or use another --store") from e
+                             f"(a running `newskg build`?); wait for it or use another --store ({msg})") from e
         raise GraphError(f"cannot open the store at {p}: {msg}") from e
 
 

@@ -3,6 +3,7 @@ workers, and crash safety (a build killed with SIGKILL leaves every article grap
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import shutil
 import signal
@@ -156,7 +157,7 @@ def _read_progress(stream, seen: list[int], lines: list[str] | None = None) -> N
 
 
 def test_sigkill_leaves_every_article_graph_whole(tmp_path):
-    n, old = 48, 16
+    n, old = 96, 16
     changed = frozenset(range(0, 8))  # stories 0-7 change, 8-15 stay, 16-47 are new
     second = first = tmp_path / "news.jsonl"  # same file, edited between the builds
     ids = write_mixed_corpus(first, old)
@@ -176,16 +177,16 @@ def test_sigkill_leaves_every_article_graph_whole(tmp_path):
     work = tmp_path / "work"
     shutil.copytree(prev_dir, work)
     (work / "LOCK").unlink(missing_ok=True)
+    env = dict(os.environ, NEWSKG_BATCH_ARTICLES="4")  # commits every 4 articles: many chances to be cut
     proc = subprocess.Popen(
         [sys.executable, "-m", "newskg", "build", str(second), "--store", str(work), "--workers", "1", "--progress"],
-        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)
     seen: list[int] = []
     reader = threading.Thread(target=_read_progress, args=(proc.stderr, seen), daemon=True)
     reader.start()
     deadline = time.monotonic() + 120
-    while (not seen or seen[-1] < old + 16) and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.7)
+    while (not seen or seen[-1] < old + 32) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert proc.returncode == -signal.SIGKILL, "the build finished before it could be killed"
@@ -200,6 +201,7 @@ def test_sigkill_leaves_every_article_graph_whole(tmp_path):
     new = [r for r in graphs if r not in version_a]
     for rid in new:
         assert graphs[rid] == version_b[rid], rid
+    assert 0 < len(new) < n - old  # killed mid-way, after some commits
     # every graph has exactly one article node with its checksum
     rows = run_query(store, "SELECT ?g (COUNT(?c) AS ?n) WHERE { GRAPH ?g { ?a nkg:checksum ?c } } GROUP BY ?g").rows
     assert len(rows) == len(graphs) and all(int(r[1].value) == 1 for r in rows)

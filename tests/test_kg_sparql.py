@@ -219,7 +219,7 @@ def test_cli_build_then_rebuild_then_remove(tmp_path):
     runner = CliRunner()
     r = runner.invoke(cli, ["build", "--store", d, "--workers", "1", "--json"])
     assert r.exit_code == 0, r.output
-    first = json.loads(r.output)
+    first = json.loads(r.stdout)
     n = len(list(read_corpus()))
     assert first["added"] == n and first["store_bytes"] > 0
     r = runner.invoke(cli, ["build", "--store", d, "--workers", "1"])
@@ -231,7 +231,7 @@ def test_cli_build_then_rebuild_then_remove(tmp_path):
     r = runner.invoke(cli, ["remove", victim, "--store", d])
     assert r.exit_code == 1 and "not in the graph" in r.output
     r = runner.invoke(cli, ["stats", "--json", "--store", d])
-    assert json.loads(r.output)["articles"] == n - 1
+    assert json.loads(r.stdout)["articles"] == n - 1
 
 
 def test_store_locked_by_another_writer_is_a_clean_error(tmp_path):
