@@ -256,12 +256,12 @@ def run_query(
     out = QueryResult(kind, variables=[v.value for v in res.variables] if kind == "select" else [])
     items = out.rows if kind == "select" else out.triples
     try:
-        for item in res:
-            if limit is not None and len(items) >= limit:
+        for n, item in enumerate(res):
+            if limit is not None and n >= limit:
                 out.truncated = True
                 break
-            items.append(tuple(item[v] for v in out.variables) if kind == "select" else item)
-            if timeout is not None and time.monotonic() - t0 > timeout:
+            items.append(tuple(item) if kind == "select" else item)  # solutions iterate in projection order
+            if timeout is not None and not n & 63 and time.monotonic() - t0 > timeout:
                 raise QueryError(f"query exceeded the time limit of {timeout:g} s")
     except (OSError, ValueError, RuntimeError) as e:
         raise QueryError(f"query failed: {e}") from e
