@@ -470,9 +470,11 @@ def find_entities(
     nested_spans: dict[tuple[int, int], _Cand] = {}
     # operates: a platform name that starts with a known organisation (XY平台 -> X operates Y)
     orgs = {(c.start, c.end): c for c in cands if c.label == "ORG"}
+    quoted_keys = {(cand.start, cand.end) for cand, _ in quoted}
     final: list[_Cand] = []
     for c in kept:
-        if c.label == "PLATFORM":
+        # a quoted name (“X”中心) is the platform's own name, not an operator plus a platform
+        if c.label == "PLATFORM" and (c.start, c.end) not in quoted_keys:
             split = max((o for (s, e), o in orgs.items() if s == c.start and e < c.end - 2), key=lambda o: o.end, default=None)
             if split is not None:
                 rest = _Cand(split.end, c.end, "PLATFORM", clean_name(text[split.end : c.end]), c.prio)
