@@ -15,14 +15,15 @@ from __future__ import annotations
 import functools
 import os
 import re
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Iterable
 
-from pyoxigraph import Literal, Variable
+from pyoxigraph import Literal, NamedNode, Variable
 
 from corpus.errors import GraphError
-from kg.vocab import PREFIXES, article_iri, entity_iri
+from kg.vocab import PREFIXES, article_iri, entity_iri, term
 
 #: Relation names that only say "named in the same sentence" (not typed relations).
 CO_MENTION_RELATIONS = {"co_mention"}
@@ -61,19 +62,19 @@ def _rows(store, name: str, **bindings) -> list[dict]:
     return out
 
 
-def _py(term):
+def _py(t):
     """An RDF term as a plain Python value (IRIs as str, typed numbers as int/float)."""
-    if term is None:
+    if t is None:
         return None
-    if isinstance(term, Literal):
-        dt = term.datatype.value if term.datatype is not None else ""
+    if isinstance(t, Literal):
+        dt = t.datatype.value if t.datatype is not None else ""
         if dt.endswith("#integer"):
-            return int(term.value)
+            return int(t.value)
         if dt.endswith(("#decimal", "#double", "#float")):
-            f = float(term.value)
-            return int(f) if f.is_integer() and "." not in term.value else f
-        return term.value
-    return term.value
+            f = float(t.value)
+            return int(f) if f.is_integer() and "." not in t.value else f
+        return t.value
+    return t.value
 
 
 @functools.lru_cache(maxsize=None)
@@ -92,36 +93,87 @@ def _entity_type(classes: str | None) -> str:
     return "OTHER"
 
 
-def search_entities(store, text: str = "", *, types: Iterable[str] | None = None, limit: int = 50) -> list[dict]:
+@dataclass
+class EntityIndex:
+    """Every entity of a graph with its name, type, aliases and mention count, for fast
+    search (build it once per store version with :func:`entity_index`)."""
+
+    entries: dict[str, dict]  # entity id -> {"id", "name", "type", "aliases", "mentions"}
+
+    def search(self, text: str = "", *, types: Iterable[str] | None = None, limit: int = 50) -> list[dict]:
+        """Entities whose name or an alias contains ``text`` (case-insensitive; empty: all),
+        most mentioned first: ``[{"id", "name", "type", "mentions"}]``."""
+        wanted = set(types or ())
+        needle = (text or "").strip().lower()
+        hits = [e for e in self.entries.values()
+                if (not wanted or e["type"] in wanted)
+                and (not needle or needle in e["name"].lower() or any(needle in a.lower() for a in e["aliases"]))]
+        hits.sort(key=lambda e: (-e["mentions"], e["name"], e["id"]))
+        return [{k: e[k] for k in ("id", "name", "type", "mentions")} for e in hits[:limit]]
+
+    def get(self, entity: str) -> dict | None:
+        """``{"id", "name", "type", "aliases", "mentions"}`` of one entity, or None."""
+        e = self.entries.get(entity)
+        return None if e is None else {**e, "aliases": list(e["aliases"])}
+
+
+def entity_index(store) -> EntityIndex:
+    """Read every entity's name, type, aliases and mention count: four single-pattern queries
+    (about a second on a graph of one CCTV year, 1.7M triples)."""
+    types = _class_types()
+    by_iri: dict[str, dict] = {}
+    for r in _rows(store, "browse_index_names"):
+        by_iri.setdefault(r["e"], {"id": entity_id_from_iri(r["e"]), "name": r["name"], "type": "OTHER",
+                                   "aliases": [], "mentions": 0})
+    for r in sorted(_rows(store, "browse_index_types"), key=lambda r: r["cls"]):
+        e = by_iri.get(r["e"])
+        if e is not None and e["type"] == "OTHER":
+            e["type"] = types.get(r["cls"], "OTHER")
+    for r in _rows(store, "browse_index_aliases"):
+        e = by_iri.get(r["e"])
+        if e is not None and r["alias"] != e["name"] and r["alias"] not in e["aliases"]:
+            e["aliases"].append(r["alias"])
+    for r in _rows(store, "browse_index_mentions"):
+        e = by_iri.get(r["e"])
+        if e is not None:
+            e["mentions"] = r["mentions"]
+    for e in by_iri.values():
+        e["aliases"].sort()
+    return EntityIndex({e["id"]: e for e in by_iri.values()})
+
+
+def search_entities(store, text: str = "", *, types: Iterable[str] | None = None, limit: int = 50,
+                    index: EntityIndex | None = None) -> list[dict]:
     """Entities whose name or an alias contains ``text`` (case-insensitive; empty: all), most
     mentioned first: ``[{"id", "name", "type", "mentions"}]``.
 
     :param types: keep only these entity types (``ORG``, ``PERSON`` ...); None keeps all.
+    :param index: a prebuilt :func:`entity_index` (else one is built for this call).
     """
-    wanted = set(types or ())
-    out = []
-    for r in _rows(store, "browse_search", text=Literal(text or "")):
-        t = _entity_type(r["classes"])
-        if wanted and t not in wanted:
-            continue
-        out.append({"id": r["id"], "name": r["name"], "type": t, "mentions": r["mentions"]})
-        if len(out) >= limit:
-            break
-    return out
+    return (index or entity_index(store)).search(text, types=types, limit=limit)
 
 
-def entity_summary(store, entity: str) -> dict:
+def entity_summary(store, entity: str, *, index: EntityIndex | None = None) -> dict:
     """``{"id", "name", "type", "aliases", "mentions"}`` of one entity.
 
     :raises EntityNotFound: if the graph has no entity with that id.
     """
-    rows = _rows(store, "browse_entity", e=entity_iri(entity))
-    if not rows:
+    if index is not None:
+        found = index.get(entity)
+        if found is None:
+            raise EntityNotFound(f"no entity {entity!r} in the graph (search for it by name)")
+        return found
+    iri = entity_iri(entity)
+    names = {q.object.value for q in store.quads_for_pattern(iri, term("schema:name"), None, None)}
+    if not names:
         raise EntityNotFound(f"no entity {entity!r} in the graph (search for it by name)")
-    r = rows[0]
-    aliases = sorted(a for a in (r["aliases"] or "").split("\t") if a and a != r["name"])
-    return {"id": r["id"], "name": r["name"], "type": _entity_type(r["classes"]), "aliases": aliases,
-            "mentions": r["mentions"]}
+    name = min(names)
+    classes = sorted({q.object.value for q in store.quads_for_pattern(iri, term("rdf:type"), None, None)})
+    aliases = sorted({q.object.value for q in store.quads_for_pattern(iri, term("schema:alternateName"), None, None)}
+                     - {name})
+    counted = _rows(store, "browse_mention_count", e=iri)
+    return {"id": entity, "name": name, "type": _entity_type(" ".join(classes)), "aliases": aliases,
+            "mentions": counted[0]["mentions"] if counted else 0}
 
 
 def _edge_label(predicate: str) -> str:
@@ -141,44 +193,70 @@ def entity_id_from_iri(iri: str) -> str:
     return unquote(iri[len(root):]) if iri.startswith(root) else iri
 
 
-def neighbourhood(store, entity: str, *, depth: int = 1, max_neighbours: int = 30,
-                  max_nodes: int = 80) -> dict:
+def link_predicates(store) -> list[str]:
+    """IRIs of the predicates that link two entities in this graph (typed relations and
+    co-mention)."""
+    preds = {r["p"] for r in _rows(store, "browse_link_predicates")}
+    preds.add(term("nkg:coMentionedWith").value)
+    return sorted(preds)
+
+
+def _links(store, entity: str, predicates: list[str]) -> list[tuple[str, str, str, int]]:
+    """(source id, predicate IRI, target id, weight) of every link of ``entity``."""
+    e = entity_iri(entity)
+    out = []
+    for p in predicates:
+        pn = NamedNode(p)
+        for r in _rows(store, "browse_links_out", e=e, p=pn):
+            if r["o"].startswith(PREFIXES["ent"]) and r["o"] != e.value:
+                out.append((entity, p, entity_id_from_iri(r["o"]), r["weight"]))
+        for r in _rows(store, "browse_links_in", e=e, p=pn):
+            if r["s"].startswith(PREFIXES["ent"]) and r["s"] != e.value:
+                out.append((entity_id_from_iri(r["s"]), p, entity, r["weight"]))
+    return out
+
+
+def neighbourhood(store, entity: str, *, depth: int = 1, max_neighbours: int = 30, expand: int = 8,
+                  max_nodes: int = 80, index: EntityIndex | None = None) -> dict:
     """The entity's neighbourhood, ``depth`` 1 or 2 links away: ``{"center", "nodes": [{"id",
     "label", "type", "weight"}], "edges": [{"source", "target", "label", "weight"}]}``.
 
-    Typed relations and co-mentions, weighted by the number of articles stating them; each
-    node keeps its ``max_neighbours`` heaviest links, and the whole at most ``max_nodes``.
+    Typed relations and co-mentions, weighted by the number of articles stating them. The
+    entity keeps its ``max_neighbours`` heaviest links; at depth 2 its ``expand`` heaviest
+    neighbours are expanded the same way; at most ``max_nodes`` nodes in all.
 
     :raises EntityNotFound: if the graph has no entity with that id.
     """
     if depth not in (1, 2):
         raise GraphError(f"depth must be 1 or 2, not {depth}")
-    center = entity_summary(store, entity)
+    center = entity_summary(store, entity, index=index)
+    preds = link_predicates(store)
     nodes: dict[str, dict] = {entity: center}
-    edges: dict[tuple[str, str, str], float] = {}
+    edges: dict[tuple[str, str, str], int] = {}
     frontier = [entity]
     for level in range(depth):
-        nxt = []
+        nxt: list[str] = []
         for eid in frontier:
-            rows = _rows(store, "browse_neighbours", e=entity_iri(eid))
-            rows.sort(key=lambda r: (-r["weight"], r["s"], r["o"], r["p"]))
-            kept_others: list[str] = []
-            for r in rows:
-                s, o = entity_id_from_iri(r["s"]), entity_id_from_iri(r["o"])
+            links = sorted(_links(store, eid, preds), key=lambda x: (-x[3], x[0], x[2], x[1]))
+            kept: list[str] = []
+            for s, p, o, w in links:
                 other = o if s == eid else s
                 if other not in nodes:
-                    if len(nodes) >= max_nodes or len(kept_others) >= max_neighbours:
+                    if len(nodes) >= max_nodes or len(kept) >= max_neighbours:
                         continue
                     nodes[other] = {"id": other}
                     nxt.append(other)
-                if other not in kept_others:
-                    kept_others.append(other)
-                key = (s, o, _edge_label(r["p"]))
-                edges[key] = max(edges.get(key, 0), r["weight"])
-        frontier = nxt
-    for eid, n in nodes.items():
+                if other not in kept:
+                    kept.append(other)
+                key = (s, o, _edge_label(p))
+                edges[key] = max(edges.get(key, 0), w)
+        frontier = nxt[:expand]
+    for eid, n in list(nodes.items()):
         if "name" not in n:
-            nodes[eid] = entity_summary(store, eid)
+            try:
+                nodes[eid] = entity_summary(store, eid, index=index)
+            except EntityNotFound:  # a link to an entity without a name: show its id
+                nodes[eid] = {"id": eid, "name": eid, "type": "OTHER", "aliases": [], "mentions": 0}
     # co-mention is symmetric: one edge per pair, and none where a typed relation links the pair
     typed = {frozenset((s, o)) for (s, o, label) in edges if label != "co-mention"}
     merged: dict[tuple[str, str, str], float] = {}
@@ -197,50 +275,99 @@ def neighbourhood(store, entity: str, *, depth: int = 1, max_neighbours: int = 3
     }
 
 
-def entity_details(store, entity: str) -> dict:
+def _props(store, query: str, e: NamedNode, key: str) -> dict[str, dict[str, object]]:
+    """{node IRI: {property local name: value}} from a ``browse_*_props`` query."""
+    out: dict[str, dict[str, object]] = {}
+    for r in _rows(store, query, e=e):
+        out.setdefault(r[key], {})[r["p"].rsplit("#", 1)[-1].rsplit("/", 1)[-1]] = r["v"]
+    return out
+
+
+def _article_heads(store, ids: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
+    """{article id: (title, date)} read straight from each article's node."""
+    out = {}
+    for aid in set(ids):
+        a = article_iri(aid)
+        title = next((q.object.value for q in store.quads_for_pattern(a, term("schema:headline"), None, None)), None)
+        date = next((q.object.value for q in store.quads_for_pattern(a, term("schema:datePublished"), None, None)),
+                    None)
+        out[aid] = (title, date)
+    return out
+
+
+def entity_details(store, entity: str, *, index: EntityIndex | None = None) -> dict:
     """Everything the graph says about one entity: :func:`entity_summary` plus
     ``relations`` (typed, both directions, with role and source sentence), ``co_mentions``
     (entities named in the same sentences: ``{"other", "other_name", "sentences",
-    "articles"}``, most frequent first), ``metrics`` (figures
-    about it, with unit, period and source) and ``mentions`` (in context; ``span_start``/
+    "articles"}``, most frequent first), ``metrics`` (figures about it, with unit, period
+    and source) and ``mentions`` (in context, by date, at most 1,000; ``span_start``/
     ``span_end`` are offsets into ``sentence``).
 
     :raises EntityNotFound: if the graph has no entity with that id.
     """
-    d = entity_summary(store, entity)
-    rels = []
+    d = entity_summary(store, entity, index=index)
+    e = entity_iri(entity)
+    names: dict[str, str] = {}
+
+    def name_of(iri: str) -> str:
+        if iri not in names:
+            eid = entity_id_from_iri(iri)
+            try:
+                names[iri] = entity_summary(store, eid, index=index)["name"]
+            except EntityNotFound:
+                names[iri] = eid
+        return names[iri]
+
+    rels: list[dict] = []
     co: dict[str, dict] = {}
-    for r in _rows(store, "browse_statements", e=entity_iri(entity)):
-        out = r["head"] == entity and r["tail"] != entity
+    st_props = {**_props(store, "browse_statement_props_out", e, "st"),
+                **_props(store, "browse_statement_props_in", e, "st")}
+    rows = _rows(store, "browse_statements_out", e=e) + _rows(store, "browse_statements_in", e=e)
+    rows.sort(key=lambda r: (r["relation"], r["article"], r["sstart"]))
+    heads = _article_heads(store, [r["article"] for r in rows])
+    for r in rows:
+        head, tail = entity_id_from_iri(r["h"]), entity_id_from_iri(r["t"])
+        out = head == entity and tail != entity
+        other_iri = r["t"] if out else r["h"]
         if r["relation"] in CO_MENTION_RELATIONS:
-            other = r["tail"] if out else r["head"]
-            c = co.setdefault(other, {"other": other, "other_name": r["tailName"] if out else r["headName"],
-                                      "sentences": 0, "articles": set()})
+            other = entity_id_from_iri(other_iri)
+            c = co.setdefault(other, {"other": other, "other_name": name_of(other_iri), "sentences": 0,
+                                      "articles": set()})
             c["sentences"] += 1
             c["articles"].add(r["article"])
             continue
+        p = st_props.get(r["st"], {})
         rels.append({
             "direction": "out" if out else "in",
             "relation": r["relation"],
-            "other": r["tail"] if out else r["head"],
-            "other_name": r["tailName"] if out else r["headName"],
-            "role": r["role"],
+            "other": entity_id_from_iri(other_iri),
+            "other_name": name_of(other_iri),
+            "role": p.get("jobTitle") or p.get("role"),
             "article": r["article"],
-            "title": r["title"],
+            "title": heads[r["article"]][0],
             "sentence": r["sentence"],
-            **_span(r),
+            **_span({"start": p.get("start"), "end": p.get("end"), "sstart": r["sstart"]}),
         })
     metrics = []
-    for r in _rows(store, "browse_metrics", e=entity_iri(entity)):
+    m_props = _props(store, "browse_metric_props", e, "o")
+    rows = _rows(store, "browse_metrics", e=e)
+    heads.update(_article_heads(store, [r["article"] for r in rows if r["article"] not in heads]))
+    for r in rows:
+        p = m_props.get(r["o"], {})
         metrics.append({
-            "indicator": r["indicator"], "value": r["value"], "unit": r["unit"], "qualifier": r["qualifier"],
-            "kind": r["kind"], "period": r["period"], "base_value": r["baseValue"], "base_unit": r["baseUnit"],
-            "text": r["text"], "article": r["article"], "title": r["title"], "sentence": r["sentence"],
-            "start": r["start"], "end": r["end"], **_span(r),
+            "indicator": r["indicator"], "value": r["value"], "unit": r["unit"], "qualifier": p.get("qualifier"),
+            "kind": r["kind"], "period": p.get("period"), "base_value": p.get("baseValue"),
+            "base_unit": p.get("baseUnit"), "text": r["text"], "article": r["article"],
+            "title": heads[r["article"]][0], "sentence": r["sentence"], "start": r["start"], "end": r["end"],
+            **_span(r),
         })
-    mentions = [{"article": r["article"], "title": r["title"], "date": r["date"], "text": r["text"],
-                 "start": r["start"], "end": r["end"], "sentence": r["sentence"], **_span(r)}
-                for r in _rows(store, "browse_mentions", e=entity_iri(entity))]
+    metrics.sort(key=lambda m: (m["indicator"], str(m["period"] or ""), m["article"], m["start"]))
+    rows = _rows(store, "browse_mentions", e=e)
+    heads.update(_article_heads(store, [r["article"] for r in rows if r["article"] not in heads]))
+    mentions = [{"article": r["article"], "title": heads[r["article"]][0], "date": heads[r["article"]][1],
+                 "text": r["text"], "start": r["start"], "end": r["end"], "sentence": r["sentence"], **_span(r)}
+                for r in rows]
+    mentions.sort(key=lambda m: (m["date"] or "", m["article"], m["start"]))
     co_mentions = sorted(({**c, "articles": len(c["articles"])} for c in co.values()),
                          key=lambda c: (-c["sentences"], c["other_name"]))
     d.update(relations=rels, co_mentions=co_mentions, metrics=metrics, mentions=mentions)
@@ -257,8 +384,10 @@ def _span(r: dict) -> dict:
 def list_articles(store) -> list[dict]:
     """The articles in the graph: ``[{"id", "title", "date", "kind", "source", "chars",
     "sentences"}]`` by date and id."""
+    counts = {r["a"]: r["sentences"] for r in _rows(store, "browse_sentence_counts")}
     return [{"id": r["id"], "title": r["title"], "date": r["date"], "kind": r["kind"], "source": r["source"],
-             "chars": r["length"], "sentences": r["sentences"]} for r in _rows(store, "browse_articles")]
+             "chars": r["length"], "sentences": counts.get(article_iri(r["id"]).value, 0)}
+            for r in _rows(store, "browse_articles")]
 
 
 def article_details(store, article: str) -> dict:
@@ -267,21 +396,24 @@ def article_details(store, article: str) -> dict:
 
     :raises ArticleNotInGraph: if the article is not in the graph.
     """
-    rows = _rows(store, "browse_article", a=article_iri(article))
-    if not rows:
+    a = article_iri(article)
+    props: dict[str, object] = {}
+    for q in store.quads_for_pattern(a, None, None, None):
+        props.setdefault(q.predicate.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1], _py(q.object))
+    if "identifier" not in props:
         raise ArticleNotInGraph(f"no article {article!r} in the graph")
-    first = rows[0]
     sents = [{"index": r["index"], "start": r["start"], "end": r["end"], "text": r["text"]}
-             for r in rows if r["index"] is not None]
+             for r in _rows(store, "browse_article", a=a)]
     parts, pos = [], None
     for s in sents:
         if pos is not None and s["start"] > pos:
             parts.append("\n")
         parts.append(s["text"])
         pos = s["end"]
-    return {"id": first["id"], "title": first["title"], "date": first["date"], "kind": first["kind"],
-            "source": first["source"], "line": first["line"], "url": first["url"], "chars": first["length"],
-            "checksum": first["checksum"], "sentences": sents, "text": "".join(parts)}
+    return {"id": props["identifier"], "title": props.get("headline"), "date": props.get("datePublished"),
+            "kind": props.get("kind"), "source": props.get("source"), "line": props.get("line"),
+            "url": props.get("url"), "chars": props.get("length"), "checksum": props.get("checksum"),
+            "sentences": sents, "text": "".join(parts)}
 
 
 def _queries_dir() -> Path:
@@ -357,14 +489,21 @@ def _example_patterns() -> tuple[tuple[str, str], ...]:
     return tuple(rows)
 
 
-def example_questions(store, *, limit: int = 6) -> list[str]:
+def example_questions(store, *, limit: int = 6, index: EntityIndex | None = None,
+                      budget_s: float | None = None) -> list[str]:
     """Questions about this graph that it answers: the patterns of
     ``kg/data/browse_example_questions.tsv`` filled with its top entities, kept when
     :func:`kg.qa.answer` finds an answer.
+
+    :param budget_s: stop trying more patterns after this many seconds (big graphs).
     """
+    import time
+
     from kg.qa import answer
     from kg.stats import top_entities
 
+    t0 = time.monotonic()
+    index = index or entity_index(store)
     out: list[str] = []
     for source, pattern in _example_patterns():
         if "{name}" in pattern:
@@ -372,7 +511,7 @@ def example_questions(store, *, limit: int = 6) -> list[str]:
                 top = top_entities(store, "metrics", 1)
                 name = top[0]["name"] if top else None
             else:
-                top = search_entities(store, "", types=[source], limit=1)
+                top = index.search("", types=[source], limit=1)
                 name = top[0]["name"] if top else None
             if not name:
                 continue
@@ -384,6 +523,6 @@ def example_questions(store, *, limit: int = 6) -> list[str]:
                 out.append(question)
         except GraphError:
             continue
-        if len(out) >= limit:
+        if len(out) >= limit or (budget_s is not None and time.monotonic() - t0 > budget_s):
             break
     return out

@@ -48,6 +48,19 @@ def get_store():
     return _open_store(str(Path(store_path()).resolve()))
 
 
+@st.cache_resource(show_spinner="Indexing entities…", max_entries=2)
+def _entity_index(path: str, version: int):
+    from kg.browse import entity_index
+
+    return entity_index(get_store())
+
+
+def get_index():
+    """The entity index of the store (names, types, aliases, mention counts), rebuilt when
+    this app changes the store."""
+    return _entity_index(str(Path(store_path()).resolve()), data_version())
+
+
 def page_path(name: str) -> str:
     """Script path of a page by short name (``"entity"``)."""
     return PAGES[name][0]

@@ -15,14 +15,14 @@ from ui.text import highlight, md_escape
 def _details(path: str, version: int, entity: str) -> dict:
     from kg.browse import entity_details
 
-    return entity_details(state.get_store(), entity)
+    return entity_details(state.get_store(), entity, index=state.get_index())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _search(path: str, version: int, text: str) -> list[dict]:
     from kg.browse import search_entities
 
-    return search_entities(state.get_store(), text, limit=20)
+    return search_entities(state.get_store(), text, limit=20, index=state.get_index())
 
 
 def _series(metrics: list[dict]) -> dict[str, list[dict]]:

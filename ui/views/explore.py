@@ -14,14 +14,14 @@ from ui.text import md_escape
 def _search(path: str, version: int, text: str, types: tuple[str, ...]) -> list[dict]:
     from kg.browse import search_entities
 
-    return search_entities(state.get_store(), text, types=list(types) or None, limit=50)
+    return search_entities(state.get_store(), text, types=list(types) or None, limit=50, index=state.get_index())
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _network(path: str, version: int, entity: str, depth: int) -> dict:
     from kg.browse import neighbourhood
 
-    return neighbourhood(state.get_store(), entity, depth=depth)
+    return neighbourhood(state.get_store(), entity, depth=depth, index=state.get_index())
 
 
 st.title("Explore")

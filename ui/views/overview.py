@@ -26,7 +26,7 @@ def _stats(path: str, version: int) -> dict:
 def _examples(path: str, version: int) -> list[str]:
     from kg.browse import example_questions
 
-    return example_questions(state.get_store(), limit=6)
+    return example_questions(state.get_store(), limit=6, index=state.get_index(), budget_s=2.0)
 
 
 st.title("newskg")

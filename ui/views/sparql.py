@@ -2,6 +2,8 @@
 downloads as CSV/JSON, clear errors for bad queries and the time limit."""
 from __future__ import annotations
 
+import shlex
+
 import streamlit as st
 
 from ui import state
@@ -47,6 +49,9 @@ if loaded and loaded["params"]:
     cols = st.columns(len(loaded["params"]))
     for col, (name, default) in zip(cols, loaded["params"].items()):
         params[name] = col.text_input(f"?{name}", value=default, key=f"sparql_param_{loaded['name']}_{name}")
+if loaded:
+    binds = "".join(f" --bind {shlex.quote(f'{k}={v}')}" for k, v in params.items())
+    st.code(f"newskg sparql -f docs/queries/{loaded['name']}.rq{binds} --format csv", language="bash")
 c1, c2, c3 = st.columns([1, 1, 3])
 timeout = c1.number_input("Time limit (s)", min_value=0.01, max_value=600.0, value=TIMEOUT_S, key="sparql_timeout")
 limit = c2.number_input("Max rows", min_value=1, max_value=1_000_000, value=MAX_ROWS, step=1000, key="sparql_limit")
