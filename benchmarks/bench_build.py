@@ -9,19 +9,26 @@ kept for the query benchmarks), the articles read lazily from ../shared/data/new
 chars/s, triples/s, the peak RSS of the whole process tree (writer + workers, sampled every
 0.25 s) and of the writer alone, the time the single writer spends inside its store
 transactions (its capacity: triples/s while writing), and the store size per million
-characters; then the time of
+characters, and the CPU seconds spent (a load-independent figure on a shared machine); then the time of
 an incremental no-op rebuild of the same articles. ``--compact`` also times
 ``Store.optimize()`` (RocksDB compaction) and the size after it.
 """
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import tempfile
 import time
 from pathlib import Path
 
 from bench_common import PeakRSS, articles_upto, machine, mb, xwlb_files
+
+
+def _cpu() -> dict[str, float]:
+    """CPU seconds (user + system) of this process and of its ended child processes."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"writer": me.ru_utime + me.ru_stime, "workers": kids.ru_utime + kids.ru_stime}
 
 
 def run(size_m: float, store_dir: Path, engine: str, workers: int, compact: bool) -> dict:
@@ -50,9 +57,11 @@ def run(size_m: float, store_dir: Path, engine: str, workers: int, compact: bool
 
     kg.build.write_graphs = timed_write
     store = open_store(store_dir)
+    cpu0 = _cpu()
     with PeakRSS() as rss:
         s = run_build(engine, counted(), store, workers=workers, progress=False)
         store.flush()
+    cpu = {k: _cpu()[k] - cpu0[k] for k in cpu0}
     kg.build.write_graphs = write_graphs
     del store  # closed: the size on disk without the open store's write-ahead log
     size = store_size(store_dir)
@@ -69,7 +78,7 @@ def run(size_m: float, store_dir: Path, engine: str, workers: int, compact: bool
     noop = time.monotonic() - t
     del store
     return {"mchars": chars / 1e6, "articles": s.articles, "seconds": s.seconds, "triples": s.triples,
-            "entities": s.entities, "writer_s": writer["s"], "errors": len(s.errors), "rss_total": rss.peak_total, "rss_writer": rss.peak_self,
+            "entities": s.entities, "writer_s": writer["s"], "cpu": cpu, "errors": len(s.errors), "rss_total": rss.peak_total, "rss_writer": rss.peak_self,
             "store": size, "compacted": compacted, "compact_s": compact_s, "noop": noop, "noop_unchanged": again.unchanged}
 
 
@@ -109,6 +118,11 @@ def main() -> None:
         print(f"  writer: {r['writer_s']:.1f} s inside store transactions, "
               f"{r['triples'] / max(r['writer_s'], 1e-9):,.0f} triples/s while writing; "
               f"{r['triples'] / r['mchars'] / 1e6:.2f} triples per char")
+        c = r["cpu"]
+        if c["workers"] > 0:  # local pool: the workers have ended, so their CPU time is known
+            print(f"  CPU: writer process {c['writer']:.1f} s, workers {c['workers']:.1f} s; "
+                  f"on {args.workers} otherwise idle cores the build would take about "
+                  f"{max(c['writer'], (c['writer'] + c['workers']) / args.workers):.0f} s")
         if r["compacted"] is not None:
             print(f"  compacted (Store.optimize, {r['compact_s']:.1f} s): {mb(r['compacted'])}, "
                   f"{r['compacted'] / 2**20 / r['mchars']:.0f} MB / M chars")

@@ -186,6 +186,27 @@ def test_dask_rebuild_is_incremental(cluster):
     assert first.added == len(arts)
 
 
+def test_dask_failing_article_is_skipped_and_reported(cluster):
+    arts = build_articles_sample()
+    bad = dataclasses.replace(arts[0], id="")  # no id: cannot become an IRI
+    s = build_dask([bad] + arts[1:], open_store(None), scheduler=cluster.scheduler_address)
+    assert s.skipped_records == 1 and "article" in s.errors[0]
+    assert s.added == len(arts) - 1
+
+
+def test_dask_strict_build_stops_naming_the_record_and_loses_nothing_built(cluster):
+    arts = build_articles_sample()
+    store = open_store(None)
+    build_dask(arts[:-1], store, scheduler=cluster.scheduler_address)
+    before = nquads(store)
+    bad = dataclasses.replace(arts[-1], id="")
+    text = arts[0].text + "\n"
+    changed = dataclasses.replace(arts[0], text=text, checksum=checksum(text))
+    with pytest.raises(GraphError, match=f"{bad.source}:{bad.line}"):
+        build_dask([changed] + arts[1:-1] + [bad], store, scheduler=cluster.scheduler_address, strict=True)
+    assert nquads(store) == before
+
+
 def build_articles_sample() -> list[Article]:
     from kg.build import read_articles
 
