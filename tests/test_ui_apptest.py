@@ -132,6 +132,12 @@ def test_ask_flow(app, question, expected):
     assert any(b.label == "Open article" for b in at.button)
     [code] = [c for c in at.code if c.language == "sparql"]
     assert "SELECT" in code.value.upper()
+    # the entities of the facts open their Entity page
+    subject = at.dataframe[0].value["subject"][0]
+    button = next(b for b in at.button if b.label.replace("\\", "") == subject)
+    button.click().run()
+    assert not at.exception
+    assert at.header[0].value.replace("\\", "") == subject
 
 
 def test_ask_sparql_opens_in_editor(app):

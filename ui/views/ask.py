@@ -35,6 +35,23 @@ def _evidence(sentence: str, src: dict, facts: list[dict]) -> tuple[int, int]:
     return -1, -1
 
 
+def _entity_buttons(names: list, key: str) -> None:
+    """A button per name that is an entity of the graph, opening its Entity page."""
+    index = state.get_index()
+    by_name = {}
+    for n in names:
+        if n and n not in by_name:
+            hit = next((e for e in index.search(str(n), limit=5) if e["name"] == n), None)
+            if hit:
+                by_name[n] = hit["id"]
+    if not by_name:
+        return
+    cols = st.columns(min(len(by_name), 4))
+    for i, (name, eid) in enumerate(list(by_name.items())[:8]):
+        if cols[i % len(cols)].button(md_escape(name), key=f"{key}{i}", icon=":material/badge:"):
+            state.go("entity", id=eid)
+
+
 st.title("Ask")
 state.cli_hint('newskg ask "QUESTION" --json')
 
@@ -66,11 +83,13 @@ else:
     known = ans.get("suggestions") or []
     if known:
         st.markdown("**What the corpus does know:** " + "、".join(md_escape(x) for x in known))
+        _entity_buttons(known, "ask_known")
 
 facts = ans.get("facts") or []
 if facts:
     st.subheader("Facts")
     st.dataframe(facts, hide_index=True, width="stretch")
+    _entity_buttons([f.get("subject") for f in facts] + [f.get("value") for f in facts], "ask_ent")
 
 sources = ans.get("sources") or []
 if sources:
