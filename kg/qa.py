@@ -18,7 +18,7 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from pyoxigraph import NamedNode, Variable
+from pyoxigraph import Literal, NamedNode, Variable
 
 from corpus.errors import QAError
 from kg.qa_lexicon import load_place_names, load_qualifier_words, load_relation_phrases
@@ -148,17 +148,31 @@ class _Ctx:
         query = load_query(name)
         subs = {Variable(k): (NamedNode(v) if isinstance(v, str) else v) for k, v in bind.items()}
         try:
-            rows = list(self.store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=subs or None))
+            solutions = self.store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=subs or None)
+            variables = [v.value for v in solutions.variables]
+            rows = [self._row(variables, sol) for sol in solutions]
         except (SyntaxError, RuntimeError) as e:
             raise QAError(f"template query {name} failed: {e}") from e
         shown = show_query(query, subs)
         if shown not in self.queries:
             self.queries.append(shown)
         for r in rows:
-            stmt = r["stmt"]  # None when the query has no ?stmt
+            stmt = r.get("stmt")
             if stmt is not None:
                 self.origin.setdefault(stmt.value, shown)
         return rows
+
+    def _row(self, variables: list[str], solution) -> dict:
+        """A result row as a dict; the ends of a relation get their names from the label
+        index (joining labels in SPARQL multiplies rows by every article graph that
+        repeats them: minutes for a much-mentioned person on a year of news)."""
+        row = {v: solution[v] for v in variables}
+        for end in ("head", "tail"):
+            term_ = row.get(end)
+            if term_ is not None and end + "Name" not in row:
+                e = self.index.entities.get(term_.value)
+                row[end + "Name"] = Literal(e.name if e else term_.value.rsplit("/", 1)[-1])
+        return row
 
     def name(self, row, end: str) -> str:
         """The name of the ``head`` or ``tail`` of a relation row for an answer: canonical
@@ -201,11 +215,8 @@ def show_query(query: str, bindings: dict | None = None) -> str:
     return body
 
 
-def _v(row, name):
-    try:
-        t = row[name]
-    except (KeyError, IndexError):
-        return None
+def _v(row: dict, name: str) -> str | None:
+    t = row.get(name)
     return None if t is None else t.value
 
 
@@ -368,7 +379,7 @@ def _metric_search(ctx: _Ctx, text: str, *, use_period: bool = True) -> _MetricS
     # candidates: figures of the entities named, and of the indicators most like the question
     obs: dict[str, Observation] = {}
     for l in links:
-        for o in observations(ctx.select("entity_metrics.rq", entity=l.entity.iri)):
+        for o in _entity_figures(ctx, l.entity):
             obs[o.iri] = o
     scored = [(score(ask, o, named), o) for o in obs.values()]
     found_ind = indicator_index(ctx.store).search(plain_ask.phrase, k=4)
@@ -406,6 +417,16 @@ def _places_re() -> re.Pattern:
     """Place names and scope words, longest first (one pass over a question)."""
     words = sorted(load_place_names() | set(scope_words()), key=len, reverse=True)
     return re.compile("|".join(re.escape(w) for w in words))
+
+
+def _entity_figures(ctx: _Ctx, entity: EntityRef, longer: int = 3) -> list[Observation]:
+    """Figures about ``entity``; if it has none, about the entities whose names begin with its
+    name (a short name the graph also holds as a separate node: X -> X人工智能计算中心)."""
+    found = observations(ctx.select("entity_metrics.rq", entity=entity.iri))
+    if not found:
+        for e in ctx.index.sub_entities(entity, limit=longer):
+            found += observations(ctx.select("entity_metrics.rq", entity=e.iri))
+    return found
 
 
 def _relative_in_name(asked: str, o: Observation) -> bool:
@@ -496,8 +517,8 @@ def h_entity_metrics(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
         return None
     obs: list[Observation] = []
     for l in links:
-        obs += observations(ctx.select("entity_metrics.rq", entity=l.entity.iri))
-    name = links[0].entity.name
+        obs += _entity_figures(ctx, l.entity)
+    name = obs[0].subject_name if obs and all(o.subject == obs[0].subject for o in obs) else links[0].entity.name
     if not obs:
         return _not_found(ctx, m, f"{name}的指标", [l.entity for l in links])
     lines = []
@@ -514,27 +535,20 @@ _TYPE_WORDS = {"机构": ("ORG",), "单位": ("ORG",), "企业": ("ORG",), "公�
 
 
 def h_top_metrics(ctx: _Ctx, m: TemplateMatch) -> Answer:
-    from kg.rdf import class_types
-
-    wanted = _TYPE_WORDS.get(m.slots.get("type", ""), ())
-    counts: dict[str, tuple[str, int]] = {}
-    types: dict[str, set[str]] = {}
+    wanted = set(_TYPE_WORDS.get(m.slots.get("type", ""), ()))
+    ranked = []
     for r in ctx.select("top_metric_subjects.rq"):
-        iri = r["subject"].value
-        counts[iri] = (_v(r, "name"), int(_v(r, "n")))
-        t = _v(r, "type")
-        if t:
-            types.setdefault(iri, set()).add(class_types().get(t, ""))
-    ranked = [(iri, n, c) for iri, (n, c) in counts.items() if not wanted or types.get(iri, set()) & set(wanted)]
-    ranked.sort(key=lambda x: (-x[2], x[1]))
+        e = ctx.index.entities.get(r["subject"].value)
+        if e is not None and (not wanted or wanted & set(e.types)):
+            ranked.append((e.name, int(_v(r, "n"))))
+    ranked.sort(key=lambda x: (-x[1], x[0]))
     if not ranked:
         return _not_found(ctx, m, "带指标的" + (m.slots.get("type") or "实体"))
     top = ranked[:5]
-    first = top[0]
-    text = f"指标最多的是{first[1]}（{first[2]}项）"
+    text = f"指标最多的是{top[0][0]}（{top[0][1]}项）"
     if len(top) > 1:
-        text += "，其次是" + "、".join(f"{n}（{c}项）" for _, n, c in top[1:])
-    facts = [Fact(n, "指标数", str(c)) for _, n, c in top]
+        text += "，其次是" + "、".join(f"{n}（{c}项）" for n, c in top[1:])
+    facts = [Fact(n, "指标数", str(c)) for n, c in top]
     return Answer(ctx.question, True, text + "。", facts, [], m.template.name, ctx.sparql())
 
 
@@ -851,82 +865,96 @@ def h_selected_in(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
     return _relation_answer(ctx, m, rows, text)
 
 
-def h_relation_path(ctx: _Ctx, m: TemplateMatch, max_depth: int = 3, fanout: int = 40) -> Answer | None:
+def h_relation_path(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
+    """How two entities are related: a direct relation, or one entity between them (the
+    neighbours of both, read from the direct relation triples, then the statements with their
+    sources). Co-mentions are not relations; they are only reported when nothing else links."""
     la, lb = _link(ctx, m.slots["a"]), _link(ctx, m.slots["b"])
     if not la or not lb:
         return None
-    a, targets = la[0].entity, {l.entity.iri for l in lb}
-    parents: dict[str, tuple[str, object] | None] = {a.iri: None}
-    frontier = [a.iri]
-    hit = None
-    for _ in range(max_depth):
-        nxt = []
-        for node in frontier[:fanout]:
-            for r in ctx.select("relations_of.rq", entity=node):
-                h, t = r["head"].value, r["tail"].value
-                other = t if h == node else h
-                if other not in parents:
-                    parents[other] = (node, r)
-                    nxt.append(other)
-                    if other in targets:
-                        hit = other
-                        break
-            if hit:
-                break
-        if hit or not nxt:
+    a, b = la[0].entity, lb[0].entity
+    if a.iri == b.iri:
+        return None
+
+    def between(x: str, y: str) -> list:
+        return ctx.select("relations_between.rq", head=x, tail=y) + ctx.select("relations_between.rq", head=y, tail=x)
+
+    path_rows = []
+    nodes = _shortest_path(ctx, a.iri, b.iri)
+    for x, y in zip(nodes, nodes[1:]):
+        rows = between(x, y)
+        if not rows:
+            path_rows = []
             break
-        frontier = nxt
-    b = lb[0].entity
-    if not hit:
+        path_rows.append(rows[0])
+    via = [ctx.index.entities[n].name for n in nodes[1:-1] if n in ctx.index.entities]
+    if not path_rows:
         co = ctx.select("comention.rq", a=a.iri, b=b.iri)
         extra = f"{a.name}和{b.name}在同一句话中被提及过，但语料没有说明二者的关系。" if co else ""
         return _not_found(ctx, m, f"{a.name}和{b.name}之间的关系", [a, b], extra=extra)
-    path_rows = []
-    node = hit
-    while parents[node] is not None:
-        prev, r = parents[node]
-        path_rows.append(r)
-        node = prev
-    path_rows.reverse()
     steps = []
-    for r in path_rows:
+    for r in _unique_rows(path_rows, ("head", "predicate", "tail", "role")):
         role = _v(r, "role")
         steps.append(f"{_v(r, 'headName')}{_rel_phrase(_v(r, 'predicate'))}{_v(r, 'tailName')}{'（' + role + '）' if role else ''}")
     text = "；".join(steps) + "。"
-    if len(path_rows) > 1:
-        text = f"{a.name}与{ctx.index.entities[hit].name}通过{len(path_rows)}步关联：" + text
+    if via:
+        text = f"{a.name}与{b.name}通过{_join(via)}关联：" + text
     return _relation_answer(ctx, m, path_rows, text)
 
 
+def _shortest_path(ctx: _Ctx, a: str, b: str, max_depth: int = 3, fanout: int = 60) -> list[str]:
+    """Entities on a shortest relation path from ``a`` to ``b`` (both ends included), found
+    breadth-first over the direct relation triples; [] when none within ``max_depth``."""
+    parents: dict[str, str | None] = {a: None}
+    frontier = [a]
+    for _ in range(max_depth):
+        nxt = []
+        for node in frontier[:fanout]:
+            for r in ctx.select("neighbours.rq", entity=node):
+                other = r["other"].value
+                if other in parents:
+                    continue
+                parents[other] = node
+                if other == b:
+                    path = [b]
+                    while parents[path[-1]] is not None:
+                        path.append(parents[path[-1]])
+                    return path[::-1]
+                nxt.append(other)
+        frontier = nxt
+        if not frontier:
+            break
+    return []
+
+
 def h_entity_about(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
+    """What the graph knows about one entity: type, aliases, relations, figures."""
     links = _link(ctx, m.slots["e"], fuzzy=False)
-    links = [l for l in links if l.how != "fuzzy"]
     if not links:
         return None
     e = links[0].entity
-    rels = ctx.select("relations_of.rq", entity=e.iri)
+    rels = ctx.select("neighbours.rq", entity=e.iri)
     obs = observations(ctx.select("entity_metrics.rq", entity=e.iri))
-    from kg.rdf import class_types
-
     kinds = {"ORG": "机构", "PLATFORM": "平台", "PERSON": "人物", "PLACE": "地点", "EVENT": "活动", "WORK": "作品或文件"}
     kind = _join([kinds.get(t, t) for t in e.types]) or "实体"
     parts = [f"{e.name}是语料中的{kind}"]
     if e.aliases:
         parts.append(f"又称{_join(list(e.aliases))}")
-    rel_lines = []
-    for r in _unique_rows(rels, ("head", "predicate", "tail"))[:8]:
-        inverse = r["tail"].value == e.iri
-        other = _v(r, "headName") if inverse else _v(r, "tailName")
-        rel_lines.append(f"{_rel_phrase(_v(r, 'predicate'), inverse)}{other}")
+    rel_lines, facts = [], []
+    for r in rels[:12]:
+        other = ctx.index.entities.get(r["other"].value)
+        other_name = other.name if other else r["other"].value
+        inverse = _v(r, "direction") == "in"
+        rel_lines.append(f"{_rel_phrase(_v(r, 'predicate'), inverse)}{other_name}")
+        head, tail = (other_name, e.name) if inverse else (e.name, other_name)
+        facts.append(Fact(head, _rel_phrase(_v(r, "predicate")), tail))
     if rel_lines:
         parts.append("关系：" + "；".join(rel_lines))
     if obs:
         parts.append(f"有{len(obs)}项指标（如{obs[0].indicator}{format_value(obs[0].value, obs[0].unit, obs[0].qualifier)}）")
-    found = bool(rels or obs)
-    facts = [_fact_of_row(r) for r in rels] + [_fact_of_obs(o) for o in obs]
-    sources = [_source_of_row(r) for r in rels] + [_source_of_obs(o) for o in obs]
-    return Answer(ctx.question, found, "，".join(parts) + "。", _dedupe_facts(facts), _dedupe_sources(sources),
-                  m.template.name, ctx.sparql())
+    facts += [_fact_of_obs(o) for o in obs]
+    return Answer(ctx.question, bool(rels or obs), "，".join(parts) + "。", _dedupe_facts(facts),
+                  _dedupe_sources([_source_of_obs(o) for o in obs]), m.template.name, ctx.sparql())
 
 
 HANDLERS = {

@@ -8,7 +8,7 @@ from qa_support import hand_articles, hand_store
 
 from corpus.errors import QAError
 from kg.qa import answer, list_templates
-from kg.vocab import PREFIXES
+from kg.vocab import PREFIXES, entity_iri
 
 # fmt: off
 FOUND = [  # question -> (template, strings the answer must contain)
@@ -143,7 +143,7 @@ def test_figure_span_is_the_figure(store):
 def test_shown_sparql_runs_and_gives_the_answer(store):
     a = answer(store, "康义是谁？")
     rows = list(store.query(a.sparql, use_default_graph_as_union=True))
-    assert {r["tailName"].value for r in rows} == {"国家统计局"}
+    assert {r["tail"].value for r in rows} == {entity_iri("国家统计局").value}
     assert {r["role"].value for r in rows} == {"局长"}
 
 
