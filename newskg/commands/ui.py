@@ -4,6 +4,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -36,6 +37,7 @@ def streamlit_command(store: str, host: str, port: int, headless: bool) -> list[
         "--server.port", str(port),
         "--server.headless", "true" if headless else "false",
         "--browser.gatherUsageStats", "false",
+        "--server.showEmailPrompt", "false",  # no interactive prompt on a first run
         "--server.fileWatcherType", "none",
         "--server.maxUploadSize", "200",
         "--client.toolbarMode", "minimal",
@@ -88,6 +90,7 @@ def ui(store_dir: str, host: str, port: int, headless: bool, no_build: bool) -> 
     env = dict(os.environ, NEWSKG_STORE=store_dir, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
     click.echo(f"newskg app on http://{host}:{port}/ (store {store_dir}); Ctrl-C stops it", err=True)
     proc = subprocess.Popen(streamlit_command(store_dir, host, port, headless), env=env)
+    signal.signal(signal.SIGTERM, lambda signum, frame: proc.terminate())  # stop the server with us
     try:
         code = proc.wait()
     except KeyboardInterrupt:
