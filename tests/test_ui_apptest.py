@@ -50,7 +50,7 @@ def built_store(tmp_path_factory) -> Path:
 
 
 def _app(store: Path, page: str | None = None, **params: str) -> AppTest:
-    os.environ["NEWSKG_STORE"] = str(store)
+    assert os.environ["NEWSKG_STORE"] == str(store)  # set by the fixture (monkeypatch)
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.run()
     if page:
