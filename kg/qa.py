@@ -47,6 +47,8 @@ from kg.qa_parse import (
 )
 from kg.vocab import PREFIXES, term
 
+#: most items an answer sentence lists (the facts hold them all)
+MAX_LISTED = 30
 #: longest question answered (characters, after normalising)
 MAX_QUESTION = 200
 #: a figure of a named entity scoring this well is not compared with other subjects' figures
@@ -522,10 +524,11 @@ def h_entity_metrics(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
     if not obs:
         return _not_found(ctx, m, f"{name}的指标", [l.entity for l in links])
     lines = []
-    for o in obs:
+    for o in obs[:MAX_LISTED]:
         when = period_label(o.period)
         lines.append(f"{o.indicator}{'（' + when + '）' if when else ''}{format_value(o.value, o.unit, o.qualifier)}")
-    text = f"{name}的指标（{len(obs)}项）：{'；'.join(lines)}。"
+    more = f"；等（共{len(obs)}项，全部见facts）" if len(obs) > MAX_LISTED else ""
+    text = f"{name}的指标（{len(obs)}项）：{'；'.join(lines)}{more}。"
     return Answer(ctx.question, True, text, [_fact_of_obs(o) for o in obs], _dedupe_sources([_source_of_obs(o) for o in obs]),
                   m.template.name, ctx.sparql())
 
@@ -872,15 +875,21 @@ def h_relation_path(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
     la, lb = _link(ctx, m.slots["a"]), _link(ctx, m.slots["b"])
     if not la or not lb:
         return None
-    a, b = la[0].entity, lb[0].entity
-    if a.iri == b.iri:
+    pairs = [(x.entity, y.entity) for x in la[:3] for y in lb[:3] if x.entity.iri != y.entity.iri]
+    if not pairs:
         return None
 
     def between(x: str, y: str) -> list:
         return ctx.select("relations_between.rq", head=x, tail=y) + ctx.select("relations_between.rq", head=y, tail=x)
 
+    a, b = pairs[0]
+    nodes: list[str] = []
+    for x, y in pairs:  # namesakes: the first pair of them that is linked
+        nodes = _shortest_path(ctx, x.iri, y.iri)
+        if nodes:
+            a, b = x, y
+            break
     path_rows = []
-    nodes = _shortest_path(ctx, a.iri, b.iri)
     for x, y in zip(nodes, nodes[1:]):
         rows = between(x, y)
         if not rows:
