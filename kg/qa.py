@@ -348,7 +348,8 @@ def _metric_search(ctx: _Ctx, text: str, *, use_period: bool = True) -> _MetricS
         if surface in scope and not scope[surface]:
             spans[(a, b)] = None  # a scope word naming no subject: ignored
             continue
-        spans[(a, b)] = Named(surface, frozenset(l.entity.iri for l in ls), any(l.hard for l in ls))
+        spans[(a, b)] = Named(surface, frozenset(l.entity.iri for l in ls), any(l.hard for l in ls),
+                              frozenset(p for l in ls for p in _named_after_parents(ctx, l.entity)))
     for mt in _places_re().finditer(text):
         place, (a, b) = mt.group(0), mt.span()
         if any(a < e and s < b for s, e in spans) or any(p.start < b and a < p.end for p in periods):
@@ -419,6 +420,20 @@ def _places_re() -> re.Pattern:
     """Place names and scope words, longest first (one pass over a question)."""
     words = sorted(load_place_names() | set(scope_words()), key=len, reverse=True)
     return re.compile("|".join(re.escape(w) for w in words))
+
+
+def _named_after_parents(ctx: _Ctx, entity: EntityRef) -> list[str]:
+    """Organisations whose full name begins ``entity``'s name (三一重工 for 三一重工北京桩机工厂):
+    a unit's figures are often given for the organisation it belongs to. Places are not
+    parents here (北京 is not the owner of 北京邮电大学)."""
+    name = norm_key(entity.name)
+    out = []
+    for k in range(len(name) - 1, 2, -1):
+        for link in ctx.index.exact(name[:k]):
+            e = link.entity
+            if e.iri != entity.iri and "PLACE" not in e.types and ({"ORG", "PLATFORM"} & set(e.types)):
+                out.append(e.iri)
+    return out
 
 
 def _entity_figures(ctx: _Ctx, entity: EntityRef, longer: int = 3) -> list[Observation]:

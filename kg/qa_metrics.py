@@ -177,6 +177,7 @@ class Named:
     surface: str
     iris: frozenset[str]
     hard: bool
+    parents: frozenset[str] = frozenset()  # organisations it is named after (half a match)
 
 
 def obs_text(o: Observation) -> str:
@@ -193,11 +194,11 @@ def score(ask: MetricAsk, o: Observation, named: list[Named] | None = None) -> f
     grams = _bigrams(text) | _bigrams(canonical_words(o.clause))
     phrase = ask.phrase
     weights: list[float] = []
-    covered: list[bool] = []
+    covered: list[float] = []
     for i, ch in enumerate(phrase):
         if MARK <= ord(ch) < MARK + len(named):
             nm = named[ord(ch) - MARK]
-            ok = _subject_ok(nm, o, text)
+            ok = 1.0 if _subject_ok(nm, o, text) else 0.5 if o.subject in nm.parents else 0.0
             if not ok and nm.hard:
                 return 0.0
             weights.append(2.0)
@@ -206,11 +207,11 @@ def score(ask: MetricAsk, o: Observation, named: list[Named] | None = None) -> f
         left = phrase[i - 1:i + 1] if i > 0 else ""
         right = phrase[i:i + 2]
         weights.append(1.0)
-        covered.append((len(left) == 2 and left in grams) or (len(right) == 2 and right in grams))
+        covered.append(float((len(left) == 2 and left in grams) or (len(right) == 2 and right in grams)))
     total = sum(weights)
     if total == 0:
         return 0.0
-    cov_q = sum(w for w, c in zip(weights, covered) if c) / total
+    cov_q = sum(w * c for w, c in zip(weights, covered)) / total
     ind = canonical_words(o.indicator)
     ind_grams = _bigrams(ind)
     q_grams = _bigrams(phrase)

@@ -190,3 +190,14 @@ def test_degenerate_questions_are_answered_quickly_not_found(store, question):
 def test_too_long_question(store):
     a = answer(store, "粮食" * 150)
     assert not a.found and "太长" in a.answer
+
+
+def test_unit_figure_given_for_its_parent_is_half_a_subject_match():
+    from kg.qa_metrics import MARK, Named, Observation, metric_ask, score
+
+    ask = metric_ask(chr(MARK) + "有几个研发中心")
+    fig = Observation("o", "e:parent", "东方集团", "研发中心", "8", "个", None, "level", None)
+    unit = Named("南京工厂", frozenset({"e:unit"}), True, frozenset({"e:parent"}))
+    stranger = Named("南京工厂", frozenset({"e:unit"}), True)
+    assert score(ask, fig, [stranger]) == 0.0
+    assert 0 < score(ask, fig, [unit]) < score(ask, fig, [Named("东方集团", frozenset({"e:parent"}), True)])
