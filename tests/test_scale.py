@@ -19,9 +19,10 @@ from pyoxigraph import RdfFormat
 from corpus.errors import GraphError
 from corpus.ids import checksum
 from corpus.model import Article
-from kg.build import build
-from kg.build_dask import build_dask, chunk_articles, dask_client, map_ordered, run_build
+from kg.build import BuildSummary, build, extract_graphs
+from kg.build_dask import BoundedLoader, build_dask, chunk_articles, dask_client, map_ordered, run_build
 from kg.store import open_store
+from kg.vocab import graph_iri
 from newskg.cli import cli
 
 XWLB = Path(__file__).resolve().parents[2] / "shared" / "data" / "news" / "xwlb"
@@ -46,8 +47,12 @@ def cluster():
         yield c
 
 
-def nquads(store) -> list[str]:
-    return sorted(store.dump(format=RdfFormat.N_QUADS).decode().splitlines())
+def nquads(store, *, articles_only: bool = False) -> list[str]:
+    lines = sorted(store.dump(format=RdfFormat.N_QUADS).decode().splitlines())
+    if articles_only:  # the article graphs, without graphs derived from them after a build
+        prefix = "<" + graph_iri("x").value[:-1]
+        lines = [ln for ln in lines if ln.rsplit(" ", 2)[-2].startswith(prefix)]
+    return lines
 
 
 def cctv_slice(stories: int, year: int = 2016) -> list[Article]:
@@ -89,6 +94,26 @@ def test_chunk_articles_skips_what_keep_refuses_and_is_lazy():
     chunks = chunk_articles(endless, lambda a: int(a.id) % 2 == 0, max_chars=40)
     first = list(itertools.islice(chunks, 3))  # terminates on an endless source
     assert [[a.id for a in c] for c in first] == [["0", "2"], ["4", "6"], ["8", "10"]]
+
+
+def test_bounded_loader_writes_the_same_graph_and_flushes_when_due(tmp_path):
+    arts = build_articles_sample()
+    graphs = extract_graphs(arts)
+    store = open_store(tmp_path / "g")
+    loader = BoundedLoader(store, BuildSummary(), flush_every=500)
+    flushed_at = []
+    for art, g in zip(arts, graphs):
+        assert loader.plan(art)
+        loader.add(g)
+        before = loader.unflushed
+        loader.flush()
+        if loader.unflushed == 0:
+            flushed_at.append(before + g.n_triples)
+        assert loader.unflushed < 500
+    assert flushed_at  # the sample's articles hold more than 500 triples together
+    local = open_store(None)
+    build(arts, local, workers=1)
+    assert nquads(store) == nquads(local, articles_only=True)
 
 
 def test_map_ordered_keeps_order_uses_both_workers_and_bounds_reading(cluster):
