@@ -24,6 +24,7 @@ from corpus.model import Article
 from extract.model import ArticleFacts
 from kg.rdf import ArticleGraph, article_graph
 from kg.store import remove_articles, stored_articles, stored_checksum, write_graphs
+from kg.summary import ensure_summary
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ class BuildSummary:
     seconds: float = 0.0
     load_seconds: float = 0.0
     skipped_records: int = 0
+    summary_seconds: float = 0.0
     interrupted: bool = False
     errors: list[str] = field(default_factory=list)
 
@@ -70,6 +72,7 @@ class BuildSummary:
         d = asdict(self)
         d["seconds"] = round(self.seconds, 3)
         d["load_seconds"] = round(self.load_seconds, 3)
+        d["summary_seconds"] = round(self.summary_seconds, 3)
         return d
 
 
@@ -308,6 +311,10 @@ def build(
             bar.close()
         _release_frame_caches()
         summary.seconds = time.monotonic() - t0
+    t1 = time.monotonic()
+    if ensure_summary(store):  # the summary graph follows what was committed
+        summary.summary_seconds = time.monotonic() - t1
+        summary.seconds = time.monotonic() - t0
     return summary
 
 
@@ -371,8 +378,12 @@ def _as_articles(source, *, strict: bool, on_skip) -> Iterable[Article]:
 
 
 def remove(store: Store, ids: Iterable[str]) -> list[str]:
-    """Remove articles' graphs (one transaction); returns the ids that were in the store."""
-    return remove_articles(store, ids)
+    """Remove articles' graphs (one transaction), then update the summary graph; returns
+    the ids that were in the store."""
+    present = remove_articles(store, ids)
+    if present:
+        ensure_summary(store)
+    return present
 
 
 __all__ = ["BuildSummary", "Loader", "build", "extract_graphs", "read_articles", "remove"]

@@ -1,7 +1,8 @@
 """A networkx view of the graph: entities as nodes, relations and co-mentions as weighted edges.
 
 Built from the store by a few SPARQL queries each time it is asked for, never kept as a second
-truth. Node ids are entity ids (readable, e.g. ``工业和信息化部``); an edge's ``weight`` is the
+truth: node attributes come from the summary graph (:mod:`kg.summary`, derived from the article
+graphs at build time) when the store has one, else from grouping the article graphs. Node ids are entity ids (readable, e.g. ``工业和信息化部``); an edge's ``weight`` is the
 number of articles that state it (co-mentions: articles with a sentence naming both).
 
 >>> from pyoxigraph import Store
@@ -18,6 +19,8 @@ from pyoxigraph import Store
 
 from kg.rdf import class_types, relation_predicates
 from kg.sparql import run_query
+from kg.summary import summary_state
+from kg.vocab import PREFIXES
 
 # Entity-level triples repeat in every article graph that mentions the entity: joining them
 # across the union would multiply rows, so they are joined inside one graph at a time.
@@ -33,6 +36,13 @@ SELECT ?e (COUNT(?a) AS ?n) (MIN(?d) AS ?first) (MAX(?d) AS ?last) WHERE {
   ?a schema:mentions ?e . OPTIONAL { ?a schema:datePublished ?d }
 } GROUP BY ?e
 """
+# the same attributes, precomputed: one row per entity
+_SUMMARY_NODES = """
+SELECT ?e ?name ?cls ?mentions ?metrics ?articles ?first ?last WHERE {
+  ?e nkg:canonicalName ?name ; nkg:articleCount ?articles .
+  OPTIONAL { ?e nkg:mainType ?cls } OPTIONAL { ?e nkg:mentionCount ?mentions }
+  OPTIONAL { ?e nkg:metricCount ?metrics } OPTIONAL { ?e nkg:firstDate ?first ; nkg:lastDate ?last }
+}"""
 _EDGES = "SELECT ?h ?p ?t ?g WHERE { VALUES ?p { %s } GRAPH ?g { ?h ?p ?t } }"
 _DATES = "SELECT ?g ?d WHERE { GRAPH ?g { ?a a schema:NewsArticle ; schema:datePublished ?d } }"
 
@@ -60,9 +70,38 @@ def to_networkx(
     :param co_mentions: include ``co_mention`` edges (symmetric, stored once, head < tail).
     """
     keep = set(types) if types is not None else None
-    cls_type = class_types()
     g = nx.MultiDiGraph()
     iri_id: dict[str, str] = {}
+    if summary_state(store) is not None:
+        _summary_nodes(store, g, iri_id, keep)
+    else:
+        _grouped_nodes(store, g, iri_id, keep)
+    _add_edges(store, g, iri_id, min_weight=min_weight, co_mentions=co_mentions)
+    return g
+
+
+def _summary_nodes(store: Store, g: nx.MultiDiGraph, iri_id: dict[str, str], keep: set | None) -> None:
+    from urllib.parse import unquote
+
+    cls_type = class_types()
+    rows = []
+    for e, name, cls, mentions, metrics, articles, first, last in run_query(store, _SUMMARY_NODES).rows:
+        if not e.value.startswith(PREFIXES["ent"]):
+            continue
+        eid = unquote(e.value[len(PREFIXES["ent"]):])  # inverse of kg.vocab.entity_iri
+        iri_id[e.value] = eid
+        t = cls_type.get(cls.value) if cls is not None else None
+        if keep is not None and t not in keep:
+            continue
+        rows.append((eid, dict(iri=e.value, label=name.value, type=t or "",
+                               mentions=int(mentions.value) if mentions else 0,
+                               metrics=int(metrics.value) if metrics else 0, articles=int(articles.value),
+                               first=_plain(first) or "", last=_plain(last) or "")))
+    g.add_nodes_from(sorted(rows, key=lambda r: r[0]))
+
+
+def _grouped_nodes(store: Store, g: nx.MultiDiGraph, iri_id: dict[str, str], keep: set | None) -> None:
+    cls_type = class_types()
     counts: dict[str, Counter] = defaultdict(Counter)
     names: dict[str, str] = {}
     for e, eid, name, cls, n in run_query(store, _ENTITIES).rows:
@@ -85,9 +124,12 @@ def to_networkx(
         node = iri_id.get(e.value)
         if node in g:
             g.nodes[node].update(articles=int(n.value), first=_plain(first) or "", last=_plain(last) or "")
+
+
+def _add_edges(store: Store, g: nx.MultiDiGraph, iri_id: dict[str, str], *, min_weight: int, co_mentions: bool) -> None:
     preds = {p.value: name for name, p in relation_predicates().items() if co_mentions or name != "co_mention"}
     if not preds:
-        return g
+        return
     dates = {gr.value: d.value for gr, d in run_query(store, _DATES).rows}
     edges: dict[tuple, list] = {}
     values = " ".join(f"<{p}>" for p in preds)
@@ -103,4 +145,3 @@ def to_networkx(
         if weight >= min_weight:
             g.add_edge(hn, tn, key=rel, relation=rel, weight=weight,
                        first=min(ds) if ds else "", last=max(ds) if ds else "")
-    return g

@@ -1,7 +1,9 @@
 """Counts that describe a graph: articles, entities by type, facts, top entities.
 
-Each count is its own small query; the top lists group in a sub-select and fetch labels
-afterwards for the few winners only (Oxigraph is slow at GROUP BY over big joins).
+Each count is its own small query. Entity counts and top lists read the summary graph
+(:mod:`kg.summary`) when the store has one; otherwise they group the article graphs in a
+sub-select and fetch labels for the few winners only (Oxigraph is slow at GROUP BY over big
+joins).
 
 >>> from pyoxigraph import Store
 >>> graph_stats(Store())["articles"]
@@ -13,6 +15,7 @@ from pyoxigraph import Store
 
 from kg.rdf import class_types
 from kg.sparql import run_query
+from kg.summary import summary_state
 from kg.vocab import term
 
 _COUNT = "SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}"
@@ -27,13 +30,23 @@ def _count(store: Store, pattern: str, distinct: bool = False) -> int:
     return int(rows[0][0].value) if rows else 0
 
 
+_SUMMARY_TOP = """SELECT ?e ?name ?cls ?n WHERE {{
+  ?e nkg:{prop} ?n ; nkg:canonicalName ?name . OPTIONAL {{ ?e nkg:mainType ?cls }}
+}} ORDER BY DESC(?n) ?e LIMIT {limit}"""
+_SUMMARY_PROP = {"mentions": "mentionCount", "metrics": "metricCount", "articles": "articleCount"}
+
+
 def top_entities(store: Store, by: str = "mentions", limit: int = 10) -> list[dict]:
-    """Entities with the most mentions (``by="mentions"``) or metric observations
-    (``by="metrics"``), with name, type and count."""
+    """Entities with the most mentions (``by="mentions"``), metric observations
+    (``by="metrics"``) or articles (``by="articles"``), with name, type and count."""
+    types = class_types()
+    if summary_state(store) is not None:
+        res = run_query(store, _SUMMARY_TOP.format(prop=_SUMMARY_PROP[by], limit=int(limit)))
+        return [{"entity": e.value, "name": name.value, "type": types.get(cls.value) if cls else None, by: int(n.value)}
+                for e, name, cls, n in res.rows]
     pattern = {"mentions": "?m nkg:mentionOf ?e", "metrics": "?o nkg:subject ?e",
                "articles": "?a schema:mentions ?e"}[by]
     res = run_query(store, _TOP.format(pattern=pattern, limit=int(limit)))
-    types = class_types()
     out = []
     for e, n in res.rows:  # labels for the winners only (they repeat in every article graph)
         name = next(iter(store.quads_for_pattern(e, term("schema:name"), None)), None)
@@ -46,11 +59,16 @@ def top_entities(store: Store, by: str = "mentions", limit: int = 10) -> list[di
 
 def graph_stats(store: Store, *, top: int = 10) -> dict:
     """Counts by type and top entities: the data behind ``newskg stats``."""
-    by_type = {t: _count(store, f"?x a <{cls}>", distinct=True) for cls, t in class_types().items()}
+    if summary_state(store) is not None:  # one node per entity and type in the summary
+        by_type = {t: _count(store, f"?x nkg:asType <{cls}>") for cls, t in class_types().items()}
+        entities = _count(store, "?x nkg:canonicalName ?n ; nkg:articleCount ?a")
+    else:
+        by_type = {t: _count(store, f"?x a <{cls}>", distinct=True) for cls, t in class_types().items()}
+        entities = _count(store, "?x nkg:entityId ?id", distinct=True)
     return {
         "articles": _count(store, "?x a schema:NewsArticle", distinct=True),
         "sentences": _count(store, "?x a nkg:Sentence"),
-        "entities": _count(store, "?x nkg:entityId ?id", distinct=True),
+        "entities": entities,
         "entities_by_type": by_type,
         "mentions": _count(store, "?x a nkg:Mention"),
         "metrics": _count(store, "?x a nkg:Observation"),

@@ -95,6 +95,7 @@ def remove(ids, store_dir):
     store = open_store(store_dir)
     removed = run_remove(store, ids)
     store.flush()
+    del store  # closed before an error is raised: a traceback kept by the caller would hold it open
     missing = [i for i in ids if i not in removed]
     for i in removed:
         click.echo(f"removed {i}")
