@@ -15,7 +15,7 @@ from pyoxigraph import Store
 
 from kg.rdf import class_types
 from kg.sparql import run_query
-from kg.summary import summary_state
+from kg.summary import SUMMARY_GRAPH, summary_state
 from kg.vocab import term
 
 _COUNT = "SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}"
@@ -33,6 +33,11 @@ def _count(store: Store, pattern: str, distinct: bool = False) -> int:
 _SUMMARY_TOP = """SELECT ?e ?name ?cls ?n WHERE {{
   ?e nkg:{prop} ?n ; nkg:canonicalName ?name . OPTIONAL {{ ?e nkg:mainType ?cls }}
 }} ORDER BY DESC(?n) ?e LIMIT {limit}"""
+# entities carry their rank by mentions: a top list is looked up, not sorted
+_SUMMARY_RANKED = """SELECT ?e ?name ?cls ?n WHERE {{
+  VALUES ?r {{ {ranks} }} ?e nkg:mentionRank ?r ; nkg:mentionCount ?n ; nkg:canonicalName ?name .
+  OPTIONAL {{ ?e nkg:mainType ?cls }}
+}} ORDER BY ?r"""
 _SUMMARY_PROP = {"mentions": "mentionCount", "metrics": "metricCount", "articles": "articleCount"}
 
 
@@ -41,7 +46,9 @@ def top_entities(store: Store, by: str = "mentions", limit: int = 10) -> list[di
     (``by="metrics"``) or articles (``by="articles"``), with name, type and count."""
     types = class_types()
     if summary_state(store) is not None:
-        res = run_query(store, _SUMMARY_TOP.format(prop=_SUMMARY_PROP[by], limit=int(limit)))
+        query = _SUMMARY_RANKED if by == "mentions" else _SUMMARY_TOP
+        res = run_query(store, query.format(prop=_SUMMARY_PROP[by], limit=int(limit),
+                                            ranks=" ".join(str(r) for r in range(1, int(limit) + 1))))
         return [{"entity": e.value, "name": name.value, "type": types.get(cls.value) if cls else None, by: int(n.value)}
                 for e, name, cls, n in res.rows]
     pattern = {"mentions": "?m nkg:mentionOf ?e", "metrics": "?o nkg:subject ?e",
@@ -61,7 +68,7 @@ def graph_stats(store: Store, *, top: int = 10) -> dict:
     """Counts by type and top entities: the data behind ``newskg stats``."""
     if summary_state(store) is not None:  # one node per entity and type in the summary
         by_type = {t: _count(store, f"?x nkg:asType <{cls}>") for cls, t in class_types().items()}
-        entities = _count(store, "?x nkg:canonicalName ?n ; nkg:articleCount ?a")
+        entities = int(next(store.quads_for_pattern(SUMMARY_GRAPH, term("nkg:entityCount"), None, SUMMARY_GRAPH)).object.value)
     else:
         by_type = {t: _count(store, f"?x a <{cls}>", distinct=True) for cls, t in class_types().items()}
         entities = _count(store, "?x nkg:entityId ?id", distinct=True)

@@ -66,13 +66,15 @@ def summary_triples(store: Store) -> list[str]:
 
     Per entity: ``nkg:canonicalName`` (its ``schema:name``; the smallest if articles
     disagree), ``nkg:mainType`` (the class most articles give it, ties to the smaller IRI),
-    ``nkg:mentionCount``, ``nkg:articleCount`` (articles mentioning it), ``nkg:metricCount``
+    ``nkg:mentionCount`` with ``nkg:mentionRank`` (1 = most mentioned entity, ties by IRI),
+    ``nkg:articleCount`` (articles mentioning it), ``nkg:metricCount``
     (observations about it, when any), ``nkg:firstDate``/``nkg:lastDate``. Per entity and
     class, a node ``<entity>#as-<Class>`` with ``nkg:summaryOf``, ``nkg:asType``,
     ``nkg:articleCount`` (articles typing it so), ``nkg:mentionCount`` (its mentions in
     those articles) and ``nkg:mentionRank`` (1 = most mentions among entities of that class,
     ties by IRI). Per indicator: ``nkg:canonicalName``, ``nkg:observationCount`` and
-    ``nkg:observationRank`` (1 = most observations, ties by name). Ranks let the ready
+    ``nkg:observationRank`` (1 = most observations, ties by name). The graph itself:
+    ``nkg:entityCount``. Ranks let the ready
     queries read a top list without sorting every entity at query time.
     """
     classes = sorted({c.value for c in type_classes().values()})
@@ -101,10 +103,12 @@ def summary_triples(store: Store) -> list[str]:
     for ranked in by_type.values():  # rank 1 = most mentions, ties by entity IRI
         for r, (_, _, x) in enumerate(sorted(ranked), 1):
             out.append(f"{x} <{_NKG}mentionRank> {_lit(r)} .")
-    for e, name in _rows(store, _NAMES):
+    names = _rows(store, _NAMES)
+    for e, name in names:
         out.append(f"<{e.value}> <{_NKG}canonicalName> {name} .")
-    for e, n in mentions.items():
-        out.append(f"<{e}> <{_NKG}mentionCount> {_lit(n)} .")
+    out.append(f"{_S} <{_NKG}entityCount> {_lit(len(names))} .")
+    for r, (n, e) in enumerate(sorted((-n, e) for e, n in mentions.items()), 1):  # rank over all entities
+        out += [f"<{e}> <{_NKG}mentionCount> {_lit(-n)} .", f"<{e}> <{_NKG}mentionRank> {_lit(r)} ."]
     for query, prop in ((_METRICS, "metricCount"), (_ARTICLES, "articleCount")):
         for e, n in _rows(store, query):
             out.append(f"<{e.value}> <{_NKG}{prop}> {_lit(int(n.value))} .")

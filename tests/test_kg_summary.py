@@ -136,7 +136,7 @@ def test_delta_updates_equal_a_full_recompute():
         assert _summary(store) == _summary(fresh), step
         assert summary_state(store) == articles_digest(store)
     assert {q.predicate.value for q in store.quads_for_pattern(None, None, None, SUMMARY_GRAPH)} == {
-        term("nkg:articleCount").value, term("nkg:articlesDigest").value}
+        term("nkg:articleCount").value, term("nkg:articlesDigest").value, term("nkg:entityCount").value}
 
 
 def test_changed_article_counts_once():
