@@ -47,6 +47,11 @@ _ARTICLES = "SELECT ?e (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?a schema:mentions ?e
 _DATES = """SELECT ?e (MIN(?d) AS ?first) (MAX(?d) AS ?last) WHERE {
   ?a schema:datePublished ?d . GRAPH ?g { ?a schema:mentions ?e } } GROUP BY ?e"""
 _INDICATORS = "SELECT ?t (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?o nkg:indicator ?t } } GROUP BY ?t"
+# figures that disagree: same subject, indicator, kind and explicit period, different value+unit
+_CONFLICTS = """SELECT ?subject ?indicator ?kind ?period WHERE { GRAPH ?g {
+  ?obs nkg:period ?period ; nkg:subjectName ?subject ; nkg:indicator ?indicator ; nkg:kind ?kind ;
+       nkg:value ?v ; nkg:unit ?u . } } GROUP BY ?subject ?indicator ?kind ?period
+HAVING (COUNT(DISTINCT CONCAT(STR(?v), ?u)) > 1)"""
 # mentions per type, for the few entities typed differently in different articles
 _TYPED_MENTIONS = """SELECT ?e ?cls (COUNT(*) AS ?n) WHERE {
   VALUES ?e { %s } VALUES ?cls { %s } GRAPH ?g { ?e a ?cls . ?m nkg:mentionOf ?e } } GROUP BY ?e ?cls"""
@@ -73,7 +78,10 @@ def summary_triples(store: Store) -> list[str]:
     ``nkg:articleCount`` (articles typing it so), ``nkg:mentionCount`` (its mentions in
     those articles) and ``nkg:mentionRank`` (1 = most mentions among entities of that class,
     ties by IRI). Per indicator: ``nkg:canonicalName``, ``nkg:observationCount`` and
-    ``nkg:observationRank`` (1 = most observations, ties by name). The graph itself:
+    ``nkg:observationRank`` (1 = most observations, ties by name). Per group of figures that
+    disagree (same subject, indicator, kind and explicit period; different value or unit), a
+    node with ``nkg:conflictSubject``/``conflictIndicator``/``conflictKind``/``conflictPeriod``.
+    The graph itself:
     ``nkg:entityCount``. Ranks let the ready
     queries read a top list without sorting every entity at query time.
     """
@@ -119,6 +127,11 @@ def summary_triples(store: Store) -> list[str]:
         i = indicator_iri(name).value
         out += [f"<{i}> <{_NKG}canonicalName> {t} .", f"<{i}> <{_NKG}observationCount> {_lit(-n)} .",
                 f"<{i}> <{_NKG}observationRank> {_lit(r)} ."]
+    for row in _rows(store, _CONFLICTS):
+        key = "\t".join(str(t) for t in row)
+        c = f"<{SUMMARY_GRAPH.value}#conflict-{hashlib.blake2b(key.encode(), digest_size=8).hexdigest()}>"
+        for prop, t in zip(("conflictSubject", "conflictIndicator", "conflictKind", "conflictPeriod"), row):
+            out.append(f"{c} <{_NKG}{prop}> {t} .")
     out.sort()
     return out
 
