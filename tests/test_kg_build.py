@@ -159,8 +159,8 @@ def _read_progress(stream, seen: list[int], lines: list[str] | None = None) -> N
 
 
 def test_sigkill_leaves_every_article_graph_whole(tmp_path):
-    n, old = 96, 16
-    changed = frozenset(range(0, 8))  # stories 0-7 change, 8-15 stay, 16-47 are new
+    n, old = 160, 16  # many articles after the kill point: the build cannot finish first
+    changed = frozenset(range(0, 8))  # stories 0-7 change, 8-15 stay, 16-159 are new
     second = first = tmp_path / "news.jsonl"  # same file, edited between the builds
     ids = write_mixed_corpus(first, old)
     # the previous graph, on disk
