@@ -883,6 +883,31 @@ def h_selected_in(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
     return _relation_answer(ctx, m, rows, text)
 
 
+def h_relation_of(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
+    """One relation asked from one end (依托什么 / 哪些机构依托某中心 / 隶属于哪个机构 ...): the
+    template's ``relation`` table names the predicates, the direction and the wording."""
+    ask = m.template.relation
+    if ask is None:
+        raise QAError(f"template {m.template.name} lacks its [template.relation] table")
+    links = _link(ctx, m.slots["e"], ask.types)
+    if ask.types:
+        links = [l for l in links if _has_type(l, ask.types)] or links
+    if not links:
+        return None
+    end, other = ("head", "tail") if ask.direction == "out" else ("tail", "head")
+    query = "relation_from.rq" if ask.direction == "out" else "relation_to.rq"
+    rows = []
+    for l in links:
+        for predicate in ask.predicates:
+            rows += ctx.select(query, predicate=term(predicate).value, **{end: l.entity.iri})
+    name = links[0].entity.name
+    if not rows:
+        return _not_found(ctx, m, ask.missing.format(e=name), [l.entity for l in links])
+    others = _join(list(dict.fromkeys(ctx.name(r, other) + (f"（{_v(r, 'role')}）" if _v(r, "role") else "")
+                                      for r in rows)))
+    return _relation_answer(ctx, m, rows, ask.answer.format(e=name, others=others))
+
+
 def h_relation_path(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
     """How two entities are related: a direct relation, or one entity between them (the
     neighbours of both, read from the direct relation triples, then the statements with their
@@ -999,6 +1024,7 @@ HANDLERS = {
     "designation": h_designation,
     "selected_in": h_selected_in,
     "relation_path": h_relation_path,
+    "relation_of": h_relation_of,
     "entity_about": h_entity_about,
 }
 

@@ -225,6 +225,19 @@ def metric_ask(text: str) -> MetricAsk:
 
 
 @dataclass(frozen=True)
+class RelationAsk:
+    """What a ``relation_of`` template asks: the statements of ``predicates`` (prefixed names)
+    whose head (``direction = "out"``) or tail (``"in"``) is the entity in slot ``e``;
+    ``answer`` and ``missing`` word the answer (``{e}``: the entity, ``{others}``: the ends found)."""
+
+    predicates: tuple[str, ...]
+    direction: str
+    answer: str
+    missing: str
+    types: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Template:
     """One question template, loaded from templates.toml."""
 
@@ -234,6 +247,7 @@ class Template:
     patterns: tuple[re.Pattern, ...]
     queries: tuple[str, ...]
     examples: tuple[str, ...]
+    relation: RelationAsk | None = None
 
     def sparql(self, name: str | None = None) -> str:
         """Text of one of this template's .rq files (the first by default)."""
@@ -279,8 +293,22 @@ def load_templates() -> tuple[Template, ...]:
         queries = tuple(t.get("queries", []))
         for q in queries:
             load_query(q)
-        out.append(Template(t["name"], t["handler"], t.get("description", ""), patterns, queries, tuple(t["examples"])))
+        out.append(Template(t["name"], t["handler"], t.get("description", ""), patterns, queries, tuple(t["examples"]),
+                            _relation_ask(t.get("relation"), where)))
     return tuple(out)
+
+
+def _relation_ask(block: dict | None, where: str) -> RelationAsk | None:
+    """The ``[template.relation]`` table of a template, checked."""
+    if block is None:
+        return None
+    missing = [k for k in ("predicates", "direction", "answer", "missing") if k not in block]
+    if missing:
+        raise QAError(f"relation table lacks {', '.join(missing)}", path=where)
+    if block["direction"] not in ("out", "in"):
+        raise QAError(f"relation direction must be out or in, not {block['direction']!r}", path=where)
+    return RelationAsk(tuple(block["predicates"]), block["direction"], block["answer"], block["missing"],
+                       tuple(block.get("types", ())))
 
 
 def match_templates(question: str) -> list[TemplateMatch]:

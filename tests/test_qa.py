@@ -43,6 +43,16 @@ FOUND = [  # question -> (template, strings the answer must contain)
     ("康义和王萍有什么关系？", ("relation_path", ["国家统计局", "国家统计局人口司"])),
     ("比较华为和国家统计局的研发投入", ("metric_compare", ["1615亿元"])),
     ("统计局是什么机构？", ("entity_about", ["国家统计局", "康义"])),
+    # one relation asked from either end (templates with handler relation_of)
+    ("康义在哪里工作？", ("person_who", ["国家统计局", "局长"])),
+    ("张伟在什么单位任职？", ("person_who", ["计算技术研究所"])),
+    ("计算技术研究所隶属于哪个机构？", ("part_of", ["中国科学院"])),
+    ("国家统计局人口司是哪个机构的下属单位？", ("part_of", ["国家统计局"])),
+    ("中国科学院有哪些下属单位？", ("units_of", ["计算技术研究所"])),
+    ("国家统计局的下属单位有哪些？", ("units_of", ["国家统计局人口司"])),
+    ("鸿蒙平台入选了什么？", ("selections_of", ["年度创新平台名单"])),
+    ("珠海举办了什么活动？", ("events_in", ["第十届航天论坛"])),
+    ("哪些活动在珠海举办？", ("events_in", ["第十届航天论坛"])),
 ]
 
 NOT_FOUND = [  # question -> template (None: no template fits)
@@ -52,6 +62,9 @@ NOT_FOUND = [  # question -> template (None: no template fits)
     ("美国粮食总产量是多少？", "metric_value"),         # a subject the graph does not hold
     ("华为的营业收入是多少？", "metric_value"),         # known subject, unknown indicator
     ("康义在哪里？", "place_of"),
+    ("中国科学院隶属于哪个机构？", "part_of"),         # the graph names no parent
+    ("华为拥有什么？", "owns"),                         # no nkg:owns statement
+    ("鸿蒙平台依托什么？", "relies_on"),
     ("今天天气怎么样呀", None),
 ]
 # fmt: on

@@ -50,6 +50,15 @@ def test_heldout_accuracy(sample_store):
     assert accuracy >= HELDOUT_FLOOR, failed
 
 
+@pytest.mark.parametrize("example", _load("qa_relations.jsonl"), ids=lambda e: e["id"])
+def test_relation_questions(sample_store, example):
+    """Relations asked from either end, in ordinary phrasings (written before the templates)."""
+    a = answer(sample_store, example["q"])
+    assert passes(example, a), a.answer
+    if a.found:
+        assert a.facts and a.sources and a.sparql
+
+
 def test_found_false_answers_carry_no_figure(sample_store):
     for e in _load("seed_qa_dev.jsonl") + _load("qa_heldout.jsonl"):
         if e.get("found", True) is False:

@@ -58,6 +58,17 @@ TEMPLATES = [  # question -> (first template, its slots)
     ("全国粮食产量历年变化", ("metric_trend", {"what": "全国粮食产量"})),
     ("2022年全国粮食产量是多少？", ("metric_value", {"what": "2022年全国粮食产量是多少"})),
     ("某中心今年的算力规模将达到多少？", ("metric_value", {"what": "某中心今年的算力规模将达到多少"})),
+    ("张三在哪里工作？", ("person_who", {"person": "张三"})),
+    ("某中心依托什么？", ("relies_on", {"e": "某中心"})),
+    ("哪些机构依托某中心？", ("relied_on_by", {"e": "某中心"})),
+    ("某学院隶属于哪个机构？", ("part_of", {"e": "某学院"})),
+    ("某学院是哪个机构的下属单位？", ("part_of", {"e": "某学院"})),
+    ("某大学有哪些下属单位？", ("units_of", {"e": "某大学"})),
+    ("某集团拥有什么？", ("owns", {"e": "某集团"})),
+    ("某工厂归哪家企业所有？", ("owner_of", {"e": "某工厂"})),
+    ("某公司入选了什么？", ("selections_of", {"e": "某公司"})),
+    ("某区举办了什么活动？", ("events_in", {"e": "某区"})),
+    ("哪些单位位于某省？", ("located_here", {"e": "某省"})),
 ]
 # fmt: on
 
@@ -107,3 +118,45 @@ def test_examples_match_their_own_template():
     for t in load_templates():
         for ex in t.examples:
             assert t.name in [m.template.name for m in match_templates(ex)], (t.name, ex)
+
+
+def _relation_predicates() -> list[str]:
+    """The predicate (prefixed) of every relation kg/rdf.py writes as a statement (kg/data/relations.tsv)."""
+    from kg.rdf import relation_mapping, relation_predicates
+    from kg.vocab import PREFIXES
+
+    def prefixed(iri: str) -> str:
+        return next(f"{p}:{iri[len(base):]}" for p, base in PREFIXES.items() if iri.startswith(base))
+
+    return [prefixed(iri.value) for name, iri in relation_predicates().items() if relation_mapping(name).statement]
+
+
+# fmt: off
+ASKED_ELSEWHERE = {  # predicate, direction -> a template with its own handler that asks it
+    ("schema:worksFor", "out"): "person_who", ("schema:worksFor", "in"): "org_people",
+    ("nkg:operates", "out"): "platforms_of", ("nkg:operates", "in"): "platform_operator",
+    ("nkg:publishes", "out"): "publications_of", ("nkg:publishes", "in"): "publishers_of",
+    ("nkg:designates", "out"): "designation", ("nkg:designates", "in"): "designation",
+    ("nkg:designatedAs", "out"): "designation", ("nkg:designatedAs", "in"): "designation",
+    ("nkg:locatedIn", "out"): "place_of", ("nkg:heldIn", "out"): "place_of",
+    ("nkg:selectedIn", "in"): "selected_in",
+}
+# fmt: on
+
+
+def test_every_relation_can_be_asked_both_ways():
+    """Each relation extraction writes (kg/data/relations.tsv) is asked from its head and from
+    its tail: by a relation_of template, or by a named template with its own handler."""
+    names = {t.name for t in load_templates()}
+    asked = {(p, t.relation.direction) for t in load_templates() if t.relation for p in t.relation.predicates}
+    for predicate in _relation_predicates():
+        for direction in ("out", "in"):
+            assert (predicate, direction) in asked or ASKED_ELSEWHERE.get((predicate, direction)) in names, \
+                (predicate, direction)
+
+
+def test_neighbours_query_covers_every_relation():
+    """The path search and entity summaries (neighbours.rq) follow every relation predicate."""
+    text = load_templates()[0].sparql("neighbours.rq")
+    for predicate in _relation_predicates():
+        assert predicate in text, predicate

@@ -397,3 +397,33 @@ def test_hostile_names_are_text_in_explore_and_corpus(app):
     _no_raw_html(at)
     assert at.header[0].value.replace("\\", "") == HOSTILE_TITLE
     assert HOSTILE_TITLE not in _texts(at)
+
+
+# fmt: off
+UPLOAD_THEN_ASK = (  # an article about an organisation the bundled corpus does not name
+    {"id": "upload-qa", "title": "研究院发布报告", "date": "2024-04-02",
+     "text": "星河数据研究院发布报告显示，2023年星河数据研究院的数据交易规模达到120亿元。"},
+    "星河数据研究院的数据交易规模是多少？",
+    "120亿元",
+)
+# fmt: on
+
+
+def test_uploaded_article_is_answerable_at_once(upload_app):
+    """After an upload the Ask page answers from the new article in the same server process
+    (the Q&A label and indicator indexes built before the upload are dropped)."""
+    record, question, expected = UPLOAD_THEN_ASK
+    at = upload_app()
+    at.switch_page("views/ask.py").run()
+    at.text_input(key="ask_q").input(question)
+    at.button[0].click().run()
+    assert not at.success, "the organisation is not in the graph before the upload"
+    at.switch_page("views/corpus.py").run()
+    _upload(at, ("qa.jsonl", (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"), "application/octet-stream"))
+    assert at.success and not at.error, _texts(at)
+    at.switch_page("views/ask.py").run()
+    at.text_input(key="ask_q").input(question)
+    at.button[0].click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.success, _texts(at)
+    assert expected in at.success[0].value.replace("\\", "")

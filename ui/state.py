@@ -106,6 +106,8 @@ def data_version() -> int:
 
 
 def bump_data_version() -> None:
-    """Mark the store as changed: cached views are recomputed."""
+    """Mark the store as changed: cached views are recomputed and the entity index is
+    dropped (a writer also calls ``kg.qa_link.clear_cache(store)`` for the Q&A indexes)."""
     _version()["n"] += 1
     st.cache_data.clear()
+    _entity_index.clear()

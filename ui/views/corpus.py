@@ -73,6 +73,7 @@ def _safe_name(name: str) -> str:
 def _add_uploads(files) -> None:
     """Parse every upload first (strict); only when all are good, build them into the store."""
     from corpus import read_corpus
+    from kg import qa_link
     from kg.build import build
 
     with tempfile.TemporaryDirectory(prefix="newskg-upload-") as tmp:
@@ -114,6 +115,7 @@ def _add_uploads(files) -> None:
         finally:
             if total:
                 state.bump_data_version()
+                qa_link.clear_cache(state.get_store())  # Q&A names and indicators: new ones answerable at once
     st.session_state["corpus_summary"] = total
 
 
