@@ -160,3 +160,16 @@ def test_neighbours_query_covers_every_relation():
     text = load_templates()[0].sparql("neighbours.rq")
     for predicate in _relation_predicates():
         assert predicate in text, predicate
+
+
+@pytest.mark.parametrize("block,expected", [
+    ({"predicates": ["nkg:owns"], "direction": "up", "answer": "{e}", "missing": "{e}"}, "direction"),
+    ({"predicates": ["nkg:owns"], "direction": "out"}, "answer, missing"),
+])
+def test_bad_relation_table_is_a_clear_error(block, expected):
+    from corpus.errors import QAError
+    from kg.qa_parse import _relation_ask
+
+    with pytest.raises(QAError, match=expected) as err:
+        _relation_ask(block, "templates.toml (template #3)")
+    assert "template #3" in str(err.value)
