@@ -1,11 +1,12 @@
 """HTTP endpoint under load: 16 concurrent clients on loopback for 30 s against `newskg serve`.
 
     nice .venv/bin/python benchmarks/bench_http.py --store DIR [--clients 16] [--seconds 30]
-        [--server-workers 2] [--timeout 30] [--per-param 2]
+        [--server-workers 2] [--timeout 30] [--per-param 2] [--only NAME,NAME]
 
 Starts the real server (`newskg serve --port 0 --quiet`) as a subprocess over the store,
 then ``--clients`` threads each send the ready queries (docs/queries/*.rq; parameters bound
-with a VALUES clause to values found in the graph, as in bench_queries.py) round robin, over
+with a VALUES block at the start of the WHERE group to values found in the graph, as in
+bench_queries.py) round robin, over
 keep-alive-free HTTP GETs, until ``--seconds`` have passed (a bounded loop: it stops by
 itself, and the server is stopped at the end). Prints requests/s, median and p95 latency,
 and the answers by HTTP status: 200 ok, 413 (result cap) and 503 (time limit or all query
@@ -18,6 +19,7 @@ import collections
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -43,20 +45,37 @@ def http_queries(store_dir: str, per: int) -> list[tuple[str, str]]:
             continue
         q = load_query(item["file"])
         subs = q.bindings(item["bind"])
-        values = "".join(f"\nVALUES ?{k} {{ {v} }}" for k, v in subs.items())
-        out.append((item["label"], q.text + values))
+        out.append((item["label"], bind_inline(q.text, subs)))
     return out
+
+
+def bind_inline(text: str, subs: dict) -> str:
+    """The query with its parameters bound by a VALUES block at the START of its WHERE
+    group: the protocol has no substitutions, and a trailing VALUES is joined only after the
+    unbound query has run over the whole graph."""
+    if not subs:
+        return text
+    body = [ln for ln in text.splitlines() if not ln.lstrip().startswith("#")]
+    text = "\n".join(body)
+    at = text.upper().find("WHERE")
+    brace = text.find("{", at if at >= 0 else 0)
+    values = "".join(f" VALUES ?{k} {{ {v} }}" for k, v in subs.items())
+    return text[:brace + 1] + values + text[brace + 1:]
 
 
 def start_server(store_dir: str, workers: int, timeout: float) -> tuple[subprocess.Popen, str]:
     exe = Path(sys.executable).with_name("newskg")
+    # the server's stderr goes to a file: a pipe nobody reads fills up and blocks the server
+    log = tempfile.TemporaryFile(mode="w+")
     proc = subprocess.Popen([str(exe), "serve", "--store", store_dir, "--port", "0", "--quiet",
                              "--workers", str(workers), "--timeout", str(timeout)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=log, text=True)
     line = proc.stdout.readline()
     if not line.startswith("Serving "):
         proc.kill()
-        raise SystemExit(f"the server did not start: {line}{proc.stderr.read()}")
+        log.seek(0)
+        raise SystemExit(f"the server did not start: {line}{log.read()}")
+    proc.stdout.close()
     return proc, line.split()[1] + "sparql"
 
 
@@ -88,9 +107,12 @@ def main() -> None:
     ap.add_argument("--server-workers", type=int, default=2)
     ap.add_argument("--timeout", type=float, default=30, help="the server's per-query time limit")
     ap.add_argument("--per-param", type=int, default=2)
+    ap.add_argument("--only", help="comma-separated ready query names (default: all)")
     args = ap.parse_args()
     print(machine())
     queries = http_queries(args.store, args.per_param)
+    if args.only:
+        queries = [q for q in queries if q[0] in args.only.split(",")]
     proc, url = start_server(args.store, args.server_workers, args.timeout)
     results: list = []
     try:

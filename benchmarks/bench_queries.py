@@ -136,14 +136,16 @@ def main() -> None:
     if not args.no_cold:  # before any warm run, so the page cache is as cold as we can make it
         for i, item in enumerate(items):
             colds[i] = cold(args.store, item)
+            print(f"cold {colds[i] * 1e3:8.0f} ms  {item.get('question') or item['label']} {item.get('bind', '')}", flush=True)
     warm: dict[int, list[float]] = {}
     sizes = {}
     for i, item in enumerate(items):
         run_item(store, item)
-    for _ in range(args.rounds):
+    for r in range(args.rounds):
         for i, item in enumerate(items):
             secs, sizes[i] = run_item(store, item)
             warm.setdefault(i, []).append(secs)
+            print(f"warm {r + 1} {secs * 1e3:8.0f} ms  {item.get('question') or item['label']} {item.get('bind', '')}", flush=True)
     print("| kind | query / question | bind | rows or found | warm median ms | warm p95 ms | cold ms |\n|---|---|---|---|---|---|---|")
     for i, item in enumerate(items):
         what = item.get("question") or item["label"]
