@@ -35,6 +35,7 @@ Extractor = Callable[[Article], ArticleFacts]
 BATCH_TRIPLES = 20_000
 BATCH_ARTICLES = int(os.environ.get("NEWSKG_BATCH_ARTICLES") or 200)
 BATCH_SECONDS = 2.0
+STORE_FLUSH_TRIPLES = 1_000_000  # write the store's memory tables out this often: flat writer memory
 #: Articles per task sent to a worker, and tasks in flight per worker (bounds memory).
 CHUNK_ARTICLES = 8
 INFLIGHT_PER_WORKER = 4
@@ -136,10 +137,13 @@ class Loader:
     extract the planned ones anywhere, ``add()`` the graphs, ``flush()`` at the end.
     """
 
-    def __init__(self, store: Store, summary: BuildSummary, *, strict: bool = False):
+    def __init__(self, store: Store, summary: BuildSummary, *, strict: bool = False,
+                 flush_every: int = STORE_FLUSH_TRIPLES):
         self.store = store
         self.summary = summary
         self.strict = strict
+        self.flush_every = flush_every  # triples between flushes of the store's memory tables
+        self.unflushed = 0
         self.seen: set[str] = set()
         self.entity_ids: set[str] = set()
         self.batch: list[ArticleGraph] = []
@@ -209,6 +213,10 @@ class Loader:
                     written.append(g)
                 except GraphError as e:
                     self.skip(str(e))
+        self.unflushed += sum(g.n_triples for g in written)
+        if self.unflushed >= self.flush_every:
+            self.store.flush()  # without it RocksDB's write buffers grow the writer past 2 GB
+            self.unflushed = 0
         self.summary.load_seconds += time.monotonic() - t0
         for g in written:
             if g.article in replace:

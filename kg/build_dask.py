@@ -38,30 +38,9 @@ RESIZE_EVERY = 32
 #: The store's in-memory tables are written to disk every this many triples. Oxigraph's
 #: RocksDB keeps up to 6 x 128 MB of them per index otherwise: the writer reached 2.2 GB RSS
 #: on the CCTV corpus, and 1.5 GB after 1.8 M triples against 0.6 GB flushing every 0.5 M.
-STORE_FLUSH_TRIPLES = 1_000_000
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-class BoundedLoader(Loader):
-    """:class:`kg.build.Loader` that also flushes the store's memory tables to disk every
-    ``flush_every`` triples written, so the writer's memory stays flat on any corpus size."""
-
-    def __init__(self, store: Store, summary: BuildSummary, *, strict: bool = False,
-                 flush_every: int = STORE_FLUSH_TRIPLES):
-        super().__init__(store, summary, strict=strict)
-        self.flush_every = flush_every
-        self.unflushed = 0
-
-    def flush(self) -> None:
-        """Commit the queued graphs; write the store's memory tables out when due."""
-        before = self.summary.triples
-        super().flush()
-        self.unflushed += self.summary.triples - before
-        if self.unflushed >= self.flush_every:
-            self.store.flush()
-            self.unflushed = 0
 
 
 def chunk_articles(articles: Iterable[Article], keep: Callable[[Article], bool] = lambda a: True, *,
@@ -198,7 +177,7 @@ def build_dask(
     """
     t0 = time.monotonic()
     summary = BuildSummary()
-    loader = BoundedLoader(store, summary, strict=strict)
+    loader = Loader(store, summary, strict=strict)
     articles = _as_articles(source, strict=strict, on_skip=loader.skip)
     bar = _progress_bar(progress)
     done = summary.articles
@@ -279,4 +258,4 @@ def run_build(engine: str, source, store: Store, *, scheduler: str | None = None
     raise GraphError(f"unknown build engine {engine!r} (choose from {', '.join(ENGINES)})")
 
 
-__all__ = ["ENGINES", "BoundedLoader", "build_dask", "chunk_articles", "cluster_threads", "dask_client", "map_ordered", "run_build"]
+__all__ = ["ENGINES", "build_dask", "chunk_articles", "cluster_threads", "dask_client", "map_ordered", "run_build"]

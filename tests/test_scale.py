@@ -19,8 +19,8 @@ from pyoxigraph import RdfFormat
 from corpus.errors import GraphError
 from corpus.ids import checksum
 from corpus.model import Article
-from kg.build import BuildSummary, build, extract_graphs
-from kg.build_dask import BoundedLoader, build_dask, chunk_articles, dask_client, map_ordered, run_build
+from kg.build import BuildSummary, Loader, build, extract_graphs
+from kg.build_dask import build_dask, chunk_articles, dask_client, map_ordered, run_build
 from kg.store import open_store
 from kg.vocab import graph_iri
 from newskg.cli import cli
@@ -96,11 +96,11 @@ def test_chunk_articles_skips_what_keep_refuses_and_is_lazy():
     assert [[a.id for a in c] for c in first] == [["0", "2"], ["4", "6"], ["8", "10"]]
 
 
-def test_bounded_loader_writes_the_same_graph_and_flushes_when_due(tmp_path):
+def test_loader_writes_the_same_graph_and_flushes_the_store_when_due(tmp_path):
     arts = build_articles_sample()
     graphs = extract_graphs(arts)
     store = open_store(tmp_path / "g")
-    loader = BoundedLoader(store, BuildSummary(), flush_every=500)
+    loader = Loader(store, BuildSummary(), flush_every=500)
     flushed_at = []
     for art, g in zip(arts, graphs):
         assert loader.plan(art)
