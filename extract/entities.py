@@ -554,7 +554,7 @@ def find_entities(
 
 def _short_forms(text: str, accepted: Sequence[_Cand], generic: Sequence[_Cand]) -> list[_Cand]:
     """A generic-looking name that also ends an accepted name of the same type in the text is
-    that thing's short form (X羚羊工业互联网平台 … 在羚羊工业互联网平台): its occurrences become
+    that thing's short form (X飞鹰工业互联网平台 … 在飞鹰工业互联网平台): its occurrences become
     mentions, and for a platform the part before it becomes the operating organisation."""
     out: list[_Cand] = []
     chosen: dict[str, _Cand] = {}

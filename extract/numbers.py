@@ -1,8 +1,8 @@
-"""Numbers as written in Chinese news: Arabic (3710.8, 1,234), Chinese (三千五百万, 十), mixed
+"""Numbers as written in Chinese news: Arabic (2486.3, 1,234), Chinese (三千五百万, 十), mixed
 (1.36万亿), and a whitespace-free view of a text that maps back to the original offsets.
 
->>> parse_number("3,710.8")
-Decimal('3710.8')
+>>> parse_number("2,486.3")
+Decimal('2486.3')
 >>> parse_number("三千五百")
 Decimal('3500')
 >>> parse_number("十")

@@ -64,7 +64,7 @@ def _tag(word: str, tags: dict) -> str:
 def dictionary_tag(word: str) -> str | None:
     """jieba's dictionary POS tag of a word, None when the word is not in the dictionary.
 
-    >>> dictionary_tag("北京"), dictionary_tag("京西智谷xyz")
+    >>> dictionary_tag("北京"), dictionary_tag("云杉智港xyz")
     ('ns', None)
     """
     return _segmenter()[1].get(word)

@@ -1,8 +1,8 @@
 """Units and magnitude words of figures, loaded from ``data/units.tsv`` and
 ``data/magnitudes.tsv``, and the normalisation of a figure to a base value and base unit.
 
->>> normalise(Decimal("3710.8"), "亿", "美元")
-(Decimal('371080000000'), 'USD')
+>>> normalise(Decimal("2486.3"), "亿", "美元")
+(Decimal('248630000000'), 'USD')
 >>> normalise(Decimal("2"), "", "成")
 (Decimal('0.2'), 'ratio')
 """
@@ -82,7 +82,7 @@ def normalise(value: Decimal, magnitude: str, unit: str) -> tuple[Decimal | None
 
 
 def _clean(d: Decimal) -> Decimal:
-    """Drop trailing zeros of exact results (3710.8e8 -> 371080000000)."""
+    """Drop trailing zeros of exact results (2486.3e8 -> 248630000000)."""
     if d == d.to_integral_value():
         return d.quantize(Decimal(1))
     return d.normalize()

@@ -423,7 +423,7 @@ def _places_re() -> re.Pattern:
 
 
 def _named_after_parents(ctx: _Ctx, entity: EntityRef) -> list[str]:
-    """Organisations whose full name begins ``entity``'s name (三一重工 for 三一重工北京桩机工厂):
+    """Organisations whose full name begins ``entity``'s name (某重工 for 某重工天津装配工厂):
     a unit's figures are often given for the organisation it belongs to. Places are not
     parents here (北京 is not the owner of 北京邮电大学)."""
     name = norm_key(entity.name)

@@ -29,8 +29,8 @@ def highlight(sentence: str, start: int, end: int, *, color: str = "orange") -> 
 
     Offsets outside the sentence (or empty spans) give the sentence without a highlight.
 
-    >>> highlight("总值达到3710.8亿美元。", 4, 13)
-    '总值达到:orange-background[**3710\\\\.8亿美元**]。'
+    >>> highlight("总值达到2486.3亿美元。", 4, 13)
+    '总值达到:orange-background[**2486\\\\.3亿美元**]。'
     """
     if not (0 <= start < end <= len(sentence)):
         return md_escape(sentence)

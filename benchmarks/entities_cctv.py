@@ -1,7 +1,7 @@
 """Print a random sample of extracted entities (and relations) from CCTV stories for review
 by eye: the check that extraction rules generalise beyond the bundled sample.
 
-    python benchmarks/entities_xwlb.py [--stories 300] [--year 2019] [--n 50] [--seed 7]
+    python benchmarks/entities_cctv.py [--stories 300] [--year 2019] [--n 50] [--seed 7]
 
 Each line: type, canonical name, aliases, and the first mention in context.
 """

@@ -1,7 +1,7 @@
 """Run metric extraction over CCTV 新闻联播 stories (../shared/data/news/xwlb/YEAR.jsonl.gz) and
 print a random sample of metrics to read by eye, plus timing against jieba.posseg.
 
-Run by hand:  .venv/bin/python benchmarks/metrics_xwlb.py --year 2019 --stories 300 --sample 50
+Run by hand:  .venv/bin/python benchmarks/metrics_cctv.py --year 2019 --stories 300 --sample 50
 Skips cleanly when the licensed data is absent.
 """
 from __future__ import annotations
