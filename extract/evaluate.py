@@ -7,7 +7,7 @@ predicted entity (compared without whitespace, quotes and 《》). Precision cou
 entities (with at least one mention) that match a gold entity, optional ones included.
 A gold relation is found when a predicted relation of the same kind (held_in counts as
 located_in) links entities matching the gold head and tail; a tail one part_of step more
-specific than the gold tail also counts (明正电器 located_in X县高新区, X县高新区 part_of X县).
+specific than the gold tail also counts (某电器公司 located_in X县高新区, X县高新区 part_of X县).
 """
 from __future__ import annotations
 

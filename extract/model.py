@@ -19,8 +19,8 @@ def entity_id(name: str, disambiguator: str | None = None) -> str:
 
     >>> entity_id("工业和信息化部")
     '工业和信息化部'
-    >>> entity_id("赵晨", "北京邮电大学")
-    '赵晨~北京邮电大学'
+    >>> entity_id("王小明", "北京邮电大学")
+    '王小明~北京邮电大学'
     """
     return f"{name}~{disambiguator}" if disambiguator else name
 

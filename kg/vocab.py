@@ -69,8 +69,8 @@ def percent_safe(text: str) -> str:
 
     >>> percent_safe("5G/6G 网络")
     '5G%2F6G%20网络'
-    >>> percent_safe("赵晨~北京邮电大学")
-    '赵晨~北京邮电大学'
+    >>> percent_safe("王小明~北京邮电大学")
+    '王小明~北京邮电大学'
     """
     return "".join(ch if _keep(ch) else "".join(f"%{b:02X}" for b in ch.encode("utf-8")) for ch in text)
 

@@ -16,8 +16,8 @@ def md_escape(text: object) -> str:
 
     >>> md_escape("<script>alert(1)</script>")
     '\\\\<script\\\\>alert\\\\(1\\\\)\\\\</script\\\\>'
-    >>> md_escape("中国信息通信研究院")
-    '中国信息通信研究院'
+    >>> md_escape("国家统计局")
+    '国家统计局'
     """
     s = "" if text is None else str(text)
     s = s.replace("\r", " ").replace("\n", " ")
