@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import os
-import time
 from collections import deque
 from contextlib import contextmanager, nullcontext
 from typing import Any, Callable, Iterable, Iterator, TypeVar
@@ -21,9 +20,7 @@ from pyoxigraph import Store
 
 from corpus.errors import GraphError
 from corpus.model import Article
-from kg.build import (BuildSummary, Extractor, Loader, _as_articles, _progress_bar, _release_frame_caches,
-                      extract_graphs)
-from kg.store import remove_articles, stored_articles
+from kg.build import BuildSummary, Extractor, Loader, extract_graphs, load_with
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +32,6 @@ CHUNK_MAX_ARTICLES = 256
 INFLIGHT_PER_WORKER = 3
 #: How often (in tasks) the cluster's size is asked again (it may grow or shrink).
 RESIZE_EVERY = 32
-#: The store's in-memory tables are written to disk every this many triples. Oxigraph's
-#: RocksDB keeps up to 6 x 128 MB of them per index otherwise: the writer reached 2.2 GB RSS
-#: on the CCTV corpus, and 1.5 GB after 1.8 M triples against 0.6 GB flushing every 0.5 M.
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -175,65 +169,21 @@ def build_dask(
     :raises NewskgError: in strict mode, when the store fails or the cluster is lost; what
         was committed stays.
     """
-    t0 = time.monotonic()
-    summary = BuildSummary()
-    loader = Loader(store, summary, strict=strict)
-    articles = _as_articles(source, strict=strict, on_skip=loader.skip)
-    bar = _progress_bar(progress)
-    done = summary.articles
-
-    def tick() -> None:
-        nonlocal done
-        if bar is not None and summary.articles != done:
-            bar.update(summary.articles - done)
-            done = summary.articles
-            bar.set_postfix(new=summary.added, changed=summary.replaced, same=summary.unchanged, refresh=False)
-
-    try:
+    def feed(articles: Iterator[Article], loader: Loader, tick: Callable[[], None]) -> None:
         chunks = chunk_articles(articles, loader.plan, max_chars=chunk_chars)
         first = next(chunks, None)
-        if first is not None:  # the cluster starts only when there is work: a no-op rebuild stays fast
-            with (nullcontext(client) if client is not None else dask_client(scheduler, workers)) as c:
-                def limit() -> int:
-                    return max(2, cluster_threads(c)) * INFLIGHT_PER_WORKER
+        if first is None:  # the cluster starts only when there is work: a no-op rebuild stays fast
+            return
+        with (nullcontext(client) if client is not None else dask_client(scheduler, workers)) as c:
+            def limit() -> int:
+                return max(2, cluster_threads(c)) * INFLIGHT_PER_WORKER
 
-                for graphs in map_ordered(c, extract_graphs, _prepend(first, chunks), extractor, inflight=limit):
-                    for g in graphs:
-                        loader.add(g)
-                    tick()
-        loader.flush()
-        if prune:
-            gone = [aid for aid in stored_articles(store) if aid not in loader.seen]
-            summary.removed = len(remove_articles(store, gone))
-    except KeyboardInterrupt:
-        summary.interrupted = True
-        loader.flush()
-    except BaseException:
-        try:
-            loader.flush()
-        finally:
-            raise
-    finally:
-        tick()
-        if bar is not None:
-            bar.close()
-        _release_frame_caches()
-        summary.seconds = time.monotonic() - t0
-    _after_build(store, summary, t0)
-    return summary
+            for graphs in map_ordered(c, extract_graphs, _prepend(first, chunks), extractor, inflight=limit):
+                for g in graphs:
+                    loader.add(g)
+                tick()
 
-
-def _after_build(store: Store, summary: BuildSummary, t0: float) -> None:
-    """What kg.build.build does once the articles are committed (the summary graph, while
-    kg.summary is being added), so that both engines leave the same store."""
-    try:
-        from kg.summary import ensure_summary
-    except ImportError:  # a tree without the summary graph
-        return
-    t1 = time.monotonic()
-    if ensure_summary(store):
-        summary.summary_seconds = time.monotonic() - t1
-        summary.seconds = time.monotonic() - t0
+    return load_with(feed, source, store, progress=progress, strict=strict, prune=prune)
 
 
 def _prepend(first: T, rest: Iterator[T]) -> Iterator[T]:
