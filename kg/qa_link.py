@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -23,6 +22,7 @@ from typing import Iterable
 from rapidfuzz import fuzz, process
 
 from kg.qa_parse import load_query
+from kg.store import PerStoreCache
 from kg.vocab import PREFIXES
 
 #: characters that wrap names in news text and questions but are not part of the name
@@ -352,8 +352,7 @@ def _is_han(ch: str) -> bool:
 
 # --- per-store cache ---------------------------------------------------------------------
 
-_CACHE: dict[int, tuple[object, LabelIndex]] = {}
-_LOCK = threading.Lock()
+_CACHE = PerStoreCache()
 
 
 def build_label_index(store) -> LabelIndex:
@@ -399,25 +398,12 @@ def build_label_index(store) -> LabelIndex:
 
 def label_index(store) -> LabelIndex:
     """The label index of ``store``, built on first use and kept (at most 4 stores)."""
-    with _LOCK:
-        hit = _CACHE.get(id(store))
-        if hit is not None and hit[0] is store:
-            return hit[1]
-    idx = build_label_index(store)
-    with _LOCK:
-        if len(_CACHE) >= 4:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[id(store)] = (store, idx)
-    return idx
+    return _CACHE.get(store, build_label_index)
 
 
 def clear_cache(store=None) -> None:
     """Forget cached indexes (of one store, or all): call after the store changed."""
     from kg import qa_metrics
 
-    with _LOCK:
-        if store is None:
-            _CACHE.clear()
-        else:
-            _CACHE.pop(id(store), None)
+    _CACHE.clear(store)
     qa_metrics.clear_cache(store)

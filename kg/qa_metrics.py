@@ -9,12 +9,12 @@ True
 """
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from dataclasses import dataclass
 
 from kg.qa_lexicon import load_subject_scope
 from kg.qa_parse import MetricAsk, canonical_words, load_query, metric_ask
+from kg.store import PerStoreCache
 from kg.vocab import PREFIXES
 
 #: score from which an observation counts as an answer
@@ -139,32 +139,22 @@ class IndicatorIndex:
         return out
 
 
-_CACHE: dict[int, tuple[object, IndicatorIndex]] = {}
-_LOCK = threading.Lock()
+_CACHE = PerStoreCache()
 
 
 def indicator_index(store) -> IndicatorIndex:
     """The indicator index of ``store``, built on first use and kept (at most 4 stores)."""
-    with _LOCK:
-        hit = _CACHE.get(id(store))
-        if hit is not None and hit[0] is store:
-            return hit[1]
+    return _CACHE.get(store, _build_indicator_index)
+
+
+def _build_indicator_index(store) -> IndicatorIndex:
     rows = store.query(load_query("indicator_index.rq"), prefixes=PREFIXES, use_default_graph_as_union=True)
-    idx = IndicatorIndex([(r["ind"].value, r["indicator"].value, r["subjectName"].value) for r in rows])
-    with _LOCK:
-        if len(_CACHE) >= 4:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[id(store)] = (store, idx)
-    return idx
+    return IndicatorIndex([(r["ind"].value, r["indicator"].value, r["subjectName"].value) for r in rows])
 
 
 def clear_cache(store=None) -> None:
     """Forget cached indicator indexes (of one store, or all)."""
-    with _LOCK:
-        if store is None:
-            _CACHE.clear()
-        else:
-            _CACHE.pop(id(store), None)
+    _CACHE.clear(store)
 
 
 # --- scoring -------------------------------------------------------------------------

@@ -11,6 +11,7 @@ True
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -127,3 +128,42 @@ def dump_article(store: Store, article_id: str, format: RdfFormat = RdfFormat.TU
 def store_size(path: str | os.PathLike) -> int:
     """Bytes used on disk by the store directory."""
     return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file())
+
+
+class PerStoreCache:
+    """A thread-safe cache of one value per open store (by identity), for indexes built
+    from a store on first use; the oldest store is dropped past ``size``.
+
+    >>> cache = PerStoreCache(size=2)
+    >>> s = open_store(None)
+    >>> cache.get(s, lambda st: len(st)), cache.get(s, lambda st: -1)
+    (0, 0)
+    >>> cache.clear(s); cache.get(s, lambda st: -1)
+    -1
+    """
+
+    def __init__(self, size: int = 4):
+        self.size = size
+        self._items: dict[int, tuple[object, object]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, store, build):
+        """The cached value for ``store``, made by ``build(store)`` on a miss."""
+        with self._lock:
+            hit = self._items.get(id(store))
+            if hit is not None and hit[0] is store:
+                return hit[1]
+        value = build(store)
+        with self._lock:
+            if len(self._items) >= self.size:
+                self._items.pop(next(iter(self._items)))
+            self._items[id(store)] = (store, value)
+        return value
+
+    def clear(self, store=None) -> None:
+        """Forget the value of one store, or of all: call after the store changed."""
+        with self._lock:
+            if store is None:
+                self._items.clear()
+            else:
+                self._items.pop(id(store), None)
