@@ -639,13 +639,17 @@ def _split_org_role(ctx: _Ctx, text: str) -> tuple[str, str] | None:
     return None
 
 
+def _org_slot(ctx: _Ctx, m: TemplateMatch):
+    """The organisation the ``org`` slot names (never a person), or None."""
+    links = [l for l in _link(ctx, m.slots["org"], ("ORG",)) if not _has_type(l, ("PERSON",))]
+    return links[0].entity if links else None
+
+
 def h_org_role(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
-    links = _link(ctx, m.slots["org"], ("ORG",))
-    links = [l for l in links if not _has_type(l, ("PERSON",))]
-    if not links:
+    org = _org_slot(ctx, m)
+    if org is None:
         return None
     role = m.slots["role"]
-    org = links[0].entity
     rows = _people_rows(ctx, org)
     exact = [r for r in rows if (_v(r, "role") or "") == role]
     loose = [r for r in rows if role in (_v(r, "role") or "") and not (_v(r, "role") or "").startswith("副") or
@@ -670,11 +674,9 @@ def _unique_rows(rows: list, keys=("head", "tail", "role")) -> list:
 
 
 def h_org_people(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
-    links = _link(ctx, m.slots["org"], ("ORG",))
-    links = [l for l in links if not _has_type(l, ("PERSON",))]
-    if not links:
+    org = _org_slot(ctx, m)
+    if org is None:
         return None
-    org = links[0].entity
     rows = _people_rows(ctx, org)
     if not rows:
         return _not_found(ctx, m, f"来自{org.name}的人物", [org])
