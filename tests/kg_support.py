@@ -32,6 +32,17 @@ def make_store(*, empty: bool = False):
     yield store
 
 
+def bundled_store_dir(directory: Path) -> str:
+    """An on-disk store at ``directory`` holding the bundled sample's graph, closed again."""
+    from kg.store import open_store
+
+    store = open_store(directory)
+    store.load(bundled_nquads(), format=RdfFormat.N_QUADS)
+    store.flush()
+    del store
+    return str(directory)
+
+
 def graph_dumps(store: Store) -> dict[str, set[str]]:
     """Article id -> the N-Quads lines of its graph."""
     from kg.store import stored_articles

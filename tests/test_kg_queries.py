@@ -6,11 +6,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pyoxigraph import RdfFormat
 
 from kg.sparql import load_query, run_query
-from kg.store import open_store
-from kg_support import bundled_nquads, make_store
+from kg_support import bundled_store_dir, make_store
 from newskg.cli import cli
 
 QUERIES = Path(__file__).resolve().parent.parent / "docs" / "queries"
@@ -141,12 +139,7 @@ def test_organisation_people_includes_sub_organisations():
 
 @pytest.fixture(scope="module")
 def store_dir(tmp_path_factory):
-    d = tmp_path_factory.mktemp("kgq") / "store"
-    s = open_store(d)
-    s.load(bundled_nquads(), format=RdfFormat.N_QUADS)
-    s.flush()
-    del s
-    return str(d)
+    return bundled_store_dir(tmp_path_factory.mktemp("kgq") / "store")
 
 
 @pytest.mark.parametrize("name", ALL)

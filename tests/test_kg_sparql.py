@@ -8,14 +8,13 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from lxml import etree
-from pyoxigraph import Literal, NamedNode, QueryResultsFormat, RdfFormat, Store, parse, parse_query_results
+from pyoxigraph import Literal, NamedNode, QueryResultsFormat, RdfFormat, parse, parse_query_results
 
 from corpus import read_corpus
 from corpus.errors import QueryError
 from kg.sparql import format_results, is_update, run_query
 from kg.store import open_store
-from kg_support import bundled_nquads, make_store
+from kg_support import bundled_store_dir, make_store
 from newskg.cli import cli
 
 # fmt: off
@@ -40,12 +39,7 @@ SELECT_NAMES = "SELECT ?e ?name WHERE { ?e a schema:Organization ; schema:name ?
 
 @pytest.fixture(scope="module")
 def store_dir(tmp_path_factory):
-    d = tmp_path_factory.mktemp("kg") / "store"
-    s = open_store(d)
-    s.load(bundled_nquads(), format=RdfFormat.N_QUADS)
-    s.flush()
-    del s
-    return str(d)
+    return bundled_store_dir(tmp_path_factory.mktemp("kg") / "store")
 
 
 @pytest.mark.parametrize("query,message", BAD_QUERIES)
