@@ -29,6 +29,7 @@ from kg.qa_metrics import (
     Named,
     Observation,
     indicator_index,
+    may_answer,
     observations,
     period_matches,
     score,
@@ -49,6 +50,10 @@ from kg.vocab import PREFIXES, term
 
 #: most items an answer sentence lists (the facts hold them all)
 MAX_LISTED = 30
+#: most people an answer reads and lists for one organisation (it says how many there are)
+MAX_PEOPLE = 30
+#: an entity or indicator with more figures than this has only those read that may answer
+NARROW_FROM = 150
 #: longest question answered (characters, after normalising)
 MAX_QUESTION = 200
 #: a figure of a named entity scoring this well is not compared with other subjects' figures
@@ -144,25 +149,54 @@ class _Ctx:
         self.queries: list[str] = []
         self.origin: dict[str, str] = {}  # statement or observation IRI -> query that found it
 
-    def select(self, name: str, **bind) -> list:
+    def select(self, name: str, _shown: bool = True, _text: bool = False, **bind) -> list:
         """Run ``kg/templates/<name>`` with variables bound to graph terms (never text
-        pasted into the query) over the union of the article graphs."""
-        query = load_query(name)
+        pasted into the query) over the union of the article graphs. ``_shown=False``: a
+        partial query whose full form the handler shows with :meth:`show`."""
+        query = name if _text else load_query(name)
         subs = {Variable(k): (NamedNode(v) if isinstance(v, str) else v) for k, v in bind.items()}
+        body, order = split_order(query)
         try:
-            solutions = self.store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=subs or None)
+            solutions = self.store.query(body, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=subs or None)
             variables = [v.value for v in solutions.variables]
             rows = [self._row(variables, sol) for sol in solutions]
         except (SyntaxError, RuntimeError) as e:
             raise QAError(f"template query {name} failed: {e}") from e
-        shown = show_query(query, subs)
-        if shown not in self.queries:
-            self.queries.append(shown)
-        for r in rows:
+        for var, desc in reversed(order):  # stable sorts, last key first: the query's ORDER BY
+            rows.sort(key=lambda r: _order_key(r.get(var)), reverse=desc)
+        shown = self.show(name, **bind) if _shown else None
+        for r in rows if shown else ():
             stmt = r.get("stmt")
             if stmt is not None:
                 self.origin.setdefault(stmt.value, shown)
         return rows
+
+    def select_some(self, name: str, stmts: list[str] | None, **bind) -> list:
+        """:meth:`select` restricted to the statements ``stmts`` (graph IRIs, a VALUES block
+        at the start of the WHERE clause, in chunks); None: all of them. The query shown is
+        the unrestricted one (it returns these rows and the others)."""
+        if stmts is None:
+            return self.select(name, **bind)
+        shown = self.show(name, **bind)
+        rows = []
+        query = load_query(name)
+        for i in range(0, len(stmts), 400):
+            values = " ".join(str(NamedNode(s)) for s in stmts[i:i + 400])
+            part = re.sub(r"WHERE \{\n", lambda _: f"WHERE {{\n  VALUES ?stmt {{ {values} }}\n", query, count=1)
+            rows += self.select(part, _shown=False, _text=True, **bind)
+        body, order = split_order(query)
+        for var, desc in reversed(order):
+            rows.sort(key=lambda r: _order_key(r.get(var)), reverse=desc)
+        for r in rows:
+            self.origin.setdefault(r["stmt"].value, shown)
+        return rows
+
+    def show(self, name: str, **bind) -> str:
+        """Add ``kg/templates/<name>`` with ``bind`` to the queries the answer shows."""
+        shown = show_query(load_query(name), {Variable(k): (NamedNode(v) if isinstance(v, str) else v) for k, v in bind.items()})
+        if shown not in self.queries:
+            self.queries.append(shown)
+        return shown
 
     def _row(self, variables: list[str], solution) -> dict:
         """A result row as a dict; the ends of a relation get their names from the label
@@ -191,6 +225,39 @@ class _Ctx:
             if used:
                 return "\n\n".join(used)
         return "\n\n".join(self.queries)
+
+
+_ORDER_RE = re.compile(r"\n\s*ORDER BY\s+((?:(?:\?\w+|(?:ASC|DESC)\(\?\w+\))\s*)+)$", re.IGNORECASE)
+_NUMERIC = ("integer", "decimal", "double", "float", "int", "long")
+
+
+@functools.lru_cache(maxsize=256)
+def split_order(query: str) -> tuple[str, tuple[tuple[str, bool], ...]]:
+    r"""A query without its final ``ORDER BY`` of plain variables, and that order as
+    ``((variable, descending), ...)``: Oxigraph sorts by looking every value's string up in
+    the store, Python sorts the rows it already holds (a third of a big answer's time).
+
+    >>> split_order("SELECT ?a ?n WHERE { ?a ?p ?n }\nORDER BY DESC(?n) ?a")
+    ('SELECT ?a ?n WHERE { ?a ?p ?n }', (('n', True), ('a', False)))
+    """
+    m = _ORDER_RE.search(query.rstrip())
+    if not m:
+        return query, ()
+    keys = tuple((k.split("?")[1].rstrip(")"), k.upper().startswith("DESC")) for k in m.group(1).split())
+    return query.rstrip()[: m.start()], keys
+
+
+def _order_key(term) -> tuple:
+    """SPARQL's order of values: unbound first, numbers by value, then the rest by text."""
+    if term is None:
+        return (0, 0, "")
+    dt = getattr(term, "datatype", None)
+    if dt is not None and dt.value.rsplit("#", 1)[-1] in _NUMERIC:
+        try:
+            return (1, float(term.value), "")
+        except ValueError:
+            pass
+    return (2, 0, term.value)
 
 
 @functools.lru_cache(maxsize=256)
@@ -381,15 +448,18 @@ def _metric_search(ctx: _Ctx, text: str, *, use_period: bool = True) -> _MetricS
 
     # candidates: figures of the entities named, and of the indicators most like the question
     obs: dict[str, Observation] = {}
+    inds = indicator_index(ctx.store)
     for l in links:
-        for o in _entity_figures(ctx, l.entity):
+        for o in _entity_figures(ctx, l.entity, (ask, named)):
             obs[o.iri] = o
     scored = [(score(ask, o, named), o) for o in obs.values()]
-    found_ind = indicator_index(ctx.store).search(plain_ask.phrase, k=4)
+    found_ind = inds.search(plain_ask.phrase, k=4)
     if max((s for s, _ in scored), default=0) < STRONG_MATCH:  # else the entity's own figures answer it
         for iri, _name, sim in found_ind:
             if sim >= 0.25:
-                for o in observations(ctx.select("indicator_metrics.rq", ind=iri)):
+                keys = inds.by_indicator.get(iri, ())
+                some = [k.iri for k in keys if may_answer(ask, k, named)] if len(keys) > NARROW_FROM else None
+                for o in observations(ctx.select_some("indicator_metrics.rq", some, ind=iri)):
                     if o.iri not in obs:
                         obs[o.iri] = o
                         scored.append((score(ask, o, named), o))
@@ -436,14 +506,31 @@ def _named_after_parents(ctx: _Ctx, entity: EntityRef) -> list[str]:
     return out
 
 
-def _entity_figures(ctx: _Ctx, entity: EntityRef, longer: int = 3) -> list[Observation]:
+def _entity_figures(ctx: _Ctx, entity: EntityRef, asked: tuple | None = None, longer: int = 3) -> list[Observation]:
     """Figures about ``entity``; if it has none, about the entities whose names begin with its
-    name (a short name the graph also holds as a separate node: X -> X人工智能计算中心)."""
-    found = observations(ctx.select("entity_metrics.rq", entity=entity.iri))
-    if not found:
+    name (a short name the graph also holds as a separate node: X -> X人工智能计算中心).
+    ``asked`` = (MetricAsk, named): of an entity with many figures, only those that may
+    answer the question are read (:func:`kg.qa_metrics.may_answer`)."""
+    found = observations(ctx.select_some("entity_metrics.rq", _may_answer(ctx, entity.iri, asked), entity=entity.iri))
+    if not found and not _has_figures(ctx, entity.iri):
         for e in ctx.index.sub_entities(entity, limit=longer):
-            found += observations(ctx.select("entity_metrics.rq", entity=e.iri))
+            found += observations(ctx.select_some("entity_metrics.rq", _may_answer(ctx, e.iri, asked), entity=e.iri))
     return found
+
+
+def _may_answer(ctx: _Ctx, subject: str, asked: tuple | None) -> list[str] | None:
+    """The observations of ``subject`` worth reading for the question, or None for all of
+    them (few figures, or no question)."""
+    if asked is None:
+        return None
+    keys = indicator_index(ctx.store).by_subject.get(subject, ())
+    if len(keys) <= NARROW_FROM:
+        return None
+    return [k.iri for k in keys if may_answer(asked[0], k, asked[1])]
+
+
+def _has_figures(ctx: _Ctx, subject: str) -> bool:
+    return len(indicator_index(ctx.store).by_subject.get(subject, ())) > NARROW_FROM
 
 
 def _relative_in_name(asked: str, o: Observation) -> bool:
@@ -554,11 +641,12 @@ _TYPE_WORDS = {"机构": ("ORG",), "单位": ("ORG",), "企业": ("ORG",), "公�
 
 def h_top_metrics(ctx: _Ctx, m: TemplateMatch) -> Answer:
     wanted = set(_TYPE_WORDS.get(m.slots.get("type", ""), ()))
-    ranked = []
-    for r in ctx.select("top_metric_subjects.rq"):
-        e = ctx.index.entities.get(r["subject"].value)
+    ranked = []  # counted from the indicator index (what top_metric_subjects.rq counts)
+    ctx.show("top_metric_subjects.rq")
+    for subject, keys in indicator_index(ctx.store).by_subject.items():
+        e = ctx.index.entities.get(subject)
         if e is not None and (not wanted or wanted & set(e.types)):
-            ranked.append((e.name, int(_v(r, "n"))))
+            ranked.append((e.name, len(keys)))
     ranked.sort(key=lambda x: (-x[1], x[0]))
     if not ranked:
         return _not_found(ctx, m, "带指标的" + (m.slots.get("type") or "实体"))
@@ -581,11 +669,34 @@ def _units(ctx: _Ctx, org: EntityRef) -> list[str]:
     return list(dict.fromkeys(iris))
 
 
-def _people_rows(ctx: _Ctx, org: EntityRef) -> list:
+def _people_rows(ctx: _Ctx, org: EntityRef, limit: int | None = None) -> tuple[list, int]:
+    """Statements of the people working for ``org`` or its units, and how many people.
+    With ``limit``: past that many people, only the most reported ``limit`` are read (a few
+    statements each); the full query is still the one shown."""
+    units = _units(ctx, org)
+    if limit is not None:
+        counts: dict[tuple[str, str], int] = {}
+        for unit in units:
+            for r in ctx.select("org_people_count.rq", _shown=False, tail=unit):
+                counts[(r["head"].value, unit)] = int(_v(r, "n"))
+        total = len({head for head, _ in counts})
+        if total > limit:
+            chosen: set[str] = set()
+            rows = []
+            for (head, unit), _n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+                if head in chosen:
+                    continue
+                chosen.add(head)
+                rows += ctx.select("org_person.rq", _shown=False, head=head, tail=unit)
+                if len(chosen) >= limit:
+                    break
+            for unit in units:
+                ctx.show("org_people.rq", tail=unit)
+            return rows, total
     rows = []
-    for unit in _units(ctx, org):
+    for unit in units:
         rows += ctx.select("org_people.rq", tail=unit)
-    return rows
+    return rows, len({r["head"].value for r in rows})
 
 
 def _person_line(r) -> str:
@@ -650,7 +761,7 @@ def h_org_role(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
     if org is None:
         return None
     role = m.slots["role"]
-    rows = _people_rows(ctx, org)
+    rows, _ = _people_rows(ctx, org)
     exact = [r for r in rows if (_v(r, "role") or "") == role]
     loose = [r for r in rows if role in (_v(r, "role") or "") and not (_v(r, "role") or "").startswith("副") or
              (_v(r, "role") and _v(r, "role") in role)]
@@ -677,11 +788,15 @@ def h_org_people(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
     org = _org_slot(ctx, m)
     if org is None:
         return None
-    rows = _people_rows(ctx, org)
+    rows, total = _people_rows(ctx, org, MAX_PEOPLE)
     if not rows:
         return _not_found(ctx, m, f"来自{org.name}的人物", [org])
     people = [f"{_v(r, 'headName')}（{_person_line(r)}）" for r in _unique_rows(rows)]
-    text = f"来自{org.name}的有：{_join(people)}。"
+    listed = len({r["head"].value for r in rows})
+    if total > listed:
+        text = f"来自{org.name}的共{total}人，列出报道最多的{listed}人（全部人员可用下面的SPARQL查询）：{_join(people)}。"
+    else:
+        text = f"来自{org.name}的有：{_join(people)}。"
     return Answer(ctx.question, True, text, _dedupe_facts([_fact_of_row(r, "任职于") for r in rows]),
                   _dedupe_sources([_source_of_row(r) for r in rows]), m.template.name, ctx.sparql())
 

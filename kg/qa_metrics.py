@@ -9,8 +9,9 @@ True
 """
 from __future__ import annotations
 
+import array
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kg.qa_lexicon import load_subject_scope
 from kg.qa_parse import MetricAsk, canonical_words, load_query, metric_ask
@@ -98,12 +99,27 @@ def _bigrams(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1)} if len(text) > 1 else ({text} if text else set())
 
 
+@dataclass(frozen=True)
+class ObsKey:
+    """What the Q&A knows of every observation without reading it: enough to tell whether
+    it can answer a question at all (:func:`may_answer`) before its row is fetched."""
+
+    iri: str
+    subject: str | None
+    subject_name: str
+    indicator: str
+    kind: str
+
+
 @dataclass
 class IndicatorIndex:
     """Distinct indicators with the subject names they are given for, searchable by the
-    character pairs they share with a question."""
+    character pairs they share with a question; and, when built from a store, every
+    observation's :class:`ObsKey` by subject entity and by indicator."""
 
     entries: list[tuple[str, str, str]]  # (indicator IRI, indicator name, subject name)
+    by_subject: dict[str, list[ObsKey]] = field(default_factory=dict)
+    by_indicator: dict[str, list[ObsKey]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_bigram: dict[str, set[int]] = defaultdict(set)
@@ -113,6 +129,30 @@ class IndicatorIndex:
             self.canon.append(text)
             for bg in _bigrams(text):
                 self.by_bigram[bg].add(n)
+
+    def __getstate__(self) -> dict:
+        """A compact form for the disk cache (:mod:`kg.qa_cache`): observations as plain
+        tuples listed once, indexed by position; bigram sets as integer arrays."""
+        keys: dict[ObsKey, int] = {}
+        for group in (self.by_indicator, self.by_subject):
+            for ks in group.values():
+                for k in ks:
+                    keys.setdefault(k, len(keys))
+
+        def positions(group):
+            return {name: array.array("l", [keys[k] for k in ks]) for name, ks in group.items()}
+
+        return {"entries": self.entries, "canon": self.canon,
+                "by_bigram": {bg: array.array("l", sorted(s)) for bg, s in self.by_bigram.items()},
+                "keys": [(k.iri, k.subject, k.subject_name, k.indicator, k.kind) for k in keys],
+                "by_subject": positions(self.by_subject), "by_indicator": positions(self.by_indicator)}
+
+    def __setstate__(self, state: dict) -> None:
+        self.entries, self.canon = state["entries"], state["canon"]
+        self.by_bigram = defaultdict(set, ((bg, set(a)) for bg, a in state["by_bigram"].items()))
+        keys = [ObsKey(*k) for k in state["keys"]]
+        self.by_subject = {s: [keys[i] for i in a] for s, a in state["by_subject"].items()}
+        self.by_indicator = {s: [keys[i] for i in a] for s, a in state["by_indicator"].items()}
 
     def search(self, text: str, k: int = 8) -> list[tuple[str, str, float]]:
         """Indicators most similar to ``text``: [(IRI, name, similarity)], best first."""
@@ -143,13 +183,31 @@ _CACHE = PerStoreCache()
 
 
 def indicator_index(store) -> IndicatorIndex:
-    """The indicator index of ``store``, built on first use and kept (at most 4 stores)."""
-    return _CACHE.get(store, _build_indicator_index)
+    """The indicator index of ``store``, built on first use (or read from the disk cache,
+    :mod:`kg.qa_cache`) and kept in memory (at most 4 stores)."""
+    from kg.qa_cache import cached
+
+    return _CACHE.get(store, lambda st: cached(st, "indicators", _build_indicator_index, __name__))
 
 
 def _build_indicator_index(store) -> IndicatorIndex:
+    """One pass over the observations (``indicator_index.rq``)."""
     rows = store.query(load_query("indicator_index.rq"), prefixes=PREFIXES, use_default_graph_as_union=True)
-    return IndicatorIndex([(r["ind"].value, r["indicator"].value, r["subjectName"].value) for r in rows])
+    entries: dict[tuple[str, str, str], None] = {}
+    by_subject: dict[str, list[ObsKey]] = defaultdict(list)
+    by_indicator: dict[str, list[ObsKey]] = defaultdict(list)
+    for r in rows:
+        ind = r["ind"].value if r["ind"] is not None else None
+        name = r["indicator"].value if r["indicator"] is not None and ind is not None else ""
+        subj = r["subjectName"].value
+        subject = r["subject"].value if r["subject"] is not None else None
+        key = ObsKey(r["obs"].value, subject, subj, name, r["kind"].value if r["kind"] is not None else "level")
+        if ind is not None:  # a figure without an indicator answers no question, but counts
+            entries.setdefault((ind, name, subj))
+            by_indicator[ind].append(key)
+        if subject is not None:
+            by_subject[subject].append(key)
+    return IndicatorIndex(list(entries), dict(by_subject), dict(by_indicator))
 
 
 def clear_cache(store=None) -> None:
@@ -206,13 +264,39 @@ def score(ask: MetricAsk, o: Observation, named: list[Named] | None = None) -> f
     ind_grams = _bigrams(ind)
     q_grams = _bigrams(phrase)
     cov_ind = len(ind_grams & q_grams) / len(ind_grams) if ind_grams else 0.0
-    if not ind_grams & q_grams and not (ind and ind in phrase):
+    if not _measure_asked(phrase, o.indicator):
         return 0.0  # nothing of the measure itself is asked for
     s = 0.55 * cov_q + 0.45 * cov_ind
     s += _kind_bonus(ask.kind, o.kind)
     if ask.unit_hint and o.unit:
         s += 0.08 if ask.unit_hint in o.unit else -0.05
     return s
+
+
+def _measure_asked(phrase: str, indicator: str) -> bool:
+    ind = canonical_words(indicator)
+    return bool(_bigrams(ind) & _bigrams(phrase)) or bool(ind and ind in phrase)
+
+
+def may_answer(ask: MetricAsk, key: ObsKey, named: list[Named] | None = None) -> bool:
+    """False when :func:`score` of the observation ``key`` stands for is certainly 0 (the
+    question asks for none of its measure's words, or names a subject it is not about):
+    such figures need not be read from the store.
+
+    >>> k = ObsKey("o1", None, "中国", "数字服务出口", "yoy_growth")
+    >>> may_answer(metric_ask("数字服务出口同比增长多少"), k), may_answer(metric_ask("粮食产量是多少"), k)
+    (True, False)
+    """
+    if not _measure_asked(ask.phrase, key.indicator):
+        return False
+    o = Observation(key.iri, key.subject, key.subject_name, key.indicator, "", None, None, key.kind, None)
+    text = obs_text(o)
+    for i, ch in enumerate(ask.phrase):
+        if MARK <= ord(ch) < MARK + len(named or ()):
+            nm = named[ord(ch) - MARK]
+            if nm.hard and not _subject_ok(nm, o, text) and o.subject not in nm.parents:
+                return False
+    return True
 
 
 def _subject_ok(nm: Named, o: Observation, text: str) -> bool:
@@ -268,5 +352,5 @@ def period_matches(asked: str, o: Observation) -> bool:
     return False
 
 
-__all__ = ["Observation", "observations", "IndicatorIndex", "indicator_index", "score", "period_matches",
+__all__ = ["Observation", "ObsKey", "may_answer", "observations", "IndicatorIndex", "indicator_index", "score", "period_matches",
            "Named", "metric_ask", "FOUND_AT", "MARK", "clear_cache"]

@@ -1,0 +1,100 @@
+"""A disk cache for the Q&A indexes (entity labels, indicators), so that a fresh process
+answers its first question in about a second instead of reading every name in the graph.
+
+An index is stored under a key made of the graph's content and the code that builds it: the
+(articles, digest) pair the summary graph records (:func:`kg.summary.summary_state`; same
+digest, same article graphs, same index) and a hash of the module that defines the index.
+A store without a summary graph (an in-memory test store) is never cached. The cache folder is
+``$NEWSKG_CACHE`` (``off`` or empty disables it), else ``$XDG_CACHE_HOME/newskg``, else
+``~/.cache/newskg``. A file that cannot be read is rebuilt; one that cannot be written is
+skipped: the cache never makes a question fail.
+
+>>> from pyoxigraph import Store
+>>> cached(Store(), "example", lambda store: 42)  # no summary graph: built, not cached
+42
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+from typing import Callable, TypeVar
+
+T = TypeVar("T")
+
+#: environment variable naming the cache folder (``off`` or empty: no disk cache)
+CACHE_ENV = "NEWSKG_CACHE"
+#: files kept per index (graphs indexed most recently)
+KEEP = 8
+
+
+def cache_dir() -> Path | None:
+    """The folder the indexes are cached in, or None when caching is off."""
+    env = os.environ.get(CACHE_ENV)
+    if env is not None:
+        return None if env.strip() in ("", "off", "0") else Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "newskg"
+
+
+@functools.lru_cache(maxsize=None)
+def _code_hash(module: str) -> str:
+    path = getattr(sys.modules.get(module), "__file__", None)
+    data = Path(path).read_bytes() if path else module.encode()
+    return hashlib.blake2b(data, digest_size=6).hexdigest()
+
+
+def cache_path(store, name: str, module: str) -> Path | None:
+    """Where index ``name`` (built by code in ``module``) of ``store`` is cached; None if it
+    is not cached (no cache folder, or the store has no summary graph)."""
+    from kg.summary import summary_state
+
+    folder = cache_dir()
+    state = summary_state(store) if folder is not None else None
+    if state is None:
+        return None
+    n, digest = state
+    return folder / f"qa-{name}-{_code_hash(module)}-{n}-{digest}.pickle"
+
+
+def cached(store, name: str, build: Callable[[object], T], module: str = __name__) -> T:
+    """``build(store)``, read from the disk cache when the same graph was indexed before by
+    the same code, and written there otherwise."""
+    path = cache_path(store, name, module)
+    if path is not None and path.is_file():
+        try:
+            with path.open("rb") as f:
+                return pickle.load(f)
+        except Exception:  # noqa: BLE001 - a damaged or foreign file: rebuild it
+            pass
+    value = build(store)
+    if path is not None:
+        _write(path, value)
+    return value
+
+
+def _write(path: Path, value) -> None:
+    """Write atomically (a temporary file renamed); of each index, the :data:`KEEP` newest
+    files stay (several graphs may share the folder)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        prefix = "-".join(path.name.split("-")[:2]) + "-"
+        files = sorted(path.parent.glob(prefix + "*.pickle"), key=lambda f: f.stat().st_mtime, reverse=True)
+        for old in files[KEEP:]:
+            old.unlink(missing_ok=True)
+    except (OSError, pickle.PicklingError):
+        try:
+            os.unlink(tmp)  # type: ignore[possibly-undefined]
+        except (OSError, NameError):
+            pass
+
+
+__all__ = ["CACHE_ENV", "cache_dir", "cache_path", "cached"]

@@ -1,0 +1,106 @@
+"""The Q&A indexes' disk cache (kg.qa_cache) and the label index read from the summary graph:
+the same answers as an index built from the article graphs, a second process reads the
+index from disk, a damaged cache file is rebuilt, a store without a summary is not cached."""
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from pyoxigraph import Store
+
+from kg import qa_cache, qa_link, qa_metrics
+from kg.qa import answer
+from kg.summary import ensure_summary
+from qa_support import hand_store
+
+# fmt: off
+QUESTIONS = [
+    ("国家统计局局长是谁？", True),
+    ("2022年全国粮食总产量是多少？", True),
+    ("哪些人来自国家统计局？", True),
+    ("某某集团的净利润是多少？", False),
+]
+# fmt: on
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv(qa_cache.CACHE_ENV, str(tmp_path / "cache"))
+    qa_link.clear_cache()
+    yield tmp_path / "cache"
+    qa_link.clear_cache()
+
+
+def summarised_store() -> Store:
+    store = hand_store()
+    ensure_summary(store)
+    return store
+
+
+def test_label_index_from_summary_equals_from_articles():
+    store = summarised_store()
+    a = qa_link._label_index_from_summary(store)
+    b = qa_link._label_index_from_articles(store)
+    assert a.entities == b.entities and a.entities
+    assert a.by_key == b.by_key
+
+
+def test_pickled_label_index_answers_the_same():
+    idx = qa_link._label_index_from_articles(summarised_store())
+    back = pickle.loads(pickle.dumps(idx))
+    assert back.entities == idx.entities and back.keys == idx.keys
+    for text in ("统计局", "国家统计局局长", "华为", "国家统计"):
+        assert [(l.entity.iri, l.how) for l in back.lookup(text)] == [(l.entity.iri, l.how) for l in idx.lookup(text)]
+    assert [l.surface for l in back.find_mentions("国家统计局和鸿蒙平台")] == ["国家统计局", "鸿蒙平台"]
+
+
+def test_index_written_then_read_from_disk(cache):
+    store = summarised_store()
+    idx = qa_link.label_index(store)
+    files = sorted(p.name for p in cache.glob("qa-labels-*.pickle"))
+    assert len(files) == 1
+    qa_link.clear_cache()  # a fresh process: nothing in memory
+    calls = []
+    again = qa_cache.cached(store, "labels", lambda st: calls.append(1) or qa_link.build_label_index(st), qa_link.__name__)
+    assert calls == [] and again.entities == idx.entities
+    qa_metrics.indicator_index(store)
+    assert len(list(cache.glob("qa-indicators-*.pickle"))) == 1
+
+
+def test_damaged_cache_file_is_rebuilt(cache):
+    store = summarised_store()
+    qa_link.label_index(store)
+    (path,) = cache.glob("qa-labels-*.pickle")
+    path.write_bytes(b"not a pickle")
+    qa_link.clear_cache()
+    idx = qa_link.label_index(store)
+    assert idx.exact("国家统计局")
+    assert pickle.loads(path.read_bytes()).entities == idx.entities  # written again
+
+
+def test_store_without_summary_is_not_cached(cache):
+    qa_link.label_index(hand_store())
+    assert not cache.exists() or not list(cache.iterdir())
+
+
+def test_cache_off(monkeypatch):
+    monkeypatch.setenv(qa_cache.CACHE_ENV, "off")
+    assert qa_cache.cache_dir() is None
+    assert qa_cache.cache_path(summarised_store(), "labels", qa_link.__name__) is None
+
+
+@pytest.mark.parametrize("question, found", QUESTIONS)
+def test_answers_with_cached_index(cache, question, found):
+    store = summarised_store()
+    first = answer(store, question)
+    qa_link.clear_cache()  # the next answer reads the indexes from disk
+    second = answer(store, question)
+    assert first.found is found and second.to_dict() == first.to_dict()
+
+
+def test_pickled_indicator_index_is_the_same():
+    idx = qa_metrics._build_indicator_index(summarised_store())
+    back = pickle.loads(pickle.dumps(idx))
+    assert back.entries == idx.entries and back.by_subject == idx.by_subject and back.by_indicator == idx.by_indicator
+    assert idx.by_subject and idx.by_indicator
+    assert back.search("粮食总产量") == idx.search("粮食总产量") != []
