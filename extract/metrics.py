@@ -24,6 +24,7 @@ from extract.metric_lexicons import cues, nonmetric_patterns, qualifiers, words
 from extract.model import Metric, Span
 from extract.numbers import ARABIC, CHINESE, HAS_NUMBER_RE, compact, parse_number
 from extract.periods import PeriodMark, find_periods
+from extract.segment import Token
 from extract.units import NON_METRIC_CLASSES, magnitudes, normalise, units
 
 CLAUSE_DELIMS = set("，,；;。！？!?：:")
@@ -69,9 +70,11 @@ class _Figure:
     extra: dict = field(default_factory=dict)
 
 
-def find_metrics(article: Article, mentions: Sequence[Span] = ()) -> list[Metric]:
+def find_metrics(article: Article, mentions: Sequence[Span] = (), tokens: Sequence[Token] | None = None) -> list[Metric]:
     """Every figure of ``article`` as a :class:`Metric`; ``mentions`` are resolved entity
-    mentions (offsets into ``article.text``) used to pick each figure's subject.
+    mentions (offsets into ``article.text``) used to pick each figure's subject; ``tokens``
+    the article's segmentation (:func:`extract.segment.tokenize` of ``article.text``), reused
+    for the words around figures instead of tagging them again.
 
     >>> from corpus.model import Article
     >>> a = Article(id="a1", text="2022年全国快递业务量达1105.8亿件，同比增长2.1%。", date="2023-01-10")
@@ -81,8 +84,9 @@ def find_metrics(article: Article, mentions: Sequence[Span] = ()) -> list[Metric
     sentences = article.sentences or split_sentences(article.text)
     spans = sorted(mentions, key=lambda m: m.start)
     starts = [m.start for m in spans]
+    words = _ArticleWords(article.text, tokens) if tokens is not None else None
     out: list[Metric] = []
-    prev_topic: tuple[str | None, str] | None = None
+    prev_topic = _Topic.known(None)
     prev_metric: Metric | None = None
     for group in _groups(sentences):
         lo = bisect.bisect_left(starts, group[0].start)
@@ -90,9 +94,9 @@ def find_metrics(article: Article, mentions: Sequence[Span] = ()) -> list[Metric
         group_mentions = [m for m in spans[lo:hi] if m.end <= group[-1].end]
         if not any(HAS_NUMBER_RE.search(s.text) for s in group):
             if group_mentions:
-                prev_topic = _sentence_topic(_context(article, group, group_mentions))
+                prev_topic = _Topic(functools.partial(_group_topic, article, group, group_mentions))
             continue
-        ctx = _context(article, group, group_mentions)
+        ctx = _context(article, group, group_mentions, words)
         metrics, topic = _sentence_metrics(ctx, prev_topic)
         if prev_metric is not None and ctx.ctext.startswith(("其中", "同期")):
             _inherit(metrics, prev_metric, ctx)
@@ -100,6 +104,35 @@ def find_metrics(article: Article, mentions: Sequence[Span] = ()) -> list[Metric
         prev_topic = topic
         prev_metric = metrics[-1] if metrics else prev_metric
     return out
+
+
+class _Topic:
+    """The entity a sentence hands on to the next one's figures ``(id, name)`` or None,
+    worked out only when a figure asks for it (most sentences' topics are never asked for)."""
+
+    MAX_CHAIN = 64  # topics waiting on earlier topics; older ones are worked out first
+
+    def __init__(self, compute, after: "_Topic | None" = None):
+        self._compute, self._value = compute, None
+        self.chain = 0 if after is None or after._compute is None else after.chain + 1
+        if self.chain > self.MAX_CHAIN:  # bounded recursion when it is finally asked for
+            after.get()
+            self.chain = 0
+
+    @classmethod
+    def known(cls, value) -> "_Topic":
+        t = cls(None)
+        t._value = value
+        return t
+
+    def get(self):
+        if self._compute is not None:
+            self._value, self._compute = self._compute(), None
+        return self._value
+
+
+def _group_topic(article: Article, group: list[Sentence], mentions: list[Span]):
+    return _sentence_topic(_context(article, group, mentions))
 
 
 def _inherit(metrics: list[Metric], prev: Metric, ctx: "_Ctx") -> None:
@@ -154,9 +187,11 @@ class _Ctx:
     bounds: list[int]  # compact start of each sentence
     mentions: list[tuple[int, int, Span]]  # compact start, end, span (valid subjects only)
     periods: list[PeriodMark]
+    words: "_ArticleWords | None" = None  # the article's segmentation, when the caller has it
+    mention_starts: list[int] = field(default_factory=list)  # compact start of each mention
 
 
-def _context(article: Article, group: list[Sentence], mentions: list[Span]) -> _Ctx:
+def _context(article: Article, group: list[Sentence], mentions: list[Span], words=None) -> _Ctx:
     parts, idx, bounds = [], [], []
     for s in group:
         c, i = compact(s.text)
@@ -164,13 +199,14 @@ def _context(article: Article, group: list[Sentence], mentions: list[Span]) -> _
         parts.append(c)
         idx.extend(s.start + k for k in i)
     ctext = "".join(parts)
-    ctx = _Ctx(article, group, ctext, idx, bounds, [], [])
+    ctx = _Ctx(article, group, ctext, idx, bounds, [], [], words)
     ctx.mentions = _compact_mentions(ctx, mentions)
+    ctx.mention_starts = [m[0] for m in ctx.mentions]
     ctx.periods = find_periods(ctext, article.date)
     return ctx
 
 
-def _sentence_metrics(ctx: _Ctx, prev_topic):
+def _sentence_metrics(ctx: _Ctx, prev_topic: "_Topic"):
     article, idx = ctx.article, ctx.idx
     figures = _find_figures(ctx)
     for f in figures:
@@ -211,12 +247,18 @@ def _sentence_metrics(ctx: _Ctx, prev_topic):
                 text=article.text[start:end],
             )
         )
+    return metrics, _Topic(functools.partial(_topic_after, ctx, figures, prev_topic), prev_topic)
+
+
+def _topic_after(ctx: _Ctx, figures: list[_Figure], prev_topic: _Topic):
+    """The topic a sentence with figures hands on: its own, its last figure's subject, or
+    (no entity in it at all) the one it was handed."""
     topic = _sentence_topic(ctx)
     if topic is None and figures and figures[-1].subject is not None:
         topic = (figures[-1].subject, figures[-1].subject_name or "")
     if topic is None and not ctx.mentions:
-        topic = prev_topic
-    return metrics, topic
+        topic = prev_topic.get()
+    return topic
 
 
 def _compact_mentions(ctx: _Ctx, mentions: list[Span]):
@@ -486,11 +528,15 @@ def _link_ranges(ctx: _Ctx, figures: list[_Figure]) -> None:
 # --- indicator and subject ------------------------------------------------------------------
 
 
+PAREN_RE = re.compile(r"（[^（）]*）|\([^()]*\)")
+NO_QUOTES = str.maketrans("", "", QUOTES + "《》〈〉")
+
+
 def _strip(text: str, keep_quotes: bool = False) -> str:
     """Remove parentheticals, quotes and leading openers/trailing particles of an indicator."""
-    text = re.sub(r"（[^（）]*）|\([^()]*\)", "", text)
+    text = PAREN_RE.sub("", text)
     if not keep_quotes:
-        text = "".join(ch for ch in text if ch not in QUOTES and ch not in "《》〈〉")
+        text = text.translate(NO_QUOTES)
     openers = words()["opener"]
     changed = True
     while changed and text:
@@ -525,13 +571,15 @@ def _clause_topic(ctx: _Ctx, start: int, end: int, enumeration_end: int | None =
     """The entity a clause is about: a mention opening the clause, else its last mention.
     Members of an enumeration closed by 等 right before a figure (法国、阿富汗等18个国家) are
     what is counted, not the topic."""
-    ms = [m for m in ctx.mentions if m[0] >= start and m[1] <= end]
+    lo = bisect.bisect_left(ctx.mention_starts, start)
+    hi = bisect.bisect_left(ctx.mention_starts, end, lo)
+    ms = [m for m in ctx.mentions[lo:hi] if m[1] <= end]
     if enumeration_end is not None and ctx.ctext[:enumeration_end].endswith("等"):
         k = ctx.ctext.rfind("、", start, enumeration_end)
         first_item = _clause_start(ctx.ctext, k, SUBCLAUSE_DELIMS - {"、"}) if k >= 0 else enumeration_end
         ms = [m for m in ms if m[1] <= first_item]
     pp = words()["pp_prefix"]
-    valid = [m for m in ms if not any(ctx.ctext[max(start, m[0] - 2) : m[0]].endswith(w) for w in pp)]
+    valid = [m for m in ms if not ctx.ctext[max(start, m[0] - 2) : m[0]].endswith(pp)]
     if not valid:
         return None
     first = valid[0]
@@ -573,7 +621,7 @@ def _after_np(ctx: _Ctx, f: _Figure) -> str:
     if seg[0] == "“":
         j = seg.find("”")
         return seg[1:j] if j > 1 else ""
-    toks = _pseg(seg)
+    toks = _words(ctx, start, end)
     np: list[str] = []
     restarted = False
     for i, (w, flag) in enumerate(toks):
@@ -617,9 +665,14 @@ NON_HEAD_WORDS = frozenset("是 为 有 在 将 已 被 以上 以下 左右 和
 NP_STOPS = frozenset("的 中 等 之 里 内 上 下 后 前 全部 所有 部分 均 都 各 分别".split())
 
 
-def _leading_np(text: str, proper: bool = False) -> str:
+def _leading_np(text: str, proper: bool = False, ctx: _Ctx | None = None, within: tuple[int, int] = (0, 0)) -> str:
     """A noun phrase opening ``text`` (工业互联网已全面融入 -> 工业互联网); quoted terms whole.
-    With ``proper``, only a phrase holding a proper noun (玉兔二号)."""
+    With ``proper``, only a phrase holding a proper noun (玉兔二号). ``text`` is read from
+    ``ctx.ctext[within[0]:within[1]]`` (the article's words) when it is found there.
+
+    >>> _leading_np("工业互联网已全面融入"), _leading_np("已全面融入")
+    ('工业互联网', '')
+    """
     if text and text[0] in "“「『\"":
         close = {"“": "”", "「": "」", "『": "』", '"': '"'}[text[0]]
         j = text.find(close, 1)
@@ -627,7 +680,9 @@ def _leading_np(text: str, proper: bool = False) -> str:
             return text[1:j]
     np = []
     has_proper = False
-    for w, flag in _pseg(text[:24]):
+    head = text[:24]
+    k = ctx.ctext.find(head, *within) if ctx is not None and head else -1
+    for w, flag in _words(ctx, k, k + len(head)) if k >= 0 else _pseg(head):
         if flag[:1] == "n" or flag in ("j", "l", "eng", "b") or (flag == "vn" and np):
             np.append(w)
             has_proper = has_proper or flag in ("nr", "ns", "nt", "nz", "nrt")
@@ -639,6 +694,63 @@ def _leading_np(text: str, proper: bool = False) -> str:
     return out if len(out) >= 2 else ""
 
 
+class _ArticleWords:
+    """The article's tokens, found by offset: the words of a stretch of the source text with
+    the tags jieba.posseg gives them."""
+
+    def __init__(self, text: str, tokens: Sequence[Token]):
+        self.text = text
+        self.tokens = tokens
+        self.starts = [t.start for t in tokens]
+
+    def words(self, start: int, end: int) -> tuple[tuple[str, str], ...] | None:
+        """(word, POS) of ``text[start:end]``, None when ``start`` falls inside a word.
+
+        Words of jieba's dictionary keep their dictionary tag (what posseg gives them); a run
+        of single characters and unknown words (what jieba cut with its HMM) is tagged by
+        posseg's own HMM, as posseg does; ``end`` inside a word cuts the word."""
+        toks = self.tokens
+        i = bisect.bisect_left(self.starts, start)
+        if i == len(toks) or toks[i].start != start:
+            return None
+        out: list[tuple[str, str]] = []
+        n = len(toks)
+        while i < n and toks[i].start < end:
+            t = toks[i]
+            if _in_run(t):
+                j = i + 1
+                while j < n and toks[j].start < end and toks[j].start == toks[j - 1].end and _in_run(toks[j]):
+                    j += 1
+                out.extend(_pseg(self.text[t.start : min(toks[j - 1].end, end)]))
+                i = j
+                continue
+            if t.end > end:  # the stretch ends inside a word
+                out.extend(_pseg(self.text[t.start : end]))
+                break
+            out.append((t.text, "x" if t.tag == "w" else t.tag))
+            i += 1
+        return tuple(out)
+
+
+def _in_run(t: Token) -> bool:
+    """A token jieba's HMM cut: a single character, a word not in the dictionary, a number."""
+    return (len(t.text) == 1 or t.tag in ("?", "m", "eng")) and t.tag != "w"
+
+
+def _words(ctx: _Ctx | None, start: int, end: int) -> tuple[tuple[str, str], ...]:
+    """(word, POS) of ``ctx.ctext[start:end]``: the article's own words where the stretch is
+    the source text verbatim (no whitespace dropped, no digit folded), else jieba.posseg."""
+    text = ctx.ctext[start:end]
+    words = ctx.words
+    if words is None or not text:
+        return _pseg(text)
+    s, e = ctx.idx[start], ctx.idx[start + len(text) - 1] + 1
+    if words.text[s:e] != text:
+        return _pseg(text)
+    found = words.words(s, e)
+    return _pseg(text) if found is None else found
+
+
 @functools.lru_cache(maxsize=4096)
 def _pseg(text: str) -> tuple[tuple[str, str], ...]:
     import jieba
@@ -648,7 +760,7 @@ def _pseg(text: str) -> tuple[tuple[str, str], ...]:
     return tuple((p.word, p.flag) for p in pseg.cut(text))
 
 
-def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topic) -> None:
+def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topic: _Topic) -> None:
     ctext = ctx.ctext
     scopes = words()["scope"]
     batch = words()["batch"]
@@ -682,7 +794,7 @@ def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topi
         )
         after = _after_np(ctx, f) if want_after else ""
         if f.unit_cls == "number":
-            head = _pseg(ctext[f.ce : f.ce + 6])
+            head = _words(ctx, f.ce, f.ce + 6)
             if head and len(head[0][0]) == 1 and head[0][1] in ("q", "zg"):
                 f.extra["drop"] = True  # 一亿度: a unit we do not know
                 continue
@@ -692,7 +804,8 @@ def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topi
         np_subject = None
         scope = _scope_at_start(raw, scopes) or next((s for s in scopes if raw.endswith(s)), None)
         if f.indicator_from_after:
-            lead = _leading_np(_strip(_remove_periods(ctx, clause_start, f.pre_end), keep_quotes=True))
+            lead = _leading_np(_strip(_remove_periods(ctx, clause_start, f.pre_end), keep_quotes=True), ctx=ctx,
+                               within=(clause_start, f.pre_end))
             lead_scope = _scope_at_start(lead, scopes)
             if lead_scope:
                 np_subject = lead_scope
@@ -707,7 +820,8 @@ def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topi
         else:
             f.indicator = pre
             if own is None:
-                lead = _leading_np(_strip(_remove_periods(ctx, clause_start, f.pre_end), keep_quotes=True), proper=True)
+                lead = _leading_np(_strip(_remove_periods(ctx, clause_start, f.pre_end), keep_quotes=True), proper=True,
+                                   ctx=ctx, within=(clause_start, f.pre_end))
                 if lead and lead != pre:
                     np_subject = lead
                     if f.indicator.startswith(lead):
@@ -749,8 +863,8 @@ def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topi
             f.subject, f.subject_name = prev.subject, prev.subject_name
         elif isinstance(earlier, str):
             f.subject, f.subject_name = None, earlier
-        elif prev_topic is not None:
-            f.subject, f.subject_name = prev_topic
+        elif prev_topic.get() is not None:
+            f.subject, f.subject_name = prev_topic.get()
         else:
             f.subject, f.subject_name = None, f.indicator
         prev = f
@@ -764,7 +878,7 @@ def _earlier_leading_np(ctx: _Ctx, clause_start: int) -> str:
     pos = clause_start - 1
     while pos > 0:
         cstart = _clause_start(ctx.ctext, pos)
-        lead = _leading_np(_strip(_remove_periods(ctx, cstart, pos), keep_quotes=True))
+        lead = _leading_np(_strip(_remove_periods(ctx, cstart, pos), keep_quotes=True), ctx=ctx, within=(cstart, pos))
         if lead:
             return lead
         pos = cstart - 1

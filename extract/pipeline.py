@@ -49,12 +49,12 @@ def _accepts_word_spans(fn) -> bool:
         return False
 
 
-def _find_metrics(article: Article, mentions: list[Span]) -> list[Metric]:
+def _find_metrics(article: Article, mentions: list[Span], tokens=None) -> list[Metric]:
     try:
         from extract.metrics import find_metrics
     except ImportError:
         return []
-    return find_metrics(article, mentions)
+    return find_metrics(article, mentions, tokens)
 
 
 def _sentences(article: Article) -> list[tuple[int, int]]:
@@ -132,6 +132,12 @@ def analyse_article(article: Article, *, tagger: bool = True):
 
     Returns ``(resolution, relations)``; :func:`extract_article` is the public entry point.
     """
+    res, relations, _tokens = _analyse(article, tagger=tagger)
+    return res, relations
+
+
+def _analyse(article: Article, *, tagger: bool = True):
+    """:func:`analyse_article`, also returning the article's tokens (the metrics reuse them)."""
     text = article.text
     sentences = _sentences(article)
     starts = [s for s, _ in sentences]
@@ -161,7 +167,7 @@ def analyse_article(article: Article, *, tagger: bool = True):
                     if x.tail == r.head:
                         x.tail = new
                 r.head = new
-    return res, relations
+    return res, relations, tokens
 
 
 def extract_article(article: Article) -> ArticleFacts:
@@ -174,8 +180,8 @@ def extract_article(article: Article) -> ArticleFacts:
     >>> [(r.head_name, r.relation, r.tail_name, r.role) for r in facts.relations if r.relation == "works_for"]
     [('王小明', 'works_for', '华东理工大学经济学院', '副院长')]
     """
-    res, relations = analyse_article(article)
-    metrics = _find_metrics(article, res.mentions)
+    res, relations, tokens = _analyse(article)
+    metrics = _find_metrics(article, res.mentions, tokens)
     return ArticleFacts(article.id, article.checksum, res.entities, metrics, relations)
 
 

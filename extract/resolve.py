@@ -160,7 +160,7 @@ def resolve_article(
         ent = Entity(eid, root, label, sorted(n for n in names if n != root))
         ent.mentions = sorted(
             {Mention(article_id, sentence_index(sentence_starts, s.start), s.start, s.end, s.text) for s in members},
-            key=lambda m: m.start,
+            key=lambda m: (m.start, m.end),  # not by start alone: a set's order changes with the hash seed
         )
         res.entities.append(ent)
         for s in members:
@@ -175,7 +175,7 @@ def resolve_article(
         res.by_span[(ana.start, ana.end)] = eid
         res.mentions.append(Span(ana.start, ana.end, ent.type, ana.text, eid, ent.name, sentence_index(sentence_starts, ana.start)))
         ent.mentions.append(Mention(article_id, sentence_index(sentence_starts, ana.start), ana.start, ana.end, ana.text))
-        ent.mentions.sort(key=lambda m: m.start)
+        ent.mentions.sort(key=lambda m: (m.start, m.end))
     res.mentions.sort(key=lambda s: (s.start, -s.end))
     return res
 

@@ -1,11 +1,13 @@
 """find_metrics: figures in Chinese news sentences as structured facts."""
+import functools
 from decimal import Decimal
 
 import pytest
 
 from corpus.articles import articles_from_text
-from extract.metrics import find_metrics
+from extract.metrics import _ArticleWords, _Topic, find_metrics
 from extract.model import Span
+from extract.segment import tokenize
 
 # fmt: off
 # (text, article date, figure surface, expected fields of the metric for that surface)
@@ -100,6 +102,17 @@ NOT_METRICS = [
     "人造太阳实现一亿度高温运行。",
     "每个村安排1名联系干部。",
     "这45人分别代表政府和民间人士。",
+]
+# (sentence, stretch of it, its words as jieba.posseg tags the stretch alone): the article's
+# own segmentation read back for a stretch gives the same words and tags
+ARTICLE_WORDS = [
+    ("先后对9个利用网络刷单的诈骗窝点展开收网行动。", "利用网络刷单的诈骗窝点",
+     [("利用网络", "n"), ("刷单", "n"), ("的", "uj"), ("诈骗", "vn"), ("窝点", "n")]),
+    ("顺丰速运在全国招收6名快递员。", "顺丰速运在全国招收",
+     [("顺丰", "nz"), ("速运", "n"), ("在", "p"), ("全国", "n"), ("招收", "v")]),
+    ("全国财政收入增长9.06%。", "增长9.06%", [("增长", "v"), ("9.06", "m"), ("%", "x")]),
+    ("厂内共有16条智能化产线。", "智能化产线", [("智能化", "nr"), ("产线", "n")]),
+    ("列车起火已导致至少65人死亡。", "死亡", [("死亡", "v")]),
 ]
 # fmt: on
 
@@ -304,3 +317,29 @@ def test_respectively_pairs_indicators_and_figures():
         ("死亡人数", "yoy_growth", "-0.078"),
         ("直接经济损失", "yoy_growth", "-0.136"),
     ]
+
+
+@pytest.mark.parametrize("text,date,surface,expected", FIGURES)
+def test_article_tokens_give_the_same_metrics(text, date, surface, expected):
+    a = article(text, date)
+    assert find_metrics(a, tokens=tokenize(a.text)) == find_metrics(a)
+
+
+@pytest.mark.parametrize("text,stretch,expected", ARTICLE_WORDS)
+def test_article_words_of_a_stretch(text, stretch, expected):
+    start = text.index(stretch)
+    assert list(_ArticleWords(text, tokenize(text)).words(start, start + len(stretch))) == expected
+
+
+def test_article_words_start_inside_a_word_is_none():
+    text = "全国财政收入增长。"
+    assert _ArticleWords(text, tokenize(text)).words(1, 4) is None  # 国 is inside 全国
+
+
+def test_topic_chain_is_bounded():
+    """A sentence's topic is worked out when a later figure asks for it and may fall back on
+    the one before: a long chain of them must not exhaust the stack when the last is asked."""
+    t = _Topic.known(("e1", "甲市"))
+    for _ in range(5000):
+        t = _Topic(functools.partial(lambda prev: prev.get(), t), t)
+    assert t.get() == ("e1", "甲市")
