@@ -29,6 +29,7 @@ from kg.qa_metrics import (
     Named,
     Observation,
     indicator_index,
+    best_possible,
     may_answer,
     observations,
     period_matches,
@@ -54,6 +55,8 @@ MAX_LISTED = 30
 MAX_PEOPLE = 30
 #: an entity or indicator with more figures than this has only those read that may answer
 NARROW_FROM = 150
+#: most figures read for one entity or indicator (those that can score best)
+MAX_READ = 120
 #: longest question answered (characters, after normalising)
 MAX_QUESTION = 200
 #: a figure of a named entity scoring this well is not compared with other subjects' figures
@@ -395,6 +398,7 @@ class _MetricSearch:
     links: list[Link]
     near_indicators: list[str]
     candidates: int
+    unread: int = 0  # figures that may answer left unread (more than MAX_READ)
 
 
 def _metric_search(ctx: _Ctx, text: str, *, use_period: bool = True) -> _MetricSearch:
@@ -449,8 +453,9 @@ def _metric_search(ctx: _Ctx, text: str, *, use_period: bool = True) -> _MetricS
     # candidates: figures of the entities named, and of the indicators most like the question
     obs: dict[str, Observation] = {}
     inds = indicator_index(ctx.store)
+    unread: list[int] = []  # figures that may answer but were not read (too many)
     for l in links:
-        for o in _entity_figures(ctx, l.entity, (ask, named)):
+        for o in _entity_figures(ctx, l.entity, (ask, named, unread)):
             obs[o.iri] = o
     scored = [(score(ask, o, named), o) for o in obs.values()]
     found_ind = inds.search(plain_ask.phrase, k=4)
@@ -458,7 +463,7 @@ def _metric_search(ctx: _Ctx, text: str, *, use_period: bool = True) -> _MetricS
         for iri, _name, sim in found_ind:
             if sim >= 0.25:
                 keys = inds.by_indicator.get(iri, ())
-                some = [k.iri for k in keys if may_answer(ask, k, named)] if len(keys) > NARROW_FROM else None
+                some = _worth_reading(ask, named, keys, unread) if len(keys) > NARROW_FROM else None
                 for o in observations(ctx.select_some("indicator_metrics.rq", some, ind=iri)):
                     if o.iri not in obs:
                         obs[o.iri] = o
@@ -468,7 +473,7 @@ def _metric_search(ctx: _Ctx, text: str, *, use_period: bool = True) -> _MetricS
     asked = periods[0].value if (periods and use_period) else None
     near = [o.indicator for _, o in scored[:5] if _ > 0] or [n for _, n, _ in found_ind[:3]]
     if not passing:
-        return _MetricSearch([], [], asked, links, near, len(obs))
+        return _MetricSearch([], [], asked, links, near, len(obs), sum(unread))
 
     def key(o: Observation):
         return (o.subject or o.subject_name, canonical_words(o.indicator), o.kind)
@@ -478,11 +483,24 @@ def _metric_search(ctx: _Ctx, text: str, *, use_period: bool = True) -> _MetricS
         if not in_period:
             best_key = key(passing[0][1])
             others = [o for s, o in passing if key(o) == best_key]
-            return _MetricSearch([], others, asked, links, near, len(obs))
+            return _MetricSearch([], others, asked, links, near, len(obs), sum(unread))
         passing = in_period
     best_score, best = passing[0]
     group = [o for s, o in passing if key(o) == key(best) and s >= best_score - 0.03]
-    return _MetricSearch(_sorted_by_period(group), [], asked, links, near, len(obs))
+    return _MetricSearch(_sorted_by_period(group), [], asked, links, near, len(obs), sum(unread))
+
+
+def _worth_reading(ask, named: list[Named], keys, unread: list[int]) -> list[str]:
+    """The observations among ``keys`` that may answer the question; past :data:`MAX_READ`,
+    the ones that can score best (then the latest articles: IRIs hold the date), the number
+    left unread added to ``unread``."""
+    maybe = [k for k in keys if may_answer(ask, k, named)]
+    if len(maybe) > MAX_READ:
+        maybe.sort(key=lambda k: k.iri, reverse=True)
+        maybe.sort(key=lambda k: best_possible(ask, k, named), reverse=True)
+        unread.append(len(maybe) - MAX_READ)
+        maybe = maybe[:MAX_READ]
+    return [k.iri for k in maybe]
 
 
 @functools.lru_cache(maxsize=None)
@@ -509,8 +527,8 @@ def _named_after_parents(ctx: _Ctx, entity: EntityRef) -> list[str]:
 def _entity_figures(ctx: _Ctx, entity: EntityRef, asked: tuple | None = None, longer: int = 3) -> list[Observation]:
     """Figures about ``entity``; if it has none, about the entities whose names begin with its
     name (a short name the graph also holds as a separate node: X -> X人工智能计算中心).
-    ``asked`` = (MetricAsk, named): of an entity with many figures, only those that may
-    answer the question are read (:func:`kg.qa_metrics.may_answer`)."""
+    ``asked`` = (MetricAsk, named, unread): of an entity with many figures, only those that
+    may answer the question are read (:func:`_worth_reading`)."""
     found = observations(ctx.select_some("entity_metrics.rq", _may_answer(ctx, entity.iri, asked), entity=entity.iri))
     if not found and not _has_figures(ctx, entity.iri):
         for e in ctx.index.sub_entities(entity, limit=longer):
@@ -526,7 +544,7 @@ def _may_answer(ctx: _Ctx, subject: str, asked: tuple | None) -> list[str] | Non
     keys = indicator_index(ctx.store).by_subject.get(subject, ())
     if len(keys) <= NARROW_FROM:
         return None
-    return [k.iri for k in keys if may_answer(asked[0], k, asked[1])]
+    return _worth_reading(asked[0], asked[1], keys, asked[2])
 
 
 def _has_figures(ctx: _Ctx, subject: str) -> bool:
@@ -568,7 +586,8 @@ def _word_metrics(obs: list[Observation]) -> str:
 
 def _metric_answer(ctx: _Ctx, m: TemplateMatch, found: _MetricSearch, what: str) -> Answer:
     if found.best:
-        return Answer(ctx.question, True, _word_metrics(found.best), [_fact_of_obs(o) for o in found.best],
+        more = f"（另有{found.unread}项可能相关的数据未读取，全部数据可用下面的SPARQL查询）" if found.unread else ""
+        return Answer(ctx.question, True, _word_metrics(found.best) + more, [_fact_of_obs(o) for o in found.best],
                       _dedupe_sources([_source_of_obs(o) for o in found.best]), m.template.name,
                       ctx.sparql([o.iri for o in found.best]))
     if found.other_periods:

@@ -78,17 +78,23 @@ def cached(store, name: str, build: Callable[[object], T], module: str = __name_
 
 
 def _write(path: Path, value) -> None:
-    """Write atomically (a temporary file renamed); of each index, the :data:`KEEP` newest
-    files stay (several graphs may share the folder)."""
+    """Write atomically (a temporary file renamed); files of the index written by other
+    code are removed, and of this code's the :data:`KEEP` newest stay (several graphs may
+    share the folder)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
             pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
-        prefix = "-".join(path.name.split("-")[:2]) + "-"
-        files = sorted(path.parent.glob(prefix + "*.pickle"), key=lambda f: f.stat().st_mtime, reverse=True)
-        for old in files[KEEP:]:
+        name, code = path.name.split("-")[1:3]
+        same = []
+        for f in path.parent.glob(f"qa-{name}-*.pickle"):
+            if f.name.split("-")[2] != code:
+                f.unlink(missing_ok=True)  # written by other code: never read again
+            else:
+                same.append(f)
+        for old in sorted(same, key=lambda f: f.stat().st_mtime, reverse=True)[KEEP:]:
             old.unlink(missing_ok=True)
     except (OSError, pickle.PicklingError):
         try:

@@ -299,6 +299,36 @@ def may_answer(ask: MetricAsk, key: ObsKey, named: list[Named] | None = None) ->
     return True
 
 
+def best_possible(ask: MetricAsk, key: ObsKey, named: list[Named] | None = None) -> float:
+    """The highest :func:`score` the observation ``key`` stands for can reach, whatever its
+    sentence and unit (every word of the question found, the unit bonus taken): to read
+    the most promising figures first when there are too many to read.
+
+    >>> ask = metric_ask("数字服务出口同比增长多少")
+    >>> yoy, level = (ObsKey("o", None, "中国", "数字服务出口", kind) for kind in ("yoy_growth", "level"))
+    >>> best_possible(ask, yoy) > best_possible(ask, level)
+    True
+    """
+    named = named or []
+    o = Observation(key.iri, key.subject, key.subject_name, key.indicator, "", None, None, key.kind, None)
+    text = obs_text(o)
+    phrase = ask.phrase
+    total = got = 0.0
+    for ch in phrase:
+        if MARK <= ord(ch) < MARK + len(named):
+            nm = named[ord(ch) - MARK]
+            total += 2.0
+            got += 2.0 if _subject_ok(nm, o, text) else 1.0 if o.subject in nm.parents else 0.0
+        else:
+            total += 1.0
+            got += 1.0
+    if not total or not _measure_asked(phrase, key.indicator):
+        return 0.0
+    ind_grams = _bigrams(canonical_words(key.indicator))
+    cov_ind = len(ind_grams & _bigrams(phrase)) / len(ind_grams) if ind_grams else 0.0
+    return 0.55 * got / total + 0.45 * cov_ind + _kind_bonus(ask.kind, key.kind) + (0.08 if ask.unit_hint else 0.0)
+
+
 def _subject_ok(nm: Named, o: Observation, text: str) -> bool:
     if o.subject and o.subject in nm.iris:
         return True
@@ -352,5 +382,5 @@ def period_matches(asked: str, o: Observation) -> bool:
     return False
 
 
-__all__ = ["Observation", "ObsKey", "may_answer", "observations", "IndicatorIndex", "indicator_index", "score", "period_matches",
+__all__ = ["Observation", "ObsKey", "may_answer", "best_possible", "observations", "IndicatorIndex", "indicator_index", "score", "period_matches",
            "Named", "metric_ask", "FOUND_AT", "MARK", "clear_cache"]

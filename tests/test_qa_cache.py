@@ -104,3 +104,14 @@ def test_pickled_indicator_index_is_the_same():
     assert back.entries == idx.entries and back.by_subject == idx.by_subject and back.by_indicator == idx.by_indicator
     assert idx.by_subject and idx.by_indicator
     assert back.search("粮食总产量") == idx.search("粮食总产量") != []
+
+
+def test_files_of_other_code_removed(cache):
+    cache.mkdir(parents=True)
+    stale = cache / "qa-labels-000000000000-2-00000000.pickle"
+    other = cache / "qa-indicators-000000000000-2-00000000.pickle"
+    stale.write_bytes(b"x")
+    other.write_bytes(b"x")
+    qa_link.label_index(summarised_store())
+    assert not stale.exists() and other.exists()
+    assert len(list(cache.glob("qa-labels-*.pickle"))) == 1

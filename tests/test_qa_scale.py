@@ -69,3 +69,33 @@ def test_figures_counted_from_the_index_as_the_query_counts(sample_store):
     counted = {r["subject"].value: int(r["n"].value) for r in rows}
     index = {s: len(keys) for s, keys in indicator_index(sample_store).by_subject.items()}
     assert counted and index == counted
+
+
+def test_best_possible_bounds_the_score(sample_store):
+    """No figure scores above the bound used to choose which figures to read first."""
+    from pyoxigraph import NamedNode, Variable
+
+    from kg.qa_metrics import ObsKey, best_possible, indicator_index, metric_ask, observations, score
+    from kg.qa_parse import load_query
+    from kg.vocab import PREFIXES
+
+    index = indicator_index(sample_store)
+    figures = []
+    for ind in index.by_indicator:
+        rows = sample_store.query(load_query("indicator_metrics.rq"), prefixes=PREFIXES, use_default_graph_as_union=True,
+                                  substitutions={Variable("ind"): NamedNode(ind)})
+        figures += observations(rows)
+    assert len(figures) >= 10
+    for q in _questions():
+        ask = metric_ask(q)
+        for o in figures:
+            key = ObsKey(o.iri, o.subject, o.subject_name, o.indicator, o.kind)
+            assert best_possible(ask, key) >= score(ask, o) - 1e-9, (q, o.indicator)
+
+
+def test_too_many_figures_read_best_first_and_said(sample_store, monkeypatch):
+    monkeypatch.setattr(qa, "NARROW_FROM", 0)
+    monkeypatch.setattr(qa, "MAX_READ", 1)
+    found = [a for a in (answer(sample_store, q) for q in _questions()) if a.found and a.template == "metric_value"]
+    assert found
+    assert any("另有" in a.answer and "未读取" in a.answer for a in found)
