@@ -7,10 +7,11 @@ For each size: a fresh on-disk store (a temporary one, or ``--store DIR`` for th
 kept for the query benchmarks), the articles read lazily from ../shared/data/news/xwlb/
 (skips when absent), then kg.build (or kg.build_dask) with its real writer. Prints articles/s,
 chars/s, triples/s, the peak RSS of the whole process tree (writer + workers, sampled every
-0.25 s) and of the writer alone, the time the single writer spends inside its store
-transactions (its capacity: triples/s while writing), and the store size per million
-characters, and the CPU seconds spent (a load-independent figure on a shared machine); then the time of
-an incremental no-op rebuild of the same articles. ``--compact`` also times
+0.25 s) and of the writer alone, the time the single writer spends writing to the store
+(``BuildSummary.load_seconds``: bulk loads of new articles, transactions of replaced ones;
+its capacity: triples/s while writing), the store size per million characters, and the CPU
+seconds spent (a load-independent figure on a shared machine); then the time of an
+incremental no-op rebuild of the same articles. ``--compact`` also times
 ``Store.optimize()`` (RocksDB compaction) and the size after it.
 """
 from __future__ import annotations
@@ -43,26 +44,12 @@ def run(size_m: float, store_dir: Path, engine: str, workers: int, compact: bool
             chars += len(art.text)
             yield art
 
-    import kg.build
-
-    writer = {"s": 0.0}
-    write_graphs = kg.build.write_graphs
-
-    def timed_write(*a, **kw):  # instrument the single writer: time inside its transactions
-        t = time.perf_counter()
-        try:
-            return write_graphs(*a, **kw)
-        finally:
-            writer["s"] += time.perf_counter() - t
-
-    kg.build.write_graphs = timed_write
     store = open_store(store_dir)
     cpu0 = _cpu()
     with PeakRSS() as rss:
         s = run_build(engine, counted(), store, workers=workers, progress=False)
         store.flush()
     cpu = {k: _cpu()[k] - cpu0[k] for k in cpu0}
-    kg.build.write_graphs = write_graphs
     del store  # closed: the size on disk without the open store's write-ahead log
     size = store_size(store_dir)
     compacted = compact_s = None
@@ -78,7 +65,7 @@ def run(size_m: float, store_dir: Path, engine: str, workers: int, compact: bool
     noop = time.monotonic() - t
     del store
     return {"mchars": chars / 1e6, "articles": s.articles, "seconds": s.seconds, "triples": s.triples,
-            "entities": s.entities, "writer_s": writer["s"], "cpu": cpu, "errors": len(s.errors), "rss_total": rss.peak_total, "rss_writer": rss.peak_self,
+            "entities": s.entities, "writer_s": s.load_seconds, "cpu": cpu, "errors": len(s.errors), "rss_total": rss.peak_total, "rss_writer": rss.peak_self,
             "store": size, "compacted": compacted, "compact_s": compact_s, "noop": noop, "noop_unchanged": again.unchanged}
 
 
@@ -115,7 +102,7 @@ def main() -> None:
               f"{r['mchars'] * 1e3 / secs:.1f} | {r['triples']:,} | {r['triples'] / secs:,.0f} | "
               f"{mb(r['rss_total'])} | {mb(r['rss_writer'])} | {mb(r['store'])} | "
               f"{r['store'] / 2**20 / r['mchars']:.0f} | {r['noop']:.1f} |", flush=True)
-        print(f"  writer: {r['writer_s']:.1f} s inside store transactions, "
+        print(f"  writer: {r['writer_s']:.1f} s writing to the store, "
               f"{r['triples'] / max(r['writer_s'], 1e-9):,.0f} triples/s while writing; "
               f"{r['triples'] / r['mchars'] / 1e6:.2f} triples per char")
         c = r["cpu"]

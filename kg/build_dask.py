@@ -3,8 +3,8 @@
 Same plan, same worker function and same writer as the local build (:mod:`kg.build`):
 ``Loader.plan`` decides which articles need extraction, chunks of about
 ``CHUNK_CHARS`` characters go to the cluster as ONE task each
-(:func:`kg.build.extract_graphs`), and each task returns its articles' graphs as compact
-N-Triples text that ``Loader.add`` commits in batches. Results are loaded in input order and
+(:func:`kg.build.extract_graphs`), and each task returns its articles' graphs as N-Quads
+bytes (:class:`kg.store.PackedGraph`) that ``Loader.add`` writes in batches. Results are loaded in input order and
 at most ``INFLIGHT_PER_WORKER`` tasks per worker thread are pending, so memory stays bounded
 however large the corpus, and the store ends up the same as after a local build.
 """

@@ -18,9 +18,9 @@ from pyoxigraph import RdfFormat, Store
 
 from corpus import read_corpus
 from corpus.articles import finish
-from kg.build import build, remove
+from kg.build import BuildSummary, Loader, build, extract_graphs, remove
 from kg.sparql import run_query
-from kg.store import open_store, stored_articles, stored_checksum
+from kg.store import BUILD_STATE, open_store, recover_pending, stored_articles, stored_checksum
 from kg.summary import SUMMARY_GRAPH
 from kg.vocab import graph_iri
 from kg_support import bundled_nquads, graph_dumps, make_store, write_mixed_corpus
@@ -242,3 +242,80 @@ def test_ctrl_c_stops_cleanly_and_keeps_committed_articles(tmp_path):
     # what was kept is whole, and the next build completes the rest
     s = build([corpus], store, workers=1, progress=False)
     assert s.unchanged == len(stored) and s.added == len(ids) - len(stored)
+
+
+# A child process that builds ``corpus`` into the store at ``work`` through a store whose bulk
+# load writes the first half of its N-Quads, flushes them to disk and then dies with SIGKILL:
+# a crash between the pending marker and the end of a bulk load, with a half graph on disk.
+CRASH_IN_BULK_LOAD = """
+import os, signal, sys
+from kg.build import build
+from kg.store import open_store
+
+class DiesInBulkLoad:
+    def __init__(self, store):
+        self._store = store
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+    def bulk_load(self, data, **kw):
+        lines = data.splitlines(keepends=True)
+        self._store.bulk_load(b"".join(lines[: len(lines) // 2]), **kw)
+        self._store.flush()
+        os.kill(os.getpid(), signal.SIGKILL)
+
+build([sys.argv[1]], DiesInBulkLoad(open_store(sys.argv[2])), workers=1, progress=False)
+"""
+
+
+def test_a_crash_inside_a_bulk_load_is_undone_when_the_store_is_opened(tmp_path):
+    corpus = tmp_path / "news.jsonl"
+    ids = write_mixed_corpus(corpus, 12)
+    work = tmp_path / "work"
+    old = open_store(work)
+    build([corpus], old, workers=1, progress=False)
+    write_mixed_corpus(corpus, 24)  # 12 more stories: new articles, bulk-loaded
+    del old
+    ref = Store()
+    build([corpus], ref, workers=1, progress=False)
+    complete = graph_dumps(ref)
+
+    env = dict(os.environ, NEWSKG_BATCH_ARTICLES="4")
+    proc = subprocess.run([sys.executable, "-c", CRASH_IN_BULK_LOAD, str(corpus), str(work)], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    # before recovery: the crash left a half-loaded article graph on disk
+    seen = graph_dumps(Store.read_only(str(work)))
+    half = [a for a in seen if seen[a] != complete[a]]
+    assert half and all(seen[a] < complete[a] for a in half)
+
+    store = open_store(work)  # opened for writing: the cut-short load is dropped
+    graphs = graph_dumps(store)
+    assert set(graphs) == set(ids)  # the 12 articles of the first build, whole
+    assert all(graphs[a] == complete[a] for a in graphs)
+    assert BUILD_STATE not in set(store.named_graphs())
+    assert recover_pending(store) == []
+    s = build([corpus], store, workers=1, progress=False)
+    assert (s.added, s.unchanged) == (12, 12)
+    assert graph_dumps(store) == complete
+
+
+def test_bad_rdf_in_a_bulk_load_names_the_article_and_keeps_the_rest(tmp_path):
+    arts = list(read_corpus())
+    graphs = extract_graphs(arts)
+    victim = arts[1].id
+    broken = [dataclasses.replace(g, nq=g.nq + b"<not an iri> <x:p> <x:o> <x:g> .\n") if g.article == victim else g
+              for g in graphs]
+    store = open_store(tmp_path / "s")
+    summary = BuildSummary()
+    loader = Loader(store, summary)
+    for a, g in zip(arts, broken):
+        assert loader.plan(a)
+        loader.add(g)
+    loader.flush()
+    assert summary.added == len(arts) - 1 and summary.skipped_records == 1
+    assert victim in summary.errors[0] and "not valid RDF" in summary.errors[0]
+    kept = graph_dumps(store)
+    ref = Store()
+    build([a for a in arts if a.id != victim], ref, workers=1, progress=False)
+    assert kept == graph_dumps(ref)
+    assert BUILD_STATE not in set(store.named_graphs())
