@@ -52,7 +52,7 @@ from kg.vocab import PREFIXES, term
 #: most items an answer sentence lists (the facts hold them all)
 MAX_LISTED = 30
 #: most people an answer reads and lists for one organisation (it says how many there are)
-MAX_PEOPLE = 30
+MAX_PEOPLE = 20
 #: an entity or indicator with more figures than this has only those read that may answer
 NARROW_FROM = 150
 #: most figures read for one entity or indicator (those that can score best)
@@ -536,6 +536,17 @@ def _entity_figures(ctx: _Ctx, entity: EntityRef, asked: tuple | None = None, lo
     return found
 
 
+def _some_figures(ctx: _Ctx, entity: EntityRef, most: int, fallback: bool = False) -> tuple[list[Observation], int]:
+    """At most ``most`` figures of ``entity`` (those of the latest articles when it has more:
+    IRIs hold the date) and how many it has. ``fallback``: as :func:`_entity_figures`."""
+    keys = indicator_index(ctx.store).by_subject.get(entity.iri, ())
+    if len(keys) <= most:
+        obs = _entity_figures(ctx, entity) if fallback else observations(ctx.select("entity_metrics.rq", entity=entity.iri))
+        return obs, len(obs)
+    latest = sorted((k.iri for k in keys), reverse=True)[:most]
+    return observations(ctx.select_some("entity_metrics.rq", latest, entity=entity.iri)), len(keys)
+
+
 def _may_answer(ctx: _Ctx, subject: str, asked: tuple | None) -> list[str] | None:
     """The observations of ``subject`` worth reading for the question, or None for all of
     them (few figures, or no question)."""
@@ -639,8 +650,11 @@ def h_entity_metrics(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
     if not links:
         return None
     obs: list[Observation] = []
+    total = 0
     for l in links:
-        obs += _entity_figures(ctx, l.entity)
+        some, n = _some_figures(ctx, l.entity, MAX_READ, fallback=True)
+        obs += some
+        total += n
     name = obs[0].subject_name if obs and all(o.subject == obs[0].subject for o in obs) else links[0].entity.name
     if not obs:
         return _not_found(ctx, m, f"{name}的指标", [l.entity for l in links])
@@ -649,7 +663,9 @@ def h_entity_metrics(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
         when = period_label(o.period)
         lines.append(f"{o.indicator}{'（' + when + '）' if when else ''}{format_value(o.value, o.unit, o.qualifier)}")
     more = f"；等（共{len(obs)}项，全部见facts）" if len(obs) > MAX_LISTED else ""
-    text = f"{name}的指标（{len(obs)}项）：{'；'.join(lines)}{more}。"
+    if total > len(obs):
+        more = f"；等（共{total}项，读取了最新的{len(obs)}项，全部可用下面的SPARQL查询）"
+    text = f"{name}的指标（{max(total, len(obs))}项）：{'；'.join(lines)}{more}。"
     return Answer(ctx.question, True, text, [_fact_of_obs(o) for o in obs], _dedupe_sources([_source_of_obs(o) for o in obs]),
                   m.template.name, ctx.sparql())
 
@@ -1118,8 +1134,8 @@ def h_entity_about(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
     if not links:
         return None
     e = links[0].entity
-    rels = ctx.select("neighbours.rq", entity=e.iri)
-    obs = observations(ctx.select("entity_metrics.rq", entity=e.iri))
+    rels = ctx.select("entity_relations.rq", entity=e.iri)
+    obs, n_obs = _some_figures(ctx, e, MAX_LISTED)
     kinds = {"ORG": "机构", "PLATFORM": "平台", "PERSON": "人物", "PLACE": "地点", "EVENT": "活动", "WORK": "作品或文件"}
     kind = _join([kinds.get(t, t) for t in e.types]) or "实体"
     parts = [f"{e.name}是语料中的{kind}"]
@@ -1136,7 +1152,7 @@ def h_entity_about(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
     if rel_lines:
         parts.append("关系：" + "；".join(rel_lines))
     if obs:
-        parts.append(f"有{len(obs)}项指标（如{obs[0].indicator}{format_value(obs[0].value, obs[0].unit, obs[0].qualifier)}）")
+        parts.append(f"有{n_obs}项指标（如{obs[0].indicator}{format_value(obs[0].value, obs[0].unit, obs[0].qualifier)}）")
     facts += [_fact_of_obs(o) for o in obs]
     return Answer(ctx.question, bool(rels or obs), "，".join(parts) + "。", _dedupe_facts(facts),
                   _dedupe_sources([_source_of_obs(o) for o in obs]), m.template.name, ctx.sparql())

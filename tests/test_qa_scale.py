@@ -99,3 +99,17 @@ def test_too_many_figures_read_best_first_and_said(sample_store, monkeypatch):
     found = [a for a in (answer(sample_store, q) for q in _questions()) if a.found and a.template == "metric_value"]
     assert found
     assert any("另有" in a.answer and "未读取" in a.answer for a in found)
+
+
+def test_entity_with_many_figures_says_its_total(sample_store, monkeypatch):
+    from kg.qa_link import label_index
+    from kg.qa_metrics import indicator_index
+
+    subject, keys = max(indicator_index(sample_store).by_subject.items(), key=lambda kv: len(kv[1]))
+    assert len(keys) >= 2
+    name = label_index(sample_store).entities[subject].name
+    whole = answer(sample_store, f"{name}有哪些指标？")
+    monkeypatch.setattr(qa, "MAX_READ", 1)
+    capped = answer(sample_store, f"{name}有哪些指标？")
+    assert whole.found and capped.found and len(capped.facts) == 1
+    assert f"共{len(keys)}项，读取了最新的1项" in capped.answer and f"（{len(keys)}项）" in capped.answer
