@@ -625,8 +625,7 @@ def _after_np(ctx: _Ctx, f: _Figure) -> str:
     np: list[str] = []
     restarted = False
     for i, (w, flag) in enumerate(toks):
-        nxt = toks[i + 1][1] if i + 1 < len(toks) else ""
-        nxt_w = toks[i + 1][0] if i + 1 < len(toks) else ""
+        nxt_w, nxt = toks.at(i + 1)
         nounish = flag[:1] == "n" or flag in ("vn", "an", "j", "l", "b", "eng", "nz", "g")
         if w in QUOTES:
             continue
@@ -652,8 +651,8 @@ def _after_np(ctx: _Ctx, f: _Figure) -> str:
         else:
             break
     out = "".join(np).strip("、")
-    if f.unit in PERSON_UNITS and len(np) == 1 and toks[0][1] in ("v", "a", "vn") and not restarted and (
-        len(toks) == 1 or toks[1][1] == "x"
+    if f.unit in PERSON_UNITS and len(np) == 1 and toks.at(0)[1] in ("v", "a", "vn") and not restarted and (
+        toks.at(1)[1] in ("", "x")
     ):
         out += "人数"  # 65人死亡 -> 死亡人数
     return out
@@ -703,17 +702,20 @@ class _ArticleWords:
         self.tokens = tokens
         self.starts = [t.start for t in tokens]
 
-    def words(self, start: int, end: int) -> tuple[tuple[str, str], ...] | None:
+    def words(self, start: int, end: int) -> "_LazyWords | None":
         """(word, POS) of ``text[start:end]``, None when ``start`` falls inside a word.
 
         Words of jieba's dictionary keep their dictionary tag (what posseg gives them); a run
         of single characters and unknown words (what jieba cut with its HMM) is tagged by
-        posseg's own HMM, as posseg does; ``end`` inside a word cuts the word."""
-        toks = self.tokens
+        posseg's own HMM, as posseg does; ``end`` inside a word cuts the word. The words are
+        worked out as they are read (readers mostly stop after a few)."""
         i = bisect.bisect_left(self.starts, start)
-        if i == len(toks) or toks[i].start != start:
+        if i == len(self.tokens) or self.tokens[i].start != start:
             return None
-        out: list[tuple[str, str]] = []
+        return _LazyWords(self._words(i, end))
+
+    def _words(self, i: int, end: int):
+        toks = self.tokens
         n = len(toks)
         while i < n and toks[i].start < end:
             t = toks[i]
@@ -721,15 +723,49 @@ class _ArticleWords:
                 j = i + 1
                 while j < n and toks[j].start < end and toks[j].start == toks[j - 1].end and _in_run(toks[j]):
                     j += 1
-                out.extend(_pseg(self.text[t.start : min(toks[j - 1].end, end)]))
+                yield from _pseg(self.text[t.start : min(toks[j - 1].end, end)])
                 i = j
                 continue
             if t.end > end:  # the stretch ends inside a word
-                out.extend(_pseg(self.text[t.start : end]))
-                break
-            out.append((t.text, "x" if t.tag == "w" else t.tag))
+                yield from _pseg(self.text[t.start : end])
+                return
+            yield (t.text, "x" if t.tag == "w" else t.tag)
             i += 1
-        return tuple(out)
+
+
+class _LazyWords:
+    """(word, POS) pairs read one by one, each worked out when first read; ``at(i)`` is
+    ``("", "")`` past the end.
+
+    >>> ws = _LazyWords(iter([("新建", "v"), ("道路", "n")]))
+    >>> ws.at(1), ws.at(2), [w for w, _ in ws]
+    (('道路', 'n'), ('', ''), ['新建', '道路'])
+    """
+
+    __slots__ = ("_source", "_seen")
+
+    def __init__(self, source):
+        self._source = source
+        self._seen: list[tuple[str, str]] = []
+
+    def at(self, i: int) -> tuple[str, str]:
+        seen = self._seen
+        while len(seen) <= i and self._source is not None:
+            nxt = next(self._source, None)
+            if nxt is None:
+                self._source = None
+            else:
+                seen.append(nxt)
+        return seen[i] if i < len(seen) else ("", "")
+
+    def __iter__(self):
+        i = 0
+        while True:
+            w = self.at(i)
+            if not w[0]:
+                return
+            yield w
+            i += 1
 
 
 def _in_run(t: Token) -> bool:
@@ -737,18 +773,18 @@ def _in_run(t: Token) -> bool:
     return (len(t.text) == 1 or t.tag in ("?", "m", "eng")) and t.tag != "w"
 
 
-def _words(ctx: _Ctx | None, start: int, end: int) -> tuple[tuple[str, str], ...]:
+def _words(ctx: _Ctx, start: int, end: int) -> _LazyWords:
     """(word, POS) of ``ctx.ctext[start:end]``: the article's own words where the stretch is
     the source text verbatim (no whitespace dropped, no digit folded), else jieba.posseg."""
     text = ctx.ctext[start:end]
     words = ctx.words
     if words is None or not text:
-        return _pseg(text)
+        return _LazyWords(iter(_pseg(text)))
     s, e = ctx.idx[start], ctx.idx[start + len(text) - 1] + 1
     if words.text[s:e] != text:
-        return _pseg(text)
+        return _LazyWords(iter(_pseg(text)))
     found = words.words(s, e)
-    return _pseg(text) if found is None else found
+    return _LazyWords(iter(_pseg(text))) if found is None else found
 
 
 @functools.lru_cache(maxsize=4096)
@@ -794,8 +830,8 @@ def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topi
         )
         after = _after_np(ctx, f) if want_after else ""
         if f.unit_cls == "number":
-            head = _words(ctx, f.ce, f.ce + 6)
-            if head and len(head[0][0]) == 1 and head[0][1] in ("q", "zg"):
+            w, flag = _words(ctx, f.ce, f.ce + 6).at(0)
+            if len(w) == 1 and flag in ("q", "zg"):
                 f.extra["drop"] = True  # 一亿度: a unit we do not know
                 continue
         if after and (len(after) >= 2 or f.unit_cls == "count"):
