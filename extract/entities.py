@@ -449,13 +449,14 @@ def find_entities(
         (c.start, c.end) for c in cands
         if c.label == "PERSON" and getattr(tok_at.get((c.start, c.end)), "tag", "?") not in ("nrt", "nt", "nz", "j", "ns")
     ]
-    people += [(s0, e) for s0, e, _ in person_cands(text)]
+    named = person_cands(text)
+    people += [(s0, e) for s0, e, _ in named]
     suffix, nested, quoted, generic = _suffix_cands(text, tokens, people)
     cands += suffix
     cands += _short_forms(text, suffix, generic)
     cands += _work_cands(text)
     cands += [_Cand(s0, e, "ORG", n, 1) for s0, e, n in agent_org_cands(text, tokens)]
-    cands += [_Cand(s, e, "PERSON", n, 5) for s, e, n in person_cands(text)]
+    cands += [_Cand(s, e, "PERSON", n, 5) for s, e, n in named]
     places, place_links = place_spans(text, tokens)
     rule_places = [_Cand(s, e, "PLACE", n, p) for s, e, n, p in places]
     cands = [c for c in cands if not (c.label == "PLACE" and c.prio == 1 and len(c.name) > 3 and _tiled(c, rule_places))]

@@ -37,6 +37,9 @@ def cn_numerals() -> dict[str, tuple[int, str]]:
     return table
 
 
+_SPACE_RE = re.compile(r"\s")
+
+
 def compact(text: str) -> tuple[str, list[int]]:
     """Drop whitespace (except between two ASCII letters/digits) and fold full-width digits;
     return the compact text and, for each of its characters, the offset in ``text``.
@@ -45,6 +48,8 @@ def compact(text: str) -> tuple[str, list[int]]:
     >>> c, idx[2]
     ('50余家单位AI 2', 3)
     """
+    if not _SPACE_RE.search(text):  # most sentences: nothing to drop
+        return text.translate(_FULLWIDTH), list(range(len(text)))
     chars: list[str] = []
     index: list[int] = []
     n = len(text)

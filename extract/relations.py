@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import re
@@ -137,8 +138,14 @@ def find_relations(
         if h and t and h.entity != t.entity:
             lo, hi = min(h.start, t.start), max(h.end, t.end)
             out.append(_rel(h, link.relation, t, None, article_id, h.sentence or 0, lo, hi))
+    starts = [m.start for m in mentions]
+    in_order = all(a <= b for a, b in zip(starts, starts[1:]))
     for si, (s0, s1) in enumerate(sentences):
-        inside = [m for m in mentions if s0 <= m.start and m.end <= s1]
+        if in_order:  # mentions by start (as resolve_article gives them): look up the sentence's
+            lo, hi = bisect.bisect_left(starts, s0), bisect.bisect_right(starts, s1)
+            inside = [m for m in mentions[lo:hi] if m.end <= s1]
+        else:
+            inside = [m for m in mentions if s0 <= m.start and m.end <= s1]
         if not inside:
             continue
         top = _top_level(inside)

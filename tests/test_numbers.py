@@ -86,9 +86,24 @@ def test_find_periods(text, date, expected):
     assert [p.period for p in find_periods(text, date)] == expected
 
 
-@pytest.mark.parametrize("text", ["50 余 家\n单位", "同比增\n\n长 12.3%", "AI 2 台"])
+@pytest.mark.parametrize("text", ["50 余 家\n单位", "同比增\n\n长 12.3%", "AI 2 台", "增长１２．３％", "全年增长5%。"])
 def test_compact_maps_back_to_original_offsets(text):
     c, idx = compact(text)
     assert len(c) == len(idx)
     for ch, i in zip(c, idx):
-        assert text[i] == ch or (ch == " " and text[i].isspace())
+        assert text[i] == ch or (ch == " " and text[i].isspace()) or (ord(text[i]) - ord(ch) == 0xFEE0)
+
+
+# fmt: off
+COMPACT = [
+    ("全年增长5%。", "全年增长5%。"),
+    ("增长１２．３％", "增长12.3%"),
+    ("增长\u3000１２%", "增长12%"),
+    ("50 余 家", "50余家"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("text,expected", COMPACT)
+def test_compact_text(text, expected):
+    assert compact(text)[0] == expected
