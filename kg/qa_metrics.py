@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import array
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from kg.qa_lexicon import load_subject_scope
@@ -111,6 +112,61 @@ class ObsKey:
     kind: str
 
 
+class Postings(Mapping):
+    """A read-only mapping name -> list, stored flat: the names, one array of offsets, one of
+    positions into ``items`` (or the positions themselves when ``items`` is None). It pickles
+    and unpickles as a few arrays (milliseconds, where a dict of 100,000 lists takes a second)
+    and builds a list only when asked for it.
+
+    >>> p = Postings({"a": [0, 2], "b": [1]}, ["x", "y", "z"])
+    >>> p["a"], p.get("c", ()), len(p), p == {"a": ["x", "z"], "b": ["y"]}
+    (['x', 'z'], (), 2, True)
+    """
+
+    def __init__(self, groups: dict[str, list[int]], items: list | None = None):
+        self.names = list(groups)
+        self.offsets = array.array("l", [0])
+        self.data = array.array("l")
+        for name in self.names:
+            self.data.extend(groups[name])
+            self.offsets.append(len(self.data))
+        self.items_ = items
+        self._at = {name: i for i, name in enumerate(self.names)}
+
+    def __getitem__(self, name: str) -> list:
+        i = self._at[name]
+        positions = self.data[self.offsets[i]:self.offsets[i + 1]]
+        return list(positions) if self.items_ is None else [self.items_[j] for j in positions]
+
+    def __iter__(self):
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __contains__(self, name) -> bool:
+        return name in self._at
+
+    def size(self, name: str) -> int:
+        """len(self[name]) without building the list."""
+        i = self._at.get(name)
+        return 0 if i is None else self.offsets[i + 1] - self.offsets[i]
+
+    def __getstate__(self) -> dict:
+        return {"names": self.names, "offsets": self.offsets, "data": self.data, "items": self.items_}
+
+    def __setstate__(self, state: dict) -> None:
+        self.names, self.offsets, self.data, self.items_ = state["names"], state["offsets"], state["data"], state["items"]
+        self._at = {name: i for i, name in enumerate(self.names)}
+
+
+class _Keys(list):
+    """ObsKeys kept as plain tuples (fast to pickle), made into ObsKey when read."""
+
+    def __getitem__(self, i):
+        return ObsKey(*list.__getitem__(self, i))
+
+
 @dataclass
 class IndicatorIndex:
     """Distinct indicators with the subject names they are given for, searchable by the
@@ -118,41 +174,18 @@ class IndicatorIndex:
     observation's :class:`ObsKey` by subject entity and by indicator."""
 
     entries: list[tuple[str, str, str]]  # (indicator IRI, indicator name, subject name)
-    by_subject: dict[str, list[ObsKey]] = field(default_factory=dict)
-    by_indicator: dict[str, list[ObsKey]] = field(default_factory=dict)
+    by_subject: Mapping[str, list[ObsKey]] = field(default_factory=dict)
+    by_indicator: Mapping[str, list[ObsKey]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.by_bigram: dict[str, set[int]] = defaultdict(set)
+        by_bigram: dict[str, list[int]] = defaultdict(list)
         self.canon: list[str] = []
         for n, (_, ind, subj) in enumerate(self.entries):
             text = canonical_words(subj + ind)
             self.canon.append(text)
             for bg in _bigrams(text):
-                self.by_bigram[bg].add(n)
-
-    def __getstate__(self) -> dict:
-        """A compact form for the disk cache (:mod:`kg.qa_cache`): observations as plain
-        tuples listed once, indexed by position; bigram sets as integer arrays."""
-        keys: dict[ObsKey, int] = {}
-        for group in (self.by_indicator, self.by_subject):
-            for ks in group.values():
-                for k in ks:
-                    keys.setdefault(k, len(keys))
-
-        def positions(group):
-            return {name: array.array("l", [keys[k] for k in ks]) for name, ks in group.items()}
-
-        return {"entries": self.entries, "canon": self.canon,
-                "by_bigram": {bg: array.array("l", sorted(s)) for bg, s in self.by_bigram.items()},
-                "keys": [(k.iri, k.subject, k.subject_name, k.indicator, k.kind) for k in keys],
-                "by_subject": positions(self.by_subject), "by_indicator": positions(self.by_indicator)}
-
-    def __setstate__(self, state: dict) -> None:
-        self.entries, self.canon = state["entries"], state["canon"]
-        self.by_bigram = defaultdict(set, ((bg, set(a)) for bg, a in state["by_bigram"].items()))
-        keys = [ObsKey(*k) for k in state["keys"]]
-        self.by_subject = {s: [keys[i] for i in a] for s, a in state["by_subject"].items()}
-        self.by_indicator = {s: [keys[i] for i in a] for s, a in state["by_indicator"].items()}
+                by_bigram[bg].append(n)
+        self.by_bigram = Postings(by_bigram)
 
     def search(self, text: str, k: int = 8) -> list[tuple[str, str, float]]:
         """Indicators most similar to ``text``: [(IRI, name, similarity)], best first."""
@@ -194,20 +227,21 @@ def _build_indicator_index(store) -> IndicatorIndex:
     """One pass over the observations (``indicator_index.rq``)."""
     rows = store.query(load_query("indicator_index.rq"), prefixes=PREFIXES, use_default_graph_as_union=True)
     entries: dict[tuple[str, str, str], None] = {}
-    by_subject: dict[str, list[ObsKey]] = defaultdict(list)
-    by_indicator: dict[str, list[ObsKey]] = defaultdict(list)
+    keys = _Keys()
+    by_subject: dict[str, list[int]] = defaultdict(list)
+    by_indicator: dict[str, list[int]] = defaultdict(list)
     for r in rows:
         ind = r["ind"].value if r["ind"] is not None else None
         name = r["indicator"].value if r["indicator"] is not None and ind is not None else ""
         subj = r["subjectName"].value
         subject = r["subject"].value if r["subject"] is not None else None
-        key = ObsKey(r["obs"].value, subject, subj, name, r["kind"].value if r["kind"] is not None else "level")
+        keys.append((r["obs"].value, subject, subj, name, r["kind"].value if r["kind"] is not None else "level"))
         if ind is not None:  # a figure without an indicator answers no question, but counts
             entries.setdefault((ind, name, subj))
-            by_indicator[ind].append(key)
+            by_indicator[ind].append(len(keys) - 1)
         if subject is not None:
-            by_subject[subject].append(key)
-    return IndicatorIndex(list(entries), dict(by_subject), dict(by_indicator))
+            by_subject[subject].append(len(keys) - 1)
+    return IndicatorIndex(list(entries), Postings(by_subject, keys), Postings(by_indicator, keys))
 
 
 def clear_cache(store=None) -> None:
@@ -382,5 +416,5 @@ def period_matches(asked: str, o: Observation) -> bool:
     return False
 
 
-__all__ = ["Observation", "ObsKey", "may_answer", "best_possible", "observations", "IndicatorIndex", "indicator_index", "score", "period_matches",
+__all__ = ["Observation", "ObsKey", "Postings", "may_answer", "best_possible", "observations", "IndicatorIndex", "indicator_index", "score", "period_matches",
            "Named", "metric_ask", "FOUND_AT", "MARK", "clear_cache"]
