@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from pyoxigraph import NamedNode, RdfFormat, Store
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store
 
 from corpus.articles import finish
 from corpus.model import Article
@@ -212,9 +212,39 @@ def test_summary_queries_answer_like_grouping(name, grouped):
     from kg.sparql import load_query
 
     with make_store() as store:
-        new = run_query(store, load_query(QUERIES / name).text).records()
+        q = load_query(QUERIES / name)
+        new = run_query(store, q.text, substitutions=q.bindings({"limit": "1000000"} if q.params else {})).records()
         old = run_query(store, grouped).records()
-    assert new and new == old
+    assert new and [{k: r[k] for k in old[0]} for r in new] == old  # (indicators adds rank and limit)
+
+
+@pytest.mark.parametrize("limit", ["1", "2", "100", "1000000"])
+def test_indicators_limit_is_the_first_ranks(limit):
+    from test_kg_queries import QUERIES
+
+    from kg.sparql import load_query
+
+    q = load_query(QUERIES / "indicators.rq")
+    with make_store() as store:
+        new = run_query(store, q.text, substitutions=q.bindings({"limit": limit})).records()
+        old = run_query(store, INDICATORS_GROUPED).records()
+    assert [(r["indicator"], r["observations"]) for r in new] == [(r["indicator"], r["observations"]) for r in old][:int(limit)]
+    assert [r["rank"] for r in new] == [str(i) for i in range(1, len(new) + 1)]
+
+
+def test_indicators_unbound_are_the_first_hundred():
+    from test_kg_queries import QUERIES
+
+    from kg.sparql import load_query
+
+    with make_store() as store:
+        first = len(list(store.quads_for_pattern(None, term("nkg:observationRank"), None, SUMMARY_GRAPH))) + 1
+        for i in range(150):  # more indicators than the default limit, ranked after the sample's
+            store.add(Quad(NamedNode(f"urn:ind{i}"), term("nkg:observationRank"), Literal(first + i), SUMMARY_GRAPH))
+            store.add(Quad(NamedNode(f"urn:ind{i}"), term("nkg:observationCount"), Literal(1), SUMMARY_GRAPH))
+            store.add(Quad(NamedNode(f"urn:ind{i}"), term("nkg:canonicalName"), Literal(f"x{i}"), SUMMARY_GRAPH))
+        rows = run_query(store, load_query(QUERIES / "indicators.rq").text).records()
+    assert len(rows) == 100 and rows[-1]["rank"] == "100"
 
 
 def test_conflict_groups_answer_like_grouping():
