@@ -24,7 +24,7 @@ from extract.metric_lexicons import cues, nonmetric_patterns, qualifiers, words
 from extract.model import Metric, Span
 from extract.numbers import ARABIC, CHINESE, HAS_NUMBER_RE, compact, parse_number
 from extract.periods import PeriodMark, find_periods
-from extract.segment import Token
+from extract.segment import Token, dictionary_tag
 from extract.units import NON_METRIC_CLASSES, magnitudes, normalise, units
 
 CLAUSE_DELIMS = set("，,；;。！？!?：:")
@@ -707,8 +707,8 @@ class _ArticleWords:
 
         Words of jieba's dictionary keep their dictionary tag (what posseg gives them); a run
         of single characters and unknown words (what jieba cut with its HMM) is tagged by
-        posseg's own HMM, as posseg does; ``end`` inside a word cuts the word. The words are
-        worked out as they are read (readers mostly stop after a few)."""
+        posseg's own HMM, as posseg does on the stretch alone; ``end`` inside a word cuts the
+        word. The words are worked out as they are read (readers mostly stop after a few)."""
         i = bisect.bisect_left(self.starts, start)
         if i == len(self.tokens) or self.tokens[i].start != start:
             return None
@@ -723,7 +723,11 @@ class _ArticleWords:
                 j = i + 1
                 while j < n and toks[j].start < end and toks[j].start == toks[j - 1].end and _in_run(toks[j]):
                     j += 1
-                yield from _pseg(self.text[t.start : min(toks[j - 1].end, end)])
+                run = self.text[t.start : min(toks[j - 1].end, end)]
+                if len(run) == 1 and POSSEG_BLOCK_RE.match(run):
+                    yield (run, dictionary_tag(run) or "x")  # what posseg gives one character alone
+                else:
+                    yield from _pseg(run)
                 i = j
                 continue
             if t.end > end:  # the stretch ends inside a word
@@ -766,6 +770,9 @@ class _LazyWords:
                 return
             yield w
             i += 1
+
+
+POSSEG_BLOCK_RE = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9]")  # characters posseg cuts in its dictionary pass
 
 
 def _in_run(t: Token) -> bool:
