@@ -56,7 +56,7 @@ MAX_PEOPLE = 20
 #: an entity or indicator with more figures than this has only those read that may answer
 NARROW_FROM = 150
 #: most figures read for one entity or indicator (those that can score best)
-MAX_READ = 120
+MAX_READ = 80
 #: longest question answered (characters, after normalising)
 MAX_QUESTION = 200
 #: a figure of a named entity scoring this well is not compared with other subjects' figures
@@ -559,7 +559,7 @@ def _may_answer(ctx: _Ctx, subject: str, asked: tuple | None) -> list[str] | Non
 
 
 def _has_figures(ctx: _Ctx, subject: str) -> bool:
-    return len(indicator_index(ctx.store).by_subject.get(subject, ())) > NARROW_FROM
+    return indicator_index(ctx.store).figures(subject) > NARROW_FROM
 
 
 def _relative_in_name(asked: str, o: Observation) -> bool:
@@ -678,10 +678,11 @@ def h_top_metrics(ctx: _Ctx, m: TemplateMatch) -> Answer:
     wanted = set(_TYPE_WORDS.get(m.slots.get("type", ""), ()))
     ranked = []  # counted from the indicator index (what top_metric_subjects.rq counts)
     ctx.show("top_metric_subjects.rq")
-    for subject, keys in indicator_index(ctx.store).by_subject.items():
+    inds = indicator_index(ctx.store)
+    for subject in inds.by_subject:
         e = ctx.index.entities.get(subject)
         if e is not None and (not wanted or wanted & set(e.types)):
-            ranked.append((e.name, len(keys)))
+            ranked.append((e.name, inds.figures(subject)))
     ranked.sort(key=lambda x: (-x[1], x[0]))
     if not ranked:
         return _not_found(ctx, m, "带指标的" + (m.slots.get("type") or "实体"))

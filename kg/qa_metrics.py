@@ -187,6 +187,11 @@ class IndicatorIndex:
                 by_bigram[bg].append(n)
         self.by_bigram = Postings(by_bigram)
 
+    def figures(self, subject: str) -> int:
+        """How many figures the entity ``subject`` has (without building their list)."""
+        by = self.by_subject
+        return by.size(subject) if isinstance(by, Postings) else len(by.get(subject, ()))
+
     def search(self, text: str, k: int = 8) -> list[tuple[str, str, float]]:
         """Indicators most similar to ``text``: [(IRI, name, similarity)], best first."""
         q = _bigrams(canonical_words(text))
