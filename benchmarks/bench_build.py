@@ -26,6 +26,23 @@ from pathlib import Path
 from bench_common import PeakRSS, articles_upto, machine, mb, xwlb_files
 
 
+class WriterRSS(PeakRSS):
+    """PeakRSS that also keeps the writer's samples with their times, to tell the loading
+    phase from the summary step that ends the build."""
+
+    def __init__(self, every: float = 0.25):
+        super().__init__(every)
+        self.samples: list[tuple[float, int]] = []
+
+    def sample(self) -> None:
+        super().sample()
+        self.samples.append((time.monotonic(), self._proc.memory_info().rss))
+
+    def peak_between(self, start: float, end: float) -> int:
+        """The writer's largest sample taken between two ``time.monotonic()`` values."""
+        return max((rss for t, rss in self.samples if start <= t <= end), default=0)
+
+
 def _cpu() -> dict[str, float]:
     """CPU seconds (user + system) of this process and of its ended child processes."""
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -46,9 +63,12 @@ def run(size_m: float, store_dir: Path, engine: str, workers: int, compact: bool
 
     store = open_store(store_dir)
     cpu0 = _cpu()
-    with PeakRSS() as rss:
+    t0 = time.monotonic()
+    with WriterRSS() as rss:
         s = run_build(engine, counted(), store, workers=workers, progress=False)
+        t1 = time.monotonic()
         store.flush()
+    summary_from = t1 - s.summary_seconds
     cpu = {k: _cpu()[k] - cpu0[k] for k in cpu0}
     del store  # closed: the size on disk without the open store's write-ahead log
     size = store_size(store_dir)
@@ -66,6 +86,7 @@ def run(size_m: float, store_dir: Path, engine: str, workers: int, compact: bool
     del store
     return {"mchars": chars / 1e6, "articles": s.articles, "seconds": s.seconds, "triples": s.triples,
             "entities": s.entities, "writer_s": s.load_seconds, "cpu": cpu, "errors": len(s.errors), "rss_total": rss.peak_total, "rss_writer": rss.peak_self,
+            "rss_loading": rss.peak_between(t0, summary_from), "rss_summary": rss.peak_between(summary_from, t1 + 1),
             "store": size, "compacted": compacted, "compact_s": compact_s, "noop": noop, "noop_unchanged": again.unchanged}
 
 
@@ -105,6 +126,7 @@ def main() -> None:
         print(f"  writer: {r['writer_s']:.1f} s writing to the store, "
               f"{r['triples'] / max(r['writer_s'], 1e-9):,.0f} triples/s while writing; "
               f"{r['triples'] / r['mchars'] / 1e6:.2f} triples per char")
+        print(f"  writer peak RSS while loading {mb(r['rss_loading'])}, during the summary step {mb(r['rss_summary'])}")
         c = r["cpu"]
         if c["workers"] > 0:  # local pool: the workers have ended, so their CPU time is known
             print(f"  CPU: writer process {c['writer']:.1f} s, workers {c['workers']:.1f} s; "
