@@ -2,6 +2,7 @@
 a built graph (e.g. the whole 12-year CCTV corpus from bench_build.py --store DIR).
 
     nice .venv/bin/python benchmarks/bench_queries.py --store DIR [--rounds 5] [--per-param 4]
+        [--no-cold] [--no-ask] [--only NAME,NAME]
 
 Parameters of the ready queries and the questions for `ask` are filled from the graph
 itself (the most mentioned organisations, people and places, the commonest indicators and
@@ -124,6 +125,8 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--per-param", type=int, default=4, help="values per parameter / question pattern")
     ap.add_argument("--no-cold", action="store_true")
+    ap.add_argument("--no-ask", action="store_true", help="the ready queries only")
+    ap.add_argument("--only", help="comma-separated ready query names (default: all)")
     args = ap.parse_args()
     from kg.store import open_store
 
@@ -131,6 +134,10 @@ def main() -> None:
     store = open_store(args.store, read_only=True)
     t = time.perf_counter()
     items = workload(store, args.per_param)
+    if args.no_ask:
+        items = [it for it in items if it["kind"] != "ask"]
+    if args.only:
+        items = [it for it in items if it["kind"] != "sparql" or it["label"] in args.only.split(",")]
     print(f"store {args.store}: {len(store):,} quads; workload of {len(items)} found in {time.perf_counter() - t:.1f} s")
     colds = {}
     if not args.no_cold:  # before any warm run, so the page cache is as cold as we can make it
@@ -156,6 +163,8 @@ def main() -> None:
     print("\n| kind | runs | warm median ms | warm p95 ms | cold median ms | cold p95 ms | target p95 |\n|---|---|---|---|---|---|---|")
     for kind, target in (("sparql", "300 ms"), ("ask", "100 ms")):
         idx = [i for i, it in enumerate(items) if it["kind"] == kind]
+        if not idx:
+            continue
         w = [x for i in idx for x in warm[i]]
         c = [colds[i] for i in idx if i in colds]
         cm = f"{statistics.median(c) * 1e3:.0f} | {pct(c, 95) * 1e3:.0f}" if c else "- | -"

@@ -181,6 +181,12 @@ ORIGINAL = {
     } GROUP BY ?name ?other ORDER BY DESC(?articles) ?other LIMIT 50 }
   ?other schema:name ?n .
 } GROUP BY ?name ?other ?articles ORDER BY DESC(?articles) ?other""",
+    "publications.rq": """SELECT DISTINCT ?work ?workName ?publisher ?publisherName ?date ?sentence WHERE {
+  ?st rdf:predicate nkg:publishes ; rdf:subject ?publisher ; rdf:object ?work ; prov:wasDerivedFrom ?s .
+  ?s schema:isPartOf ?article ; nkg:text ?sentence .
+  GRAPH ?g { ?st a nkg:RelationStatement . ?work schema:name ?workName . ?publisher schema:name ?publisherName }
+  OPTIONAL { ?article schema:datePublished ?date }
+}""",
 }
 # fmt: off
 # (query, parameter values: the defaults' kind of entity, with sub-units or parts, and a miss)
@@ -188,6 +194,7 @@ REWRITTEN = [
     ("entities_in_place.rq", ["北京市", "中国", "杭州市", "没有这个地方"]),
     ("organisation_people.rq", ["中国信息通信研究院", "工业和信息化部", "没有这个机构"]),
     ("co_mentions.rq", ["工业和信息化部", "商务部", "中国", "没有这个实体"]),
+    ("publications.rq", []),
 ]
 # fmt: on
 
