@@ -57,6 +57,9 @@ _CONFLICTS = """SELECT ?subject ?indicator ?kind ?period WHERE { GRAPH ?g {
   ?obs nkg:period ?period ; nkg:subjectName ?subject ; nkg:indicator ?indicator ; nkg:kind ?kind ;
        nkg:value ?v ; nkg:unit ?u . } } GROUP BY ?subject ?indicator ?kind ?period
 HAVING (COUNT(DISTINCT CONCAT(STR(?v), ?u)) > 1)"""
+# the observations of each group of disagreeing figures (VALUES: a batch of groups)
+_CONFLICT_OBS = """SELECT ?subject ?indicator ?kind ?period ?obs WHERE { VALUES (?subject ?indicator ?kind ?period) { %s }
+  GRAPH ?g { ?obs nkg:indicator ?indicator ; nkg:subjectName ?subject ; nkg:period ?period ; nkg:kind ?kind } }"""
 # mentions per type, for the few entities typed differently in different articles
 _TYPED_MENTIONS = """SELECT ?e ?cls (COUNT(*) AS ?n) WHERE {
   VALUES ?e { %s } VALUES ?cls { %s } GRAPH ?g { ?e a ?cls . ?m nkg:mentionOf ?e } } GROUP BY ?e ?cls"""
@@ -84,6 +87,7 @@ class _Aggregates:
     dates: list[tuple]
     indicators: list[tuple]
     conflicts: list[tuple]
+    conflict_obs: dict[tuple[str, ...], list[str]]
 
 
 def _aggregates(store: Store) -> _Aggregates:
@@ -99,10 +103,16 @@ def _aggregates(store: Store) -> _Aggregates:
         ents = " ".join(f"<{e}>" for e in multi[i:i + 500])
         for e, cls, n in _rows(store, _TYPED_MENTIONS % (ents, values)):
             per_type_mentions[(e.value, cls.value)] = int(n.value)
+    conflicts = _rows(store, _CONFLICTS)
+    conflict_obs: dict[tuple[str, ...], list[str]] = {}
+    for i in range(0, len(conflicts), 200):
+        groups = " ".join("(" + " ".join(str(t) for t in row) + ")" for row in conflicts[i:i + 200])
+        for *key, obs in _rows(store, _CONFLICT_OBS % groups):
+            conflict_obs.setdefault(tuple(str(t) for t in key), []).append(obs.value)
     return _Aggregates(
         typed, mentions, per_type_mentions, _rows(store, _NAMES),
         [(prop, _rows(store, query)) for query, prop in ((_METRICS, "metricCount"), (_ARTICLES, "articleCount"))],
-        _rows(store, _DATES), _rows(store, _INDICATORS), _rows(store, _CONFLICTS))
+        _rows(store, _DATES), _rows(store, _INDICATORS), conflicts, conflict_obs)
 
 
 def _lines(agg: _Aggregates) -> Iterator[str]:
@@ -140,6 +150,8 @@ def _lines(agg: _Aggregates) -> Iterator[str]:
         c = f"<{SUMMARY_GRAPH.value}#conflict-{hashlib.blake2b(key.encode(), digest_size=8).hexdigest()}>"
         for prop, t in zip(("conflictSubject", "conflictIndicator", "conflictKind", "conflictPeriod"), row):
             yield f"{c} <{_NKG}{prop}> {t} ."
+        for obs in sorted(set(agg.conflict_obs.get(tuple(str(t) for t in row), ()))):
+            yield f"{c} <{_NKG}conflictObservation> <{obs}> ."
 
 
 def summary_triples(store: Store) -> list[str]:
@@ -156,7 +168,8 @@ def summary_triples(store: Store) -> list[str]:
     ties by IRI). Per indicator: ``nkg:canonicalName``, ``nkg:observationCount`` and
     ``nkg:observationRank`` (1 = most observations, ties by name). Per group of figures that
     disagree (same subject, indicator, kind and explicit period; different value or unit), a
-    node with ``nkg:conflictSubject``/``conflictIndicator``/``conflictKind``/``conflictPeriod``.
+    node with ``nkg:conflictSubject``/``conflictIndicator``/``conflictKind``/``conflictPeriod``
+    and its observations (``nkg:conflictObservation``).
     The graph itself:
     ``nkg:entityCount``. Ranks let the ready
     queries read a top list without sorting every entity at query time.
