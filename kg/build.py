@@ -52,9 +52,9 @@ BATCH_SECONDS = 2.0
 #: New articles: a bulk load is made of this many triples (or articles, or seconds). Larger
 #: loads cost less CPU and leave fewer files; below Oxigraph's 1 M-quad bulk batch, each one
 #: is also a single atomic file ingestion.
-BULK_TRIPLES = 500_000
+BULK_TRIPLES = 900_000
 BULK_ARTICLES = int(os.environ.get("NEWSKG_BATCH_ARTICLES") or 20_000)
-BULK_SECONDS = 20.0
+BULK_SECONDS = 30.0
 #: The store's in-memory tables are written to disk every this many triples. Oxigraph's
 #: RocksDB keeps up to 6 x 128 MB of them per index otherwise: the writer reached 2.2 GB RSS
 #: on the CCTV corpus, and 1.5 GB after 1.8 M triples against 0.6 GB flushing every 0.5 M.
