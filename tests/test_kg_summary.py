@@ -116,7 +116,11 @@ STEPS = [
 # fmt: on
 
 
-def test_delta_updates_equal_a_full_recompute():
+@pytest.mark.parametrize("chunk,bulk_chunk", [(50_000, 500_000), (3, 7)])
+def test_delta_updates_equal_a_full_recompute(chunk, bulk_chunk, monkeypatch):
+    """Also with tiny chunks: deletions in many transactions, additions in many bulk loads."""
+    monkeypatch.setattr("kg.summary.CHUNK", chunk)
+    monkeypatch.setattr("kg.summary.BULK_CHUNK", bulk_chunk)
     store = Store()
     live: dict[str, str] = {}
     for step, ids in STEPS:
