@@ -58,6 +58,9 @@ _ARTICLES = "SELECT ?e (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?a schema:mentions ?e
 _DATES = """SELECT ?e (MIN(?d) AS ?first) (MAX(?d) AS ?last) WHERE {
   ?a schema:datePublished ?d . GRAPH ?g { ?a schema:mentions ?e } } GROUP BY ?e"""
 _INDICATORS = "SELECT ?t (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?o nkg:indicator ?t } } GROUP BY ?t"
+# works someone publishes (objects of nkg:publishes statements), ranked by name for publications.rq
+_PUBLISHED = """SELECT DISTINCT ?w WHERE { ?st <http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> nkg:publishes .
+  GRAPH ?g { ?st <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> ?w } }"""
 # figures that disagree: same subject, indicator, kind and explicit period, different value+unit
 _CONFLICTS = """SELECT ?subject ?indicator ?kind ?period WHERE { GRAPH ?g {
   ?obs nkg:period ?period ; nkg:subjectName ?subject ; nkg:indicator ?indicator ; nkg:kind ?kind ;
@@ -96,6 +99,7 @@ class _Aggregates:
     indicators: list[tuple]
     conflicts: list[tuple]
     conflict_obs: dict[tuple[str, ...], list[str]]
+    published: list[tuple] = ()
 
 
 def _aggregates(store: Store) -> _Aggregates:
@@ -104,7 +108,8 @@ def _aggregates(store: Store) -> _Aggregates:
     classes = sorted({c.value for c in type_classes().values()})
     values = " ".join(f"<{c}>" for c in classes)
     queries = {"typed": _TYPED % values, "mentions": _MENTIONS, "conflicts": _CONFLICTS, "names": _NAMES,
-               "metricCount": _METRICS, "articleCount": _ARTICLES, "dates": _DATES, "indicators": _INDICATORS}
+               "metricCount": _METRICS, "articleCount": _ARTICLES, "dates": _DATES, "indicators": _INDICATORS,
+               "published": _PUBLISHED}
     with ThreadPoolExecutor(max_workers=min(len(queries), os.cpu_count() or 1)) as pool:
         futures = {key: pool.submit(_rows, store, q) for key, q in queries.items()}
         rows = {key: f.result() for key, f in futures.items()}
@@ -131,7 +136,7 @@ def _aggregates(store: Store) -> _Aggregates:
     return _Aggregates(
         typed, mentions, per_type_mentions, rows["names"],
         [(prop, rows[prop]) for prop in ("metricCount", "articleCount")],
-        rows["dates"], rows["indicators"], conflicts, conflict_obs)
+        rows["dates"], rows["indicators"], conflicts, conflict_obs, rows["published"])
 
 
 def _lines(agg: _Aggregates) -> Iterator[str]:
@@ -149,8 +154,14 @@ def _lines(agg: _Aggregates) -> Iterator[str]:
     for ranked in by_type.values():  # rank 1 = most mentions, ties by entity IRI
         for r, (_, _, x) in enumerate(sorted(ranked), 1):
             yield f"{x} <{_NKG}mentionRank> {_lit(r)} ."
+    published = {w.value for (w,) in agg.published}
+    works = []  # (name, IRI) of the published works: rank 1 = first by name, then IRI
     for e, name in agg.names:
         yield f"<{e.value}> <{_NKG}canonicalName> {name} ."
+        if e.value in published:
+            works.append((name.value, e.value))
+    for r, (_, w) in enumerate(sorted(works), 1):
+        yield f"<{w}> <{_NKG}publicationRank> {_lit(r)} ."
     yield f"{_S} <{_NKG}entityCount> {_lit(len(agg.names))} ."
     for r, (n, e) in enumerate(sorted((-n, e) for e, n in agg.mentions.items()), 1):  # rank over all entities
         yield from (f"<{e}> <{_NKG}mentionCount> {_lit(-n)} .", f"<{e}> <{_NKG}mentionRank> {_lit(r)} .")
@@ -164,11 +175,14 @@ def _lines(agg: _Aggregates) -> Iterator[str]:
         i = indicator_iri(name).value
         yield from (f"<{i}> <{_NKG}canonicalName> {t} .", f"<{i}> <{_NKG}observationCount> {_lit(-n)} .",
                     f"<{i}> <{_NKG}observationRank> {_lit(r)} .")
-    for row in agg.conflicts:
+    # rank 1 = first by subject, indicator, period, kind (values as written, then the terms)
+    conflicts = sorted(agg.conflicts, key=lambda r: ([r[i].value for i in (0, 1, 3, 2)], [str(t) for t in r]))
+    for rank, row in enumerate(conflicts, 1):
         key = "\t".join(str(t) for t in row)
         c = f"<{SUMMARY_GRAPH.value}#conflict-{hashlib.blake2b(key.encode(), digest_size=8).hexdigest()}>"
         for prop, t in zip(("conflictSubject", "conflictIndicator", "conflictKind", "conflictPeriod"), row):
             yield f"{c} <{_NKG}{prop}> {t} ."
+        yield f"{c} <{_NKG}conflictRank> {_lit(rank)} ."
         for obs in sorted(set(agg.conflict_obs.get(tuple(str(t) for t in row), ()))):
             yield f"{c} <{_NKG}conflictObservation> <{obs}> ."
 
@@ -187,8 +201,10 @@ def summary_triples(store: Store) -> list[str]:
     ties by IRI). Per indicator: ``nkg:canonicalName``, ``nkg:observationCount`` and
     ``nkg:observationRank`` (1 = most observations, ties by name). Per group of figures that
     disagree (same subject, indicator, kind and explicit period; different value or unit), a
-    node with ``nkg:conflictSubject``/``conflictIndicator``/``conflictKind``/``conflictPeriod``
-    and its observations (``nkg:conflictObservation``).
+    node with ``nkg:conflictSubject``/``conflictIndicator``/``conflictKind``/``conflictPeriod``,
+    its observations (``nkg:conflictObservation``) and ``nkg:conflictRank`` (1 = first by
+    subject, indicator, period and kind: a page of groups is a look-up). Per published work
+    (object of an ``nkg:publishes`` statement), ``nkg:publicationRank`` (1 = first by name).
     The graph itself:
     ``nkg:entityCount``. Ranks let the ready
     queries read a top list without sorting every entity at query time.

@@ -270,8 +270,10 @@ def test_conflict_groups_answer_like_grouping():
     write_graphs(store, graphs)
     ensure_summary(store)
     key = sorted  # the order of ties is not specified by either query
-    new = run_query(store, load_query(QUERIES / "conflicting_figures.rq").text).records()
+    q = load_query(QUERIES / "conflicting_figures.rq")
+    new = run_query(store, q.text, substitutions=q.bindings({"limit": "1000000"})).records()
     old = run_query(store, CONFLICTS_GROUPED).records()
+    new = [{k: r[k] for k in old[0]} for r in new]  # (the query adds rank and limit)
     assert len(new) >= 3 and key(map(repr, new)) == key(map(repr, old))
 
 
