@@ -38,6 +38,9 @@ SUMMARY_GRAPH = NamedNode("https://newskg.org/summary")
 
 _S = f"<{SUMMARY_GRAPH.value}>"
 _NKG = PREFIXES["nkg"]
+#: Bumped whenever the summary's content changes (new aggregates, new ranks): a summary written
+#: by another version is recomputed by :func:`ensure_summary` even if no article changed.
+SUMMARY_VERSION = 2
 #: Summary lines per write transaction (bounds the writer's memory; see :func:`refresh_summary`).
 CHUNK = 50_000
 #: Summary lines per bulk load when many are added (a first summary, or most of it changed):
@@ -73,7 +76,9 @@ _CONFLICT_OBS = """SELECT ?subject ?indicator ?kind ?period ?obs WHERE { VALUES 
 # (entity, article graph) and the types each graph gives the entity, joined in Python (one query
 # joining both in every graph took 30 s on the 12-year graph, these two 2 s)
 _GRAPH_MENTIONS = """SELECT ?e ?g (COUNT(*) AS ?n) WHERE { VALUES ?e { %s } GRAPH ?g { ?m nkg:mentionOf ?e } } GROUP BY ?e ?g"""
-_GRAPH_TYPES = """SELECT ?e ?g ?cls WHERE { VALUES ?e { %s } VALUES ?cls { %s } GRAPH ?g { ?e a ?cls } }"""
+# (a second VALUES block for the classes made Oxigraph scan every typing: 10 s against 0.3 s per
+# batch; the classes are filtered in Python)
+_GRAPH_TYPES = """SELECT ?e ?g ?cls WHERE { VALUES ?e { %s } GRAPH ?g { ?e a ?cls } }"""
 
 
 def _rows(store: Store, query: str) -> list[tuple]:
@@ -119,12 +124,13 @@ def _aggregates(store: Store) -> _Aggregates:
     mentions = {e.value: int(n.value) for e, n in rows["mentions"]}
     per_type_mentions: dict[tuple[str, str], int] = {}
     multi = sorted(e for e, cs in typed.items() if len(cs) > 1)
+    wanted = set(classes)
     for i in range(0, len(multi), 500):
         ents = " ".join(f"<{e}>" for e in multi[i:i + 500])
         in_graph = {(e.value, g.value): int(n.value) for e, g, n in _rows(store, _GRAPH_MENTIONS % ents)}
-        for e, g, cls in _rows(store, _GRAPH_TYPES % (ents, values)):
+        for e, g, cls in _rows(store, _GRAPH_TYPES % ents):
             n = in_graph.get((e.value, g.value), 0)
-            if n:
+            if n and cls.value in wanted:
                 key = (e.value, cls.value)
                 per_type_mentions[key] = per_type_mentions.get(key, 0) + n
     conflicts = rows["conflicts"]
@@ -226,14 +232,17 @@ def articles_digest(store: Store) -> tuple[int, str]:
 
 
 def summary_state(store: Store) -> tuple[int, str] | None:
-    """(articles, digest) the stored summary was computed from; None if there is none."""
-    n = d = None
+    """(articles, digest) the stored summary was computed from; None if there is none, or if
+    it was written by code of another :data:`SUMMARY_VERSION` (so it is recomputed)."""
+    n = d = v = None
     for q in store.quads_for_pattern(SUMMARY_GRAPH, None, None, SUMMARY_GRAPH):
         if q.predicate == term("nkg:articleCount"):
             n = int(q.object.value)
         elif q.predicate == term("nkg:articlesDigest"):
             d = q.object.value
-    return None if n is None or d is None else (n, d)
+        elif q.predicate == term("nkg:summaryVersion"):
+            v = int(q.object.value)
+    return None if n is None or d is None or v != SUMMARY_VERSION else (n, d)
 
 
 def _key(line: str) -> int:
@@ -286,7 +295,7 @@ def refresh_summary(store: Store, digest: tuple[int, str] | None = None) -> dict
     n, digest = digest or articles_digest(store)
     agg = _aggregates(store)
     new = {_key(line) for line in _lines(agg)}
-    state = {term("nkg:articleCount"), term("nkg:articlesDigest")}
+    state = {term("nkg:articleCount"), term("nkg:articlesDigest"), term("nkg:summaryVersion")}
     buf: list[str] = []
     written = [0]
     for q in store.quads_for_pattern(SUMMARY_GRAPH, None, None, SUMMARY_GRAPH):  # the digest out first
@@ -315,9 +324,10 @@ def refresh_summary(store: Store, digest: tuple[int, str] | None = None) -> dict
             if len(buf) >= BULK_CHUNK:
                 _write(store, buf, delete=False, written=written, bulk=True)
     _write(store, buf, delete=False, written=written, bulk=len(buf) >= CHUNK)
-    buf += [f"{_S} <{_NKG}articleCount> {_lit(n)} .", f"{_S} <{_NKG}articlesDigest> {Literal(digest)} ."]
+    buf += [f"{_S} <{_NKG}articleCount> {_lit(n)} .", f"{_S} <{_NKG}articlesDigest> {Literal(digest)} .",
+            f"{_S} <{_NKG}summaryVersion> {_lit(SUMMARY_VERSION)} ."]
     _write(store, buf, delete=False, written=written)  # the digest last, once the rest is stored
-    return {"seconds": round(time.monotonic() - t0, 3), "triples": len(new) + 2, "added": added, "removed": removed}
+    return {"seconds": round(time.monotonic() - t0, 3), "triples": len(new) + 3, "added": added, "removed": removed}
 
 
 def ensure_summary(store: Store) -> bool:

@@ -140,7 +140,19 @@ def test_delta_updates_equal_a_full_recompute(chunk, bulk_chunk, monkeypatch):
         assert _summary(store) == _summary(fresh), step
         assert summary_state(store) == articles_digest(store)
     assert {q.predicate.value for q in store.quads_for_pattern(None, None, None, SUMMARY_GRAPH)} == {
-        term("nkg:articleCount").value, term("nkg:articlesDigest").value, term("nkg:entityCount").value}
+        term("nkg:articleCount").value, term("nkg:articlesDigest").value, term("nkg:entityCount").value,
+        term("nkg:summaryVersion").value}
+
+
+def test_a_summary_of_another_version_is_recomputed(monkeypatch):
+    """New summary code (new aggregates) on an old store: recomputed though no article changed."""
+    store = _store("s1", "s2")
+    assert not ensure_summary(store)
+    monkeypatch.setattr("kg.summary.SUMMARY_VERSION", 3)
+    assert summary_state(store) is None
+    assert ensure_summary(store)
+    assert summary_state(store) == articles_digest(store)
+    assert not ensure_summary(store)
 
 
 def test_changed_article_counts_once():
