@@ -46,7 +46,7 @@ CHUNK = 50_000
 #: Summary lines per bulk load when many are added (a first summary, or most of it changed):
 #: Oxigraph's bulk loader is several times faster than transactions and, as the digest is
 #: written last in its own transaction, a load a crash cuts short is simply recomputed.
-BULK_CHUNK = 500_000
+BULK_CHUNK = 250_000
 #: The store's write buffers are flushed to disk every this many written lines (as kg.build
 #: does): without it RocksDB's memory tables took the refresh from 0.9 to 1.8 GB RSS.
 FLUSH_LINES = 500_000
