@@ -1182,6 +1182,14 @@ HANDLERS = {
 }
 
 
+def warm_indexes(store) -> None:
+    """Build the Q&A indexes of ``store`` now (and write them to the disk cache,
+    :mod:`kg.qa_cache`), so the first question does not pay for them: on the 12-year CCTV
+    graph about 20 s once, then under a second for every later process."""
+    label_index(store)
+    indicator_index(store)
+
+
 def answer(store, question: str) -> Answer:
     """Answer one Chinese question from the graph in ``store``.
 

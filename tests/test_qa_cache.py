@@ -115,3 +115,22 @@ def test_files_of_other_code_removed(cache):
     qa_link.label_index(summarised_store())
     assert not stale.exists() and other.exists()
     assert len(list(cache.glob("qa-labels-*.pickle"))) == 1
+
+
+def test_warm_indexes_fills_the_cache_a_new_process_reads(cache, monkeypatch):
+    """What `newskg ui` does while the app starts: both indexes land on disk, and a fresh
+    store object (another process) answers from them without rebuilding."""
+    from kg.qa import warm_indexes
+
+    built = []
+    orig = qa_link._label_index_from_summary
+    monkeypatch.setattr(qa_link, "_label_index_from_summary", lambda s: built.append(s) or orig(s))
+    store = summarised_store()
+    assert not list(cache.glob("qa-*.pickle"))
+    warm_indexes(store)
+    assert len(built) == 1  # built once, by the warm-up
+    assert len(list(cache.glob("qa-labels-*.pickle"))) == 1
+    assert len(list(cache.glob("qa-indicators-*.pickle"))) == 1
+    qa_link.clear_cache()  # as a new process: nothing in memory
+    assert answer(store, QUESTIONS[0][0]).found
+    assert len(built) == 1  # read from disk, not built again

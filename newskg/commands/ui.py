@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import gc
 import json
+import logging
 import os
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -67,6 +69,19 @@ def ensure_graph(store_dir: str) -> bool:
         gc.collect()
 
 
+def _warm_qa(store_dir: str) -> None:
+    """Build the Q&A indexes into the disk cache while the app starts (this process is idle
+    meanwhile), so the app's first question does not wait for them; a failure only costs
+    that head start."""
+    try:
+        from kg.qa import warm_indexes
+        from kg.store import open_store
+
+        warm_indexes(open_store(store_dir, read_only=True))
+    except Exception as e:  # noqa: BLE001 - the app builds the indexes itself if this fails
+        logging.getLogger(__name__).info("Q&A indexes not prepared ahead: %s", e)
+
+
 @cli.command()
 @click.option("--store", "store_dir", default="newskg-data", show_default=True,
               type=click.Path(file_okay=False), help="Store directory (built from the bundled corpus if empty)")
@@ -87,6 +102,7 @@ def ui(store_dir: str, host: str, port: int, headless: bool, no_build: bool) -> 
     store_dir = str(Path(store_dir).resolve())
     if not no_build:
         ensure_graph(store_dir)
+    threading.Thread(target=_warm_qa, args=(store_dir,), daemon=True).start()
     env = dict(os.environ, NEWSKG_STORE=store_dir, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
     click.echo(f"newskg app on http://{host}:{port}/ (store {store_dir}); Ctrl-C stops it", err=True)
     proc = subprocess.Popen(streamlit_command(store_dir, host, port, headless), env=env)
