@@ -165,8 +165,7 @@ class _Ctx:
             rows = [self._row(variables, sol) for sol in solutions]
         except (SyntaxError, RuntimeError) as e:
             raise QAError(f"template query {name} failed: {e}") from e
-        for var, desc in reversed(order):  # stable sorts, last key first: the query's ORDER BY
-            rows.sort(key=lambda r: _order_key(r.get(var)), reverse=desc)
+        _sort_rows(rows, order)
         shown = self.show(name, **bind) if _shown else None
         for r in rows if shown else ():
             stmt = r.get("stmt")
@@ -187,9 +186,7 @@ class _Ctx:
             values = " ".join(str(NamedNode(s)) for s in stmts[i:i + 400])
             part = re.sub(r"WHERE \{\n", lambda _: f"WHERE {{\n  VALUES ?stmt {{ {values} }}\n", query, count=1)
             rows += self.select(part, _shown=False, _text=True, **bind)
-        body, order = split_order(query)
-        for var, desc in reversed(order):
-            rows.sort(key=lambda r: _order_key(r.get(var)), reverse=desc)
+        _sort_rows(rows, split_order(query)[1])
         for r in rows:
             self.origin.setdefault(r["stmt"].value, shown)
         return rows
@@ -248,6 +245,13 @@ def split_order(query: str) -> tuple[str, tuple[tuple[str, bool], ...]]:
         return query, ()
     keys = tuple((k.split("?")[1].rstrip(")"), k.upper().startswith("DESC")) for k in m.group(1).split())
     return query.rstrip()[: m.start()], keys
+
+
+def _sort_rows(rows: list, order: tuple[tuple[str, bool], ...]) -> None:
+    """Sort result rows in place by a query's ORDER BY (:func:`split_order`): stable sorts,
+    last key first."""
+    for var, desc in reversed(order):
+        rows.sort(key=lambda r: _order_key(r.get(var)), reverse=desc)
 
 
 def _order_key(term) -> tuple:
@@ -530,7 +534,7 @@ def _entity_figures(ctx: _Ctx, entity: EntityRef, asked: tuple | None = None, lo
     ``asked`` = (MetricAsk, named, unread): of an entity with many figures, only those that
     may answer the question are read (:func:`_worth_reading`)."""
     found = observations(ctx.select_some("entity_metrics.rq", _may_answer(ctx, entity.iri, asked), entity=entity.iri))
-    if not found and not _has_figures(ctx, entity.iri):
+    if not found and not _many_figures(ctx, entity.iri):
         for e in ctx.index.sub_entities(entity, limit=longer):
             found += observations(ctx.select_some("entity_metrics.rq", _may_answer(ctx, e.iri, asked), entity=e.iri))
     return found
@@ -558,7 +562,8 @@ def _may_answer(ctx: _Ctx, subject: str, asked: tuple | None) -> list[str] | Non
     return _worth_reading(asked[0], asked[1], keys, asked[2])
 
 
-def _has_figures(ctx: _Ctx, subject: str) -> bool:
+def _many_figures(ctx: _Ctx, subject: str) -> bool:
+    """More figures than :data:`NARROW_FROM` (so only some of them were read)."""
     return indicator_index(ctx.store).figures(subject) > NARROW_FROM
 
 
