@@ -173,8 +173,9 @@ def _tagger_cands(text: str, tagger_spans: Sequence[Span], tokens: Sequence[Toke
         ):
             continue  # a span holding a function word or a verb (成为…, …依托…) is a tagging slip
         if s.label in ("LOC", "ORG") and len(inside) == 1 and inside[0].start == s.start and inside[0].end == s.end \
-                and inside[0].tag not in PROPER_TAGS and inside[0].tag not in ("nt", "nr", "nrfg"):
-            continue  # one common word (泉水/n, 海纳百川/i) is not a place or an organisation
+                and inside[0].tag not in PROPER_TAGS and inside[0].tag not in ("nt", "nr", "nrfg") \
+                and not (s.label == "ORG" and _named_by_suffix(s.text)):
+            continue  # one common word (泉水/n, 海纳百川/i) is not a place or an organisation (横店集团/n is)
         label = TAGGER_TYPES.get(s.label, s.label)
         name = clean_name(s.text)
         if label == "ORG":
@@ -182,6 +183,33 @@ def _tagger_cands(text: str, tagger_spans: Sequence[Span], tokens: Sequence[Toke
         if len(name) >= 2:
             out.append(_Cand(s.start, s.end, label, name, 1))
     return out
+
+
+def _named_by_suffix(name: str) -> bool:
+    """A name of at least two characters before an organisation suffix (横店集团, not 大集团)."""
+    suffix = longest_suffix(name)
+    return suffix is not None and len(name) - len(suffix) >= 2
+
+
+@functools.lru_cache(maxsize=1)
+def _title_heads() -> dict[str, tuple[str, ...]]:
+    """Head (two or more characters) -> rests of the titles it opens (党委 -> 书记, 副书记)."""
+    out: dict[str, list[str]] = {}
+    for t in _titles():
+        for k in range(2, len(t) - 1):
+            out.setdefault(t[:k], []).append(t[k:])
+    return {h: tuple(r) for h, r in out.items()}
+
+
+def _cut_title_head(text: str, c: _Cand) -> _Cand:
+    """An organisation name that swallowed the head of the job title after it (兴业银行党委 +
+    书记) without it: the title is 党委书记 at 兴业银行."""
+    heads = _title_heads()
+    for k in range(2, 5):
+        rests = heads.get(text[c.end - k : c.end]) if c.end - c.start - k >= 2 else None
+        if rests and any(text.startswith(r, c.end) for r in rests) and c.name.endswith(text[c.end - k : c.end]):
+            return _Cand(c.start, c.end - k, c.label, c.name[:-k], c.prio)
+    return c
 
 
 @functools.lru_cache(maxsize=1)
@@ -271,7 +299,7 @@ def _stops(tokens: Sequence[Token], k: int, i: int, suffix: str) -> bool:
 
 
 def _stops_plain(t: Token) -> bool:
-    if t.text in _stop_tokens() or t.text.endswith(ZONE_SUFFIXES):
+    if t.text in _stop_tokens() or t.text in _titles() or t.text.endswith(ZONE_SUFFIXES):
         return True
     if t.tag == "m":  # 三一 may open a name; 2023, 一家, 首个 do not
         return t.text.isascii() or not all(c in _NUMERAL_CHARS for c in t.text)
@@ -461,6 +489,7 @@ def find_entities(
     rule_places = [_Cand(s, e, "PLACE", n, p) for s, e, n, p in places]
     cands = [c for c in cands if not (c.label == "PLACE" and c.prio == 1 and len(c.name) > 3 and _tiled(c, rule_places))]
     cands += rule_places
+    cands = [_cut_title_head(text, c) if c.label == "ORG" else c for c in cands]
     cands = [c for c in cands if text[c.start : c.end].strip() and len(c.name) >= 2]
     sure = [c for c in cands if c.prio >= 4]
     cands = [c for c in cands if c.prio >= 4 or not any(c.start < s.end and s.start < c.end and (c.start, c.end) != (s.start, s.end) for s in sure)]

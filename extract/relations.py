@@ -3,7 +3,7 @@
 - cue-word patterns (``relation_patterns.tsv``) over a sentence whose mentions are replaced
   by typed slots: located_in, held_in, publishes, operates, owns, relies_on, designates,
   designated_as, selected_in;
-- works_for with a job title (organisation + title + person, ``titles.txt``), and reporters of
+- works_for with the role as written and founded_by (:mod:`extract.posts`), and reporters of
   a byline (本报…（记者X）) working for the article's paper (``papers.tsv``);
 - structural links found while composing names (part_of, owns, operates);
 - co_mention: every pair of entities in one sentence (counted when merged).
@@ -131,6 +131,8 @@ def find_relations(
     :param links: structural links from :func:`extract.entities.find_entities`
     :param paper: a resolved pseudo-mention of the article's paper (for 本报 reporters)
     """
+    from extract.posts import find_posts
+
     out: list[Relation] = []
     by_key = {(m.start, m.end): m for m in mentions}
     for link in links:
@@ -160,6 +162,7 @@ def find_relations(
                 for h, t in itertools.product(heads, tails):
                     if h.entity != t.entity:
                         out.append(_rel(h, relation, t, role, article_id, si, offs[m.start()], offs[m.end()]))
+        out += find_posts(article_id, text, si, s0, s1, top)
         out += _works_for(article_id, text, si, top, paper)
         ids = {}
         for m in top:
