@@ -160,6 +160,8 @@ def _tagger_cands(text: str, tagger_spans: Sequence[Span], tokens: Sequence[Toke
                 if b - a < 2:
                     continue
                 s = Span(s.start + a, s.start + b, s.label, s.text[a:b])
+        if s.label == "PER" and s.text in titles:
+            continue  # a job title tagged as a person (CEO)
         # an organisation followed by a job title (…政治局常委)
         if s.label == "ORG":
             t = next((t for t in titles if s.text.endswith(t) and len(s.text) - len(t) >= 2), None)

@@ -1,5 +1,6 @@
-"""Newspaper patterns for people: bylines (本报X电（记者Y）), photo credits (Y摄, 新华社记者 Y摄)
-and title + name + verb of saying (首席经济学家王某某表示). Titles, verbs and surnames are data.
+"""Newspaper patterns for people: bylines (本报X电（记者Y）), photo credits (Y摄, 新华社记者 Y摄),
+title + name + verb of saying or a list mark (首席经济学家王某某表示, 董事长王某、) and a biography
+opening with the name (王某某，1968年生). Titles, verbs and surnames are data.
 """
 from __future__ import annotations
 
@@ -24,13 +25,15 @@ def _alt(name: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
     sur = _name_re()
     name = rf"{sur}[{_CJK}]{{1,2}}?"
     byline = re.compile(rf"记者\s*((?:{name})(?:[、，,\s]\s*(?:{name}))*)(?=[）)\s、，,摄。]|$)")
     photo = re.compile(rf"(?:^|(?<=[\s）)，。；：]))({sur}\s?[{_CJK}]{{1,2}}?)\s?摄(?![{_CJK}])")
-    speaker = re.compile(rf"(?:{_alt('titles.txt')})\s*({sur}[{_CJK}]{{1,2}}?)\s*(?:{_alt('speech_verbs.txt')})")
-    return byline, photo, speaker
+    speaker = re.compile(rf"(?:{_alt('titles.txt')})\s*({sur}[{_CJK}]{{1,2}}?)\s*(?:{_alt('speech_verbs.txt')}|[、，,：:]|等|先生|女士|同志)")
+    # a biography opening with the name: 陈某某，1968年12月出生 / 王某，男，汉族
+    bio = re.compile(rf"(?:^|(?<=[。；\n]))({sur}[{_CJK}]{{1,2}}?)[，,（(](?=[^。]{{0,6}}(?:男|女|汉族|出生|生于|\d{{4}}年))")
+    return byline, photo, speaker, bio
 
 
 def person_cands(text: str) -> list[tuple[int, int, str]]:
@@ -40,17 +43,19 @@ def person_cands(text: str) -> list[tuple[int, int, str]]:
     ['王小明', '李华', '陈大同']
     >>> [n for s, e, n in person_cands("游客在参观。 孙 强摄 （某某图片）")]
     ['孙强']
+    >>> [n for s, e, n in person_cands("陈大同，1968年生，某某公司董事长、总经理周小川等出席")]
+    ['周小川', '陈大同']
     """
-    byline, photo, speaker = _patterns()
+    byline, photo, speaker, bio = _patterns()
     name_re = re.compile(rf"{_name_re()}[{_CJK}]{{1,2}}")
     out = []
     for m in byline.finditer(text):
         for n in name_re.finditer(text, m.start(1), m.end(1)):
             out.append((n.start(), n.end(), n.group()))
-    for rx in (photo, speaker):
+    for rx in (photo, speaker, bio):
         for m in rx.finditer(text):
             out.append((m.start(1), m.end(1), "".join(m.group(1).split())))
-    return out
+    return list(dict.fromkeys(out))
 
 
 def agent_org_cands(text: str, tokens) -> list[tuple[int, int, str]]:

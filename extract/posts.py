@@ -17,18 +17,15 @@ from extract.model import Relation, Span
 from extract.relations import _SLOT, _mask, _rel, compile_pattern
 
 _TITLE_SLOT = r"⟦\d+:TITLE⟧"
-_NO_PERSON_ORG = r"(?:[^⟦⟧。！？；]|⟦\d+:(?:PLACE|TITLE|WORK|EVENT)⟧)"
-_NO_PERSON = r"(?:[^⟦⟧。！？；]|⟦\d+:(?:ORG|PLATFORM|PLACE|TITLE|WORK|EVENT)⟧)"
 _EXTRA = {
     "{R}": rf"(?P<r>{_TITLE_SLOT}(?:[、，,和及/]?兼?{_TITLE_SLOT})*)",
-    "{**}": _NO_PERSON_ORG + "{0,40}?",
-    "{**O}": _NO_PERSON + "{0,80}?",
     "{PERSON}": r"⟦\d+:PERSON⟧",
+    "{RP}": rf"(?:{_TITLE_SLOT}(?:[、，,和及/]?兼?{_TITLE_SLOT})*⟦\d+:PERSON⟧(?:[、，,]⟦\d+:PERSON⟧)*)",
 }
 
 
 def compile_post_pattern(pattern: str) -> re.Pattern:
-    """A ``post_patterns.tsv`` pattern as a regular expression ({R}, {**}, {**O}, {PERSON} on
+    """A ``post_patterns.tsv`` pattern as a regular expression ({R}, {RP}, {PERSON} on
     top of :func:`extract.relations.compile_pattern`).
 
     >>> bool(compile_post_pattern("{TS:ORG}{R}{H:PERSON}").search("⟦0:ORG⟧⟦1:TITLE⟧、⟦2:TITLE⟧⟦3:PERSON⟧"))

@@ -28,12 +28,24 @@ def _slot(types: str) -> str:
     return r"[“《]?⟦\d+:(?:" + "|".join(t.strip() for t in types.split(",")) + r")⟧[”》]?"
 
 
+_LONG_GAPS = {
+    # at most 40 characters, places, titles, works and events allowed, no person, no organisation
+    "{**}": r"(?:[^⟦⟧。！？；]|⟦\d+:(?:PLACE|TITLE|WORK|EVENT)⟧){0,40}?",
+    # at most 80 characters, organisations allowed, no person
+    "{**O}": r"(?:[^⟦⟧。！？；]|⟦\d+:(?:ORG|PLATFORM|PLACE|TITLE|WORK|EVENT)⟧){0,80}?",
+}
+
+
 def compile_pattern(pattern: str) -> re.Pattern:
     """Turn a relation pattern of ``relation_patterns.tsv`` into a regular expression.
 
     >>> bool(compile_pattern("{H:ORG}{*}依托{T:PLATFORM}").search("⟦0:ORG⟧近日依托⟦1:PLATFORM⟧"))
     True
+    >>> bool(compile_pattern("{H:ORG}{**}总部在{T:PLACE}").search("⟦0:ORG⟧成立于⟦1:PLACE⟧，总部在⟦2:PLACE⟧"))
+    True
     """
+    for k, v in _LONG_GAPS.items():
+        pattern = pattern.replace(k, v)
 
     def sub(m: re.Match) -> str:
         kind, _, types = m.group(1).partition(":")

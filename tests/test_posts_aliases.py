@@ -1,0 +1,94 @@
+"""Posts, founders, headquarters and aliases through extract_article, on sentences written
+for these tests (companies and people invented)."""
+import pytest
+
+from corpus.model import Article
+from extract.pipeline import extract_article
+
+
+def _facts(text):
+    return extract_article(Article(id="t", text=text))
+
+
+def _rels(text, relation):
+    return {(r.head_name, r.tail_name, r.role) for r in _facts(text).relations if r.relation == relation}
+
+
+# fmt: off
+POSTS = [
+    # name first, then organisation and title
+    ("王建国，红星机械制造股份有限公司董事长。", ("王建国", "红星机械制造股份有限公司", "董事长")),
+    # two titles joined by 兼
+    ("华星物流集团董事长兼CEO李志强出席了发布会。", ("李志强", "华星物流集团", "董事长兼CEO")),
+    # a list of titles, and a title head the organisation's span would swallow (…银行党委)
+    ("刘海波从2010年起担任东方商业银行党委书记、董事长。", ("刘海波", "东方商业银行", "党委书记、董事长")),
+    # 任 + organisation + title
+    ("张建国任北方港口（集团）有限公司董事长。", ("张建国", "北方港口（集团）有限公司", "董事长")),
+    # organisation and title apart in the sentence
+    ("江南理工大学召开教代会，校长陈立新作报告。", ("陈立新", "江南理工大学", "校长")),
+    # the second title-person pair of one organisation
+    ("北方交通大学党委书记黄文涛、校长赵国庆出席。", ("赵国庆", "北方交通大学", "校长")),
+    # 现任 does not become part of the organisation's name
+    ("周文斌毕业于湖北大学，现任江城音乐学院副院长。", ("周文斌", "江城音乐学院", "副院长")),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("text,expected", POSTS)
+def test_post_with_role(text, expected):
+    assert expected in _rels(text, "works_for")
+
+
+def test_a_post_is_not_given_to_the_person_after_the_title():
+    rels = _rels("王建国会见了华星物流集团董事长李志强。", "works_for")
+    assert ("李志强", "华星物流集团", "董事长") in rels
+    assert not any(h == "王建国" for h, _, _ in rels)
+
+
+# fmt: off
+FOUNDERS = [
+    ("2004年，张伟和李娜共同创办了星辰科技有限公司。", {("星辰科技有限公司", "张伟"), ("星辰科技有限公司", "李娜")}),
+    ("蓝海资本集团创始人兼首席执行官王磊表示看好消费。", {("蓝海资本集团", "王磊")}),
+    ("青松教育集团是由赵建华创立的。", {("青松教育集团", "赵建华")}),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("text,expected", FOUNDERS)
+def test_founder(text, expected):
+    assert expected <= {(h, t) for h, t, _ in _rels(text, "founded_by")}
+
+
+def test_founding_without_a_person_gives_no_founder():
+    assert _rels("星辰科技有限公司成立于2004年，总部设在杭州。", "founded_by") == set()
+
+
+def test_headquarters_from_the_cue_not_from_the_name():
+    rels = _rels("深圳市华锐电子有限公司是一家电子企业，总部位于东莞市。", "headquartered_in")
+    assert {t for _, t, _ in rels} == {"东莞市"}
+
+
+def test_headquarters_before_the_organisation():
+    assert ("华星物流集团", "上海市", None) in _rels("总部设在上海的华星物流集团发布了年报。", "headquartered_in")
+
+
+# fmt: off
+ALIASES = [
+    ("国际劳工组织（ILO）发布报告。", "国际劳工组织", "ILO"),
+    ("华星环保集团有限公司（以下简称华星集团）成立于1998年。", "华星环保集团有限公司", "华星集团"),
+    ("世界卫生组织，简称世卫组织，是联合国下属机构。", "世界卫生组织", "世卫组织"),
+    ("中国低碳产业协会英文全称：China Low-carbon Industry Association，中文简称：碳协，英文缩写：CLIA。", "中国低碳产业协会", "CLIA"),
+    ("中国低碳产业协会英文全称：China Low-carbon Industry Association，中文简称：碳协，英文缩写：CLIA。", "中国低碳产业协会", "China Low-carbon Industry Association"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("text,name,alias", ALIASES)
+def test_alias(text, name, alias):
+    ents = {e.name: e for e in _facts(text).entities}
+    assert alias in ents[name].aliases
+
+
+def test_a_word_after_the_name_is_not_an_alias():
+    facts = _facts("何成洲，南京师范大学英语本科和硕士。")
+    assert all(not e.aliases for e in facts.entities if e.type == "ORG")
