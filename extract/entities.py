@@ -205,7 +205,10 @@ def _title_heads() -> dict[str, tuple[str, ...]]:
 
 def _cut_title_head(text: str, c: _Cand) -> _Cand:
     """An organisation name that swallowed the head of the job title after it (兴业银行党委 +
-    书记) without it: the title is 党委书记 at 兴业银行."""
+    书记: the title is 党委书记 at 兴业银行) or a word for its part (…有限公司总部), without it."""
+    for w in words("org_part_words.txt"):
+        if c.name.endswith(w) and text[c.start : c.end].endswith(w) and longest_suffix(c.name[: -len(w)]):
+            return _Cand(c.start, c.end - len(w), c.label, c.name[: -len(w)], c.prio)
     heads = _title_heads()
     for k in range(2, 5):
         rests = heads.get(text[c.end - k : c.end]) if c.end - c.start - k >= 2 else None
