@@ -102,6 +102,7 @@ def alias_definitions(text: str, spans: Sequence[Span]) -> list[tuple[Span, str]
     [('国际劳工组织', 'ILO')]
     """
     bracket, later = _alias_res()
+    any_cue = later.search(text) is not None
     longest: dict[int, Span] = {}
     for s in spans:
         if s.end not in longest or s.start < longest[s.end].start:
@@ -117,6 +118,8 @@ def alias_definitions(text: str, spans: Sequence[Span]) -> list[tuple[Span, str]
         if m is not None:
             out += [(s, a) for a in m.groups() if a and a != s.name]
             covered = m.end()
+            continue
+        if not any_cue:
             continue
         # cues later in the sentence, one after another, while no other name comes between
         pos, limit = end, min(_sentence_end(text, end), end + 120)
