@@ -25,7 +25,7 @@ _GAP = r"[^⟦⟧。！？；]{0,12}?"
 
 
 def _slot(types: str) -> str:
-    return r"[“《]?⟦\d+:(?:" + "|".join(t.strip() for t in types.split(",")) + r")⟧[”》]?"
+    return r"[“《«]?⟦\d+:(?:" + "|".join(t.strip() for t in types.split(",")) + r")⟧[”》»]?"
 
 
 _LONG_GAPS = {
@@ -54,7 +54,9 @@ def compile_pattern(pattern: str) -> re.Pattern:
         if kind == "P":
             return r"(?:" + _slot("PLACE") + r")*"
         one = _slot(types)
-        group = {"H": "h", "T": "t", "X": "x", "HS": "h", "TS": "t"}[kind]
+        group = {"H": "h", "T": "t", "X": "x", "HS": "h", "TS": "t", "HSW": "h", "TSW": "t"}[kind]
+        if kind in ("HSW", "TSW"):  # a list whose items may be joined by a few words (和他的师弟)
+            return rf"(?P<{group}>{one}(?:[^⟦⟧。，,；]{{0,6}}?{one})*)"
         if kind in ("HS", "TS"):
             return rf"(?P<{group}>{one}(?:[、，,与和及]?{one})*)"
         return rf"(?P<{group}>{one})"
