@@ -55,3 +55,26 @@ def test_bad_line_names_file_and_line(tmp_path):
 
 def test_absent_file_is_skipped(tmp_path):
     assert evaluate_duie(tmp_path / "none.jsonl.gz") is None
+
+
+def test_extra_gold_counts_alternatives_and_a_headquarters_as_a_location(tmp_path):
+    from corpus.model import Article
+    from extract.pipeline import extract_article
+    from extract.relations_eval import read_extra_gold
+
+    gold = tmp_path / "g.tsv"
+    gold.write_text("# id\trelation\thead\ttail\nx\tlocated_in\t星辰科技有限公司\t东莞市|广东省\nx\talias\t国际劳工组织\tILO\n", encoding="utf-8")
+    text = "星辰科技有限公司总部位于东莞市。国际劳工组织（ILO）发布报告。"
+    extra = read_extra_gold(gold)["x"]
+    scored, _ = score_record(_record("x", text), extract_article(Article(id="x", text=text)), extra)
+    assert [(g.relation, found) for g, found, _ in scored] == [("located_in", True), ("alias", True)]
+
+
+def test_extra_gold_bad_row_names_file_and_line(tmp_path):
+    from extract.relations_eval import read_extra_gold
+
+    gold = tmp_path / "g.tsv"
+    gold.write_text("x\tlocated_in\t甲\n", encoding="utf-8")
+    with pytest.raises(CorpusError) as e:
+        read_extra_gold(gold)
+    assert "g.tsv" in str(e.value) and "1" in str(e.value)
