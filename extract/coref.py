@@ -11,15 +11,16 @@ from collections.abc import Sequence
 from extract.lexicon import rows, words
 from extract.model import Span
 
-_NAME = r"[“《\"「]?([A-Za-z][A-Za-z0-9&.\- ]{0,58}[A-Za-z0-9.]|[^\s“”《》\"「」（）()，,。；;、：:]{2,20}?)[”》\"」]?"
-_LATIN = re.compile(r"\s*[（(]\s*([A-Z][A-Za-z0-9&.\-]*(?: [A-Za-z0-9&.\-]+)*)\s*[）)]")
+_NAME = r"[“《\"「]?([A-Za-z][A-Za-z0-9&.\- ]{0,58}[A-Za-z0-9.]|[^\sA-Za-z“”《》\"「」（）()，,。；;、：:]{2,20}?)[”》\"」]?"
+_LATIN_NAME = r"([A-Z][A-Za-z0-9&.\-]*(?: [A-Za-z0-9&.\-]+)*)"
+_LATIN = re.compile(rf"\s*[（(]\s*{_LATIN_NAME}\s*[）)]")
 
 
 @functools.lru_cache(maxsize=1)
 def _alias_res() -> tuple[re.Pattern, re.Pattern]:
     """(a cue in brackets right after the name, a cue later in the sentence after a comma)."""
     cues = "|".join(sorted(set(words("alias_cues.txt")), key=len, reverse=True))
-    bracket = re.compile(rf"\s*[（(]\s*(?:{cues})[为是：:]?\s*{_NAME}(?:\s*(?:或|、|，|,)\s*{_NAME})?\s*[）)]")
+    bracket = re.compile(rf"\s*[（(]\s*(?:{_LATIN_NAME}\s*[，,；;]\s*)?(?:{cues})[为是：:]?\s*{_NAME}(?:\s*(?:或|、|，|,)\s*{_NAME})?\s*[）)]")
     later = re.compile(rf"(?:[，,；;]\s*(?:其|该\w{{1,2}})?(?:{cues})[为是：:]?|(?:{cues})[：:])\s*{_NAME}(?=[，,。；;）)]|$)")
     return bracket, later
 
@@ -111,12 +112,12 @@ def alias_definitions(text: str, spans: Sequence[Span]) -> list[tuple[Span, str]
     out = []
     covered = 0  # a name inside an alias just read (the Latin words of an English name) gets none
     for s in sorted(longest.values(), key=lambda s: s.start):
-        if s.start < covered:
-            continue
+        if s.start < covered or (s.text.isascii() and text[s.start - 1 : s.start] in "（("):
+            continue  # inside an alias just read, or a Latin name in brackets: not the owner
         end = s.end + (1 if text[s.end : s.end + 1] in "》”" else 0)
         m = bracket.match(text, end) or _LATIN.match(text, end)
         if m is not None:
-            out += [(s, a) for a in m.groups() if a and a != s.name]
+            out += [(s, a) for a in m.groups() if _usable(a, s)]
             covered = m.end()
             continue
         if not any_cue:
@@ -126,9 +127,16 @@ def alias_definitions(text: str, spans: Sequence[Span]) -> list[tuple[Span, str]
         while (m := later.search(text, pos, limit)) is not None:
             if (m.start() != pos and text[m.start()] not in "，,；;") or any(pos <= x < m.start() for x in starts):
                 break
-            out += [(s, a) for a in m.groups() if a and a != s.name]
+            out += [(s, a) for a in m.groups() if _usable(a, s)]
             pos = covered = m.end()
     return out
+
+
+def _usable(alias: str | None, span: Span) -> bool:
+    """An alias other than the name itself and not a bare generic word (以下简称“公司”)."""
+    from extract.entities import longest_suffix
+
+    return bool(alias) and alias != span.name and longest_suffix(alias) != alias
 
 
 def _sentence_end(text: str, pos: int) -> int:

@@ -105,7 +105,7 @@ def _merge_short_forms(keys: dict[str, str]) -> dict[str, str]:
             continue
         for a in names:
             longer = [b for b in names if len(b) > len(a) and (
-                (b.startswith(a) and longest_suffix(a) is None and group != "place"
+                (b.startswith(a) and longest_suffix(a) is None and group not in ("place", "work")
                  and not _starts_with_place(b[len(a):]) and not _known_name(a))
                 or (b.endswith(a) and len(a) >= 4 and a != longest_suffix(a))
                 or (b.endswith(a) and group == "work")

@@ -97,3 +97,24 @@ def test_alias(text, name, alias):
 def test_a_word_after_the_name_is_not_an_alias():
     facts = _facts("何成洲，南京师范大学英语本科和硕士。")
     assert all(not e.aliases for e in facts.entities if e.type == "ORG")
+
+
+def test_a_work_is_not_merged_into_the_longer_title_it_opens():
+    facts = _facts("电影《春光》上映后，续集《春光2》也已开拍，小说《春光往事》同时出版。")
+    works = {e.name: e.aliases for e in facts.entities if e.type == "WORK"}
+    assert {"春光", "春光2", "春光往事"} <= set(works)
+
+
+def test_a_latin_name_and_its_acronym_in_one_bracket():
+    ents = {e.name: e for e in _facts("他得到了青年创业国际计划基金会（Youth Business Foundation，简称YBF）的资助。").entities}
+    assert {"Youth Business Foundation", "YBF"} <= set(ents["青年创业国际计划基金会"].aliases)
+
+
+def test_a_latin_name_glued_to_other_words_is_not_an_alias():
+    facts = _facts("丁某某，网络歌手，英文名Aseyy河南许昌人，现居杭州。")
+    assert not any("Aseyy河南许昌人" in e.aliases for e in facts.entities)
+
+
+def test_a_generic_word_defined_as_short_name_is_not_an_alias():
+    ents = {e.name: e for e in _facts("华星环保集团有限公司（以下简称公司）成立于1998年。").entities}
+    assert "公司" not in ents["华星环保集团有限公司"].aliases
