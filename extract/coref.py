@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from extract.lexicon import rows, words
 from extract.model import Span
 
-_NAME = r"[“《\"「]?([A-Za-z][A-Za-z0-9&.\- ]{0,58}[A-Za-z0-9.]|[^\sA-Za-z“”《》\"「」（）()，,。；;、：:]{2,20}?)[”》\"」]?"
-_LATIN_NAME = r"([A-Z][A-Za-z0-9&.\-]*(?: [A-Za-z0-9&.\-]+)*)"
-_LATIN = re.compile(rf"\s*[（(]\s*{_LATIN_NAME}\s*[）)]")
+_NAME = r"[“《\"「]?([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ0-9&.\- ]{0,58}[A-Za-zÀ-ÿ0-9.]|[^\sA-Za-z“”《》\"「」（）()，,。；;、：:]{2,20}?)[”》\"」]?"
+_LATIN_NAME = r"([A-Z][A-Za-zÀ-ÿ0-9&.\-]*(?: [A-Za-zÀ-ÿ0-9&.\-]+)*)"
+# a Latin name in brackets, alone or before a comma (本杰明·富兰克林（Benjamin Franklin，1706年—1790年）)
+_LATIN = re.compile(rf"\s*[（(]\s*{_LATIN_NAME}\s*(?:[）)]|[，,](?!\s*(?:简称|缩写)))")
 
 
 @functools.lru_cache(maxsize=1)
@@ -21,7 +22,7 @@ def _alias_res() -> tuple[re.Pattern, re.Pattern]:
     """(a cue in brackets right after the name, a cue later in the sentence after a comma)."""
     cues = "|".join(sorted(set(words("alias_cues.txt")), key=len, reverse=True))
     bracket = re.compile(rf"\s*[（(]\s*(?:{_LATIN_NAME}\s*[，,；;]\s*)?(?:{cues})[为是：:]?\s*{_NAME}(?:\s*(?:或|、|，|,)\s*{_NAME})?\s*[）)]")
-    later = re.compile(rf"(?:[，,；;]\s*(?:其|该\w{{1,2}})?(?:{cues})[为是：:]?|(?:{cues})[：:])\s*{_NAME}(?=[，,。；;）)]|$)")
+    later = re.compile(rf"(?:[，,；;]\s*(?:其|该\w{{1,2}})?(?:{cues})(?:为|是|叫|：|:)?|(?:{cues})(?:[：:]|为|是|叫))\s*{_NAME}(?=[，,。；;）)]|$)")
     return bracket, later
 
 

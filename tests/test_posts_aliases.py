@@ -118,3 +118,12 @@ def test_a_latin_name_glued_to_other_words_is_not_an_alias():
 def test_a_generic_word_defined_as_short_name_is_not_an_alias():
     ents = {e.name: e for e in _facts("华星环保集团有限公司（以下简称公司）成立于1998年。").entities}
     assert "公司" not in ents["华星环保集团有限公司"].aliases
+
+
+@pytest.mark.parametrize("text,name,alias", [
+    ("本杰明·富兰克林（Benjamin Franklin，1706年1月17日—1790年4月17日）是美国政治家。", "本杰明·富兰克林", "Benjamin Franklin"),
+    ("华星汽车公司全称为“华星汽车工业股份有限公司”，总部在宁波。", "华星汽车公司", "华星汽车工业股份有限公司"),
+])
+def test_alias_before_a_comma_and_after_wei(text, name, alias):
+    ents = {e.name: e for e in _facts(text).entities}
+    assert alias in ents[name].aliases
