@@ -172,7 +172,7 @@ def _tagger_cands(text: str, tagger_spans: Sequence[Span], tokens: Sequence[Toke
         inside = [t for t in tokens[lo:hi] if t.end <= s.end]
         if inside and inside[0].start == s.start and any(
             t.text in _stop_tokens() or (t.tag in ("v", "p", "d", "l", "i") and len(t.text) > 1) for t in inside
-        ):
+        ) and not _named_company(s, inside):
             continue  # a span holding a function word or a verb (成为…, …依托…) is a tagging slip
         if s.label in ("LOC", "ORG") and len(inside) == 1 and inside[0].start == s.start and inside[0].end == s.end \
                 and inside[0].tag not in PROPER_TAGS and inside[0].tag not in ("nt", "nr", "nrfg") \
@@ -185,6 +185,16 @@ def _tagger_cands(text: str, tagger_spans: Sequence[Span], tokens: Sequence[Toke
         if len(name) >= 2:
             out.append(_Cand(s.start, s.end, label, name, 1))
     return out
+
+
+def _named_company(s: Span, inside: Sequence[Token]) -> bool:
+    """A tagged organisation ending in a suffix whose verb-like words are inside the name, not
+    at its edge (许昌育新温室大棚有限公司, 成都高新实验中学: 育新/v, 高新/d are name parts)."""
+    return (
+        s.label == "ORG" and _named_by_suffix(s.text) and len(inside) >= 3
+        and not any(t.text in _stop_tokens() or t.tag in ("p", "c", "u") for t in inside)
+        and inside[0].tag not in ("v", "p", "d", "l", "i")
+    )
 
 
 def _named_by_suffix(name: str) -> bool:

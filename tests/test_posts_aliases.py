@@ -28,6 +28,9 @@ POSTS = [
     ("江南理工大学召开教代会，校长陈立新作报告。", ("陈立新", "江南理工大学", "校长")),
     # the second title-person pair of one organisation
     ("北方交通大学党委书记黄文涛、校长赵国庆出席。", ("赵国庆", "北方交通大学", "校长")),
+    # company names whose parts jieba reads as verbs or adverbs, a business suffix (证券)
+    ("宁波高新实验中学校长潘国栋认为，教育要有耐心。", ("潘国栋", "宁波高新实验中学", "校长")),
+    ("甬商证券董事长张建国说，市场在恢复。", ("张建国", "甬商证券", "董事长")),
     # 现任 does not become part of the organisation's name
     ("周文斌毕业于湖北大学，现任江城音乐学院副院长。", ("周文斌", "江城音乐学院", "副院长")),
 ]
