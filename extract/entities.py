@@ -160,7 +160,7 @@ def _tagger_cands(text: str, tagger_spans: Sequence[Span], tokens: Sequence[Toke
                 if b - a < 2:
                     continue
                 s = Span(s.start + a, s.start + b, s.label, s.text[a:b])
-        if s.label == "PER" and s.text in titles:
+        if s.label == "PER" and s.text in _title_set():
             continue  # a job title tagged as a person (CEO)
         # an organisation followed by a job title (…政治局常委)
         if s.label == "ORG":
@@ -201,6 +201,11 @@ def _named_by_suffix(name: str) -> bool:
     """A name of at least two characters before an organisation suffix (横店集团, not 大集团)."""
     suffix = longest_suffix(name)
     return suffix is not None and len(name) - len(suffix) >= 2
+
+
+@functools.lru_cache(maxsize=1)
+def _title_set() -> frozenset[str]:
+    return frozenset(_titles())
 
 
 @functools.lru_cache(maxsize=1)

@@ -53,6 +53,11 @@ def founder_roles() -> frozenset[str]:
     return frozenset(words("founder_roles.txt"))
 
 
+@functools.lru_cache(maxsize=1)
+def _founding_re() -> re.Pattern:
+    return re.compile("|".join(re.escape(w) for w in words("founding_verbs.txt")))
+
+
 def title_spans(text: str, start: int, end: int, mentions: Sequence[Span]) -> list[Span]:
     """Job titles written in ``text[start:end]`` outside the mentions (longest title first)."""
     out: list[Span] = []
@@ -69,9 +74,13 @@ def find_posts(article_id: str, text: str, si: int, start: int, end: int, top: S
 
     :param top: the sentence's resolved, non-overlapping mentions, by start
     """
-    if not any(m.label == "PERSON" for m in top):
+    labels = {m.label for m in top}
+    if "PERSON" not in labels or not labels & {"ORG", "PLATFORM"}:
         return []
-    items = sorted([*top, *title_spans(text, start, end, top)], key=lambda s: s.start)
+    titles = title_spans(text, start, end, top)
+    if not titles and _founding_re().search(text, start, end) is None:
+        return []  # every pattern needs a title or a founding verb
+    items = sorted([*top, *titles], key=lambda s: s.start)
     masked, offs = _mask(text, start, end, items)
     out: list[Relation] = []
     seen: set[tuple[str, str, str]] = set()

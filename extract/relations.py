@@ -166,7 +166,7 @@ def find_relations(
             continue
         top = _top_level(inside)
         masked, offs = _mask(text, s0, s1, top)
-        for relation, rx in relation_patterns():
+        for relation, rx in relation_patterns() if len(top) > 1 else ():  # every pattern links two slots
             for m in rx.finditer(masked):
                 heads = [top[int(x.group(1))] for x in _SLOT.finditer(m.group("h"))] if m.group("h") else []
                 tails = [top[int(x.group(1))] for x in _SLOT.finditer(m.group("t"))] if m.group("t") else []

@@ -130,3 +130,15 @@ def test_a_generic_word_defined_as_short_name_is_not_an_alias():
 def test_alias_before_a_comma_and_after_wei(text, name, alias):
     ents = {e.name: e for e in _facts(text).entities}
     assert alias in ents[name].aliases
+
+
+def test_every_founding_verb_of_the_patterns_passes_the_prefilter():
+    import re
+
+    from extract.lexicon import rows, words
+
+    verbs = set(words("founding_verbs.txt"))
+    for rel, pattern in rows("post_patterns.tsv", 2):
+        if rel == "founded_by":
+            for group in re.findall(r"\(\?:([^()]*创[^()]*)\)", pattern):
+                assert set(group.split("|")) <= verbs, group
