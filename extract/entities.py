@@ -219,8 +219,12 @@ def _title_heads() -> dict[str, tuple[str, ...]]:
 
 
 def _cut_title_head(text: str, c: _Cand) -> _Cand:
-    """An organisation name that swallowed the head of the job title after it (兴业银行党委 +
-    书记: the title is 党委书记 at 兴业银行) or a word for its part (…有限公司总部), without it."""
+    """An organisation name that swallowed a job title (…政治局常委), the head of the title after
+    it (兴业银行党委 + 书记: the title is 党委书记 at 兴业银行) or a word for its part
+    (…有限公司总部), without it."""
+    t = next((t for t in _titles() if c.name.endswith(t) and len(c.name) - len(t) >= 2 and text[c.start : c.end].endswith(t)), None)
+    if t is not None:  # a job title at the end (中共中央政治局常委: 政治局常委 at 中共中央)
+        return _Cand(c.start, c.end - len(t), c.label, c.name[: -len(t)], c.prio)
     for w in words("org_part_words.txt"):
         if c.name.endswith(w) and text[c.start : c.end].endswith(w) and longest_suffix(c.name[: -len(w)]):
             return _Cand(c.start, c.end - len(w), c.label, c.name[: -len(w)], c.prio)

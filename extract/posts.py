@@ -20,12 +20,13 @@ _TITLE_SLOT = r"⟦\d+:TITLE⟧"
 _EXTRA = {
     "{R}": rf"(?P<r>{_TITLE_SLOT}(?:[、，,和及/]?兼?{_TITLE_SLOT})*)",
     "{PERSON}": r"⟦\d+:PERSON⟧",
+    "{OR}": rf"(?:⟦\d+:(?:ORG|PLATFORM)⟧|[^⟦⟧、，,。；]{{0,4}}){_TITLE_SLOT}(?:[、和及/]?兼?{_TITLE_SLOT})*",
     "{RP}": rf"(?:{_TITLE_SLOT}(?:[、，,和及/]?兼?{_TITLE_SLOT})*⟦\d+:PERSON⟧(?:[、，,]⟦\d+:PERSON⟧)*)",
 }
 
 
 def compile_post_pattern(pattern: str) -> re.Pattern:
-    """A ``post_patterns.tsv`` pattern as a regular expression ({R}, {RP}, {PERSON} on
+    """A ``post_patterns.tsv`` pattern as a regular expression ({R}, {RP}, {OR}, {PERSON} on
     top of :func:`extract.relations.compile_pattern`).
 
     >>> bool(compile_post_pattern("{TS:ORG}{R}{H:PERSON}").search("⟦0:ORG⟧⟦1:TITLE⟧、⟦2:TITLE⟧⟦3:PERSON⟧"))

@@ -257,3 +257,70 @@ def summary_rows(result: dict) -> list[dict]:
             "predicted": result["predicted"].get(rel, 0),
         })
     return out
+
+
+NEWS_POSTS_GOLD = Path(__file__).resolve().parent.parent / "tests" / "data" / "news_posts_gold.tsv"
+
+
+def read_news_posts_gold(path: str | Path = NEWS_POSTS_GOLD) -> list[tuple[str, str, str, str]]:
+    """``(story id, person, organisation, role)`` rows of the hand-written news post gold.
+
+    :raises CorpusError: on a row without four fields, naming file and line.
+    """
+    path = Path(path)
+    out = []
+    for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = [c.strip() for c in line.split("\t")]
+        if len(cells) != 4:
+            raise CorpusError("expected story, person, organisation, role", path=str(path), line=no)
+        out.append(tuple(cells))
+    return out
+
+
+def evaluate_news_posts(part: str = "dev", gold_path: str | Path = NEWS_POSTS_GOLD, sample: int = 0) -> dict | None:
+    """Recall of posts (pair, and with the role) on the CCTV stories of the news gold's
+    ``part`` (split by :func:`split_of` on the story id); None when the news data is absent."""
+    from corpus.articles import articles_from_record
+    from extract.pipeline import extract_article
+
+    gold = [g for g in read_news_posts_gold(gold_path) if split_of(g[0]) == part]
+    wanted = {g[0] for g in gold}
+    facts_of: dict[str, list] = defaultdict(list)
+    for year in sorted({sid[:4] for sid in wanted}):
+        path = shared_data_dir() / "news" / "xwlb" / f"{year}.jsonl.gz"
+        if not path.exists():
+            return None
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            for lineno, line in enumerate(f, 1):
+                rec = json.loads(line)
+                if rec.get("id") in wanted:
+                    for art in articles_from_record(rec, source=str(path), line=lineno):
+                        facts_of[rec["id"]].append(extract_article(art))
+    found = found_role = 0
+    misses, preds = [], []
+    for sid, person, org, role in gold:
+        hits = []
+        for facts in facts_of[sid]:
+            names = {e.id: _names(e) for e in facts.entities}
+            hits += [
+                r for r in facts.relations
+                if r.relation == "works_for" and norm(person) in names.get(r.head, {norm(r.head_name)})
+                and {norm(o) for o in org.split("|")} & names.get(r.tail, {norm(r.tail_name)})
+            ]
+        found += bool(hits)
+        ok = any(role_holds(r.role, role) for r in hits)
+        found_role += ok
+        if not ok:
+            misses.append({"id": sid, "head": person, "tail": org, "role": role})
+    for sid, fs in sorted(facts_of.items()):
+        preds += [{"id": sid, "relation": "works_for", "head": r.head_name, "tail": r.tail_name, "role": r.role, "evidence": ""}
+                  for f in fs for r in f.relations if r.relation == "works_for"]
+    n = len(gold)
+    return {
+        "part": part, "stories": len(wanted), "gold": n,
+        "recall": found / n if n else None, "recall_role": found_role / n if n else None,
+        "predicted": len(preds), "misses": misses,
+        "sample": random.Random(0).sample(preds, min(sample, len(preds))),
+    }

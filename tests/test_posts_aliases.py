@@ -142,3 +142,14 @@ def test_every_founding_verb_of_the_patterns_passes_the_prefilter():
         if rel == "founded_by":
             for group in re.findall(r"\(\?:([^()]*创[^()]*)\)", pattern):
                 assert set(group.split("|")) <= verbs, group
+
+
+def test_a_title_of_the_state_is_not_given_to_an_organisation_earlier_in_the_sentence():
+    rels = _rels("华星物流集团发布年报，国家主席张建国出席。", "works_for")
+    assert not any(t == "华星物流集团" for _, t, _ in rels)
+
+
+def test_a_list_of_organisation_title_pairs_before_one_person():
+    rels = _rels("中共中央政治局委员、中央政策研究室主任王建国出席。", "works_for")
+    assert ("王建国", "中央政策研究室", "主任") in rels
+    assert ("王建国", "中共中央", "政治局委员") in rels
