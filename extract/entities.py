@@ -490,7 +490,7 @@ def find_entities(
     >>> [(s.text, s.label) for s in layer.spans]
     [('华东理工大学经济学院', 'ORG'), ('华东理工大学', 'ORG'), ('王小明', 'PERSON')]
     """
-    from extract.patterns import agent_org_cands, person_cands
+    from extract.patterns import agent_org_cands, person_cands, title_org_cands
 
     tokens = list(tokens) if tokens is not None else tokenize(text)
     cands: list[_Cand] = []
@@ -508,6 +508,7 @@ def find_entities(
     cands += _short_forms(text, suffix, generic)
     cands += _work_cands(text)
     cands += [_Cand(s0, e, "ORG", n, 1) for s0, e, n in agent_org_cands(text, tokens)]
+    cands += [_Cand(s0, e, type_by_suffix(n, "ORG"), n, 1) for s0, e, n in title_org_cands(text, tokens, people)]
     cands += [_Cand(s, e, "PERSON", n, 5) for s, e, n in named]
     places, place_links = place_spans(text, tokens)
     rule_places = [_Cand(s, e, "PLACE", n, p) for s, e, n, p in places]

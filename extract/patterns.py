@@ -90,3 +90,45 @@ def agent_org_cands(text: str, tokens) -> list[tuple[int, int, str]]:
         if 2 <= len(name) <= 8 and all(c.isalnum() for c in name):
             out.append((start, end, name))
     return out
+
+
+_TITLE_PREFIXES = frozenset({"副", "常务", "执行", "名誉", "代理", "原", "前", "首任", "时任", "现任"})
+
+
+def title_org_cands(text: str, tokens, people=()) -> list[tuple[int, int, str]]:
+    """Organisations named right before the title of their head (翼龙贷网董事长, 大连海洋大学校长;
+    titles in ``org_head_titles.txt``): up to four tokens walked left from the title, stopping at
+    punctuation, function words, verbs, numbers and people, kept when they end in an
+    organisation suffix or hold a proper-name part. ``(start, end, name)``.
+
+    >>> from extract.segment import tokenize
+    >>> t = "昨天，翼龙贷网董事长发表讲话。"
+    >>> [n for s, e, n in title_org_cands(t, tokenize(t))]
+    ['翼龙贷网']
+    >>> t = "天津音乐学院副院长方建军"
+    >>> [n for s, e, n in title_org_cands(t, tokenize(t))]
+    []
+    """
+    from extract.entities import PROPER_TAGS, STOP_TAGS, _stops_plain, longest_suffix
+
+    heads = set(words("org_head_titles.txt"))
+    out = []
+    for i, tok in enumerate(tokens):
+        if tok.text not in heads or i == 0:
+            continue
+        j = i
+        while j > 0 and i - j < 4:
+            prev = tokens[j - 1]
+            if _stops_plain(prev) or prev.tag in STOP_TAGS or prev.tag in ("m", "t", "nr", "nrfg", "q", "b") \
+                    or prev.text in _TITLE_PREFIXES \
+                    or any(s <= prev.start < e for s, e in people):
+                break
+            j -= 1
+        if j == i:
+            continue
+        start, end = tokens[j].start, tokens[i - 1].end
+        name = text[start:end]
+        proper = any(t.tag in PROPER_TAGS and t.tag != "ns" for t in tokens[j:i])
+        if 2 <= len(name) <= 12 and all(c.isalnum() for c in name) and (proper or (longest_suffix(name) and len(name) > len(longest_suffix(name)))):
+            out.append((start, end, name))
+    return out

@@ -31,6 +31,8 @@ POSTS = [
     # company names whose parts jieba reads as verbs or adverbs, a business suffix (证券)
     ("宁波高新实验中学校长潘国栋认为，教育要有耐心。", ("潘国栋", "宁波高新实验中学", "校长")),
     ("甬商证券董事长张建国说，市场在恢复。", ("张建国", "甬商证券", "董事长")),
+    # an organisation known only by the title of its head after it
+    ("昨天，云帆贷网董事长王建国发表讲话。", ("王建国", "云帆贷网", "董事长")),
     # 现任 does not become part of the organisation's name
     ("周文斌毕业于湖北大学，现任江城音乐学院副院长。", ("周文斌", "江城音乐学院", "副院长")),
 ]
