@@ -36,3 +36,28 @@ def test_answered_from_the_extracted_relation(store, question, template, words):
 def test_no_founder_is_invented(store):
     a = answer(store, "谁创办了华星物流集团？")
     assert not a.found and "李志强" not in a.answer
+
+
+@pytest.fixture(scope="module")
+def alias_store():
+    art = Article(id="qa-aliases", text="国际劳工组织（ILO）发布报告。华星环保集团有限公司（以下简称华星集团）成立于1998年。")
+    s = Store()
+    write_graphs(s, [article_graph(art, extract_article(art))])
+    return s
+
+
+@pytest.mark.parametrize("question,template,words", [
+    ("国际劳工组织简称什么？", "short_names", ["ILO"]),
+    ("华星环保集团有限公司的简称是什么？", "short_names", ["华星集团"]),
+    ("ILO的全称是什么？", "full_name", ["国际劳工组织"]),
+    ("华星集团的全称是什么？", "full_name", ["华星环保集团有限公司"]),
+])
+def test_names_answered_from_aliases(alias_store, question, template, words):
+    a = answer(alias_store, question)
+    assert a.found and a.template == template
+    assert all(w in a.answer for w in words)
+
+
+def test_no_short_name_is_invented(store):
+    a = answer(store, "星辰科技有限公司简称什么？")
+    assert not a.found
