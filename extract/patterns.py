@@ -99,7 +99,8 @@ def title_org_cands(text: str, tokens, people=()) -> list[tuple[int, int, str]]:
     """Organisations named right before the title of their head (翼龙贷网董事长, 大连海洋大学校长;
     titles in ``org_head_titles.txt``): up to four tokens walked left from the title, stopping at
     punctuation, function words, verbs, numbers and people, kept when they end in an
-    organisation suffix or hold a proper-name part. ``(start, end, name)``.
+    organisation suffix or hold a proper-name part and three characters (not 及前董事长).
+    ``(start, end, name)``.
 
     >>> from extract.segment import tokenize
     >>> t = "昨天，翼龙贷网董事长发表讲话。"
@@ -129,6 +130,7 @@ def title_org_cands(text: str, tokens, people=()) -> list[tuple[int, int, str]]:
         start, end = tokens[j].start, tokens[i - 1].end
         name = text[start:end]
         proper = any(t.tag in PROPER_TAGS and t.tag != "ns" for t in tokens[j:i])
-        if 2 <= len(name) <= 12 and all(c.isalnum() for c in name) and (proper or (longest_suffix(name) and len(name) > len(longest_suffix(name)))):
+        suffix = longest_suffix(name)
+        if 2 <= len(name) <= 12 and all(c.isalnum() for c in name) and ((proper and len(name) >= 3) or (suffix and len(name) > len(suffix))):
             out.append((start, end, name))
     return out
