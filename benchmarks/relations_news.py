@@ -1,5 +1,6 @@
-"""Posts on CCTV news against the hand-written gold (tests/data/news_posts_gold.tsv): recall of
-person-organisation pairs and with the role (extract.relations_eval.evaluate_news_posts).
+"""Posts and aliases on CCTV news against the hand-written gold (tests/data/news_posts_gold.tsv,
+news_aliases_gold.tsv): recall of person-organisation pairs and with the role, and of aliases
+(extract.relations_eval.evaluate_news_posts, evaluate_news_aliases).
 
 Run by hand:  .venv/bin/python benchmarks/relations_news.py --part dev [--misses] [--sample 30]
               .venv/bin/python benchmarks/relations_news.py --part blind     (figures only)
@@ -17,7 +18,7 @@ def main() -> int:
     ap.add_argument("--misses", action="store_true")
     ap.add_argument("--sample", type=int, default=0, help="predicted posts to print (dev only)")
     args = ap.parse_args()
-    from extract.relations_eval import evaluate_news_posts
+    from extract.relations_eval import evaluate_news_aliases, evaluate_news_posts
 
     r = evaluate_news_posts(args.part, sample=0 if args.part == "blind" else args.sample)
     if r is None:
@@ -30,6 +31,12 @@ def main() -> int:
             print(f"miss\t{m['id']}\t{m['head']} -> {m['tail']} {m['role']}")
         for p in r["sample"]:
             print(f"pred\t{p['id']}\t{p['head']} -[{p['role']}]-> {p['tail']}")
+    a = evaluate_news_aliases(args.part)
+    print(f"news {a['part']}: {a['gold']} aliases; recall {a['recall']:.3f} "
+          f"(the named thing is an entity: {a['entity_recall']:.3f})")
+    if args.part == "dev" and args.misses:
+        for m in a["misses"]:
+            print(f"miss\t{m['id']}\t{m['head']} = {m['tail']}")
     return 0
 
 

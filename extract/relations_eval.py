@@ -282,22 +282,11 @@ def read_news_posts_gold(path: str | Path = NEWS_POSTS_GOLD) -> list[tuple[str, 
 def evaluate_news_posts(part: str = "dev", gold_path: str | Path = NEWS_POSTS_GOLD, sample: int = 0) -> dict | None:
     """Recall of posts (pair, and with the role) on the CCTV stories of the news gold's
     ``part`` (split by :func:`split_of` on the story id); None when the news data is absent."""
-    from corpus.articles import articles_from_record
-    from extract.pipeline import extract_article
-
     gold = [g for g in read_news_posts_gold(gold_path) if split_of(g[0]) == part]
     wanted = {g[0] for g in gold}
-    facts_of: dict[str, list] = defaultdict(list)
-    for year in sorted({sid[:4] for sid in wanted}):
-        path = shared_data_dir() / "news" / "xwlb" / f"{year}.jsonl.gz"
-        if not path.exists():
-            return None
-        with gzip.open(path, "rt", encoding="utf-8") as f:
-            for lineno, line in enumerate(f, 1):
-                rec = json.loads(line)
-                if rec.get("id") in wanted:
-                    for art in articles_from_record(rec, source=str(path), line=lineno):
-                        facts_of[rec["id"]].append(extract_article(art))
+    facts_of = _news_facts(wanted)
+    if facts_of is None:
+        return None
     found = found_role = 0
     misses, preds = [], []
     for sid, person, org, role in gold:
@@ -324,3 +313,66 @@ def evaluate_news_posts(part: str = "dev", gold_path: str | Path = NEWS_POSTS_GO
         "predicted": len(preds), "misses": misses,
         "sample": random.Random(0).sample(preds, min(sample, len(preds))),
     }
+
+
+NEWS_ALIASES_GOLD = Path(__file__).resolve().parent.parent / "tests" / "data" / "news_aliases_gold.tsv"
+
+
+def _news_facts(wanted: set[str]) -> dict[str, list] | None:
+    """Facts of the CCTV stories with these ids (each story's articles); None when the news
+    data is absent."""
+    from corpus.articles import articles_from_record
+    from extract.pipeline import extract_article
+
+    facts_of: dict[str, list] = defaultdict(list)
+    for year in sorted({sid[:4] for sid in wanted}):
+        path = shared_data_dir() / "news" / "xwlb" / f"{year}.jsonl.gz"
+        if not path.exists():
+            return None
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            for lineno, line in enumerate(f, 1):
+                rec = json.loads(line)
+                if rec.get("id") in wanted:
+                    for art in articles_from_record(rec, source=str(path), line=lineno):
+                        facts_of[rec["id"]].append(extract_article(art))
+    return facts_of
+
+
+def read_news_aliases_gold(path: str | Path = NEWS_ALIASES_GOLD) -> list[tuple[str, str, str]]:
+    """``(story id, names, aliases)`` rows of the hand-written news alias gold (| alternatives).
+
+    :raises CorpusError: on a row without three fields, naming file and line.
+    """
+    path = Path(path)
+    out = []
+    for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = [c.strip() for c in line.split("\t")]
+        if len(cells) != 3:
+            raise CorpusError("expected story, name, alias", path=str(path), line=no)
+        out.append(tuple(cells))
+    return out
+
+
+def evaluate_news_aliases(part: str = "dev", gold_path: str | Path = NEWS_ALIASES_GOLD) -> dict | None:
+    """Recall of aliases on the CCTV stories of the news alias gold's ``part``: found when one
+    entity carries a gold name and a gold alias; also how often the named thing is an entity
+    at all. None when the news data is absent."""
+    gold = [g for g in read_news_aliases_gold(gold_path) if split_of(g[0]) == part]
+    facts_of = _news_facts({g[0] for g in gold})
+    if facts_of is None:
+        return None
+    found = entity = 0
+    misses = []
+    for sid, names, aliases in gold:
+        names_n, aliases_n = {norm(x) for x in names.split("|")}, {norm(x) for x in aliases.split("|")}
+        known = [_names(e) for f in facts_of[sid] for e in f.entities]
+        entity += any(names_n & n for n in known)
+        ok = any(names_n & n and aliases_n & n for n in known)
+        found += ok
+        if not ok:
+            misses.append({"id": sid, "head": names, "tail": aliases})
+    n = len(gold)
+    return {"part": part, "gold": n, "recall": found / n if n else None,
+            "entity_recall": entity / n if n else None, "misses": misses}

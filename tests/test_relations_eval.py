@@ -78,3 +78,11 @@ def test_extra_gold_bad_row_names_file_and_line(tmp_path):
     with pytest.raises(CorpusError) as e:
         read_extra_gold(gold)
     assert "g.tsv" in str(e.value) and "1" in str(e.value)
+
+
+def test_news_gold_files_parse_and_split_both_ways():
+    from extract.relations_eval import read_news_aliases_gold, read_news_posts_gold
+
+    posts, aliases = read_news_posts_gold(), read_news_aliases_gold()
+    assert len(posts) >= 40 and len(aliases) >= 60
+    assert {split_of(g[0]) for g in posts} == {"dev", "blind"} == {split_of(g[0]) for g in aliases}
