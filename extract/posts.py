@@ -16,9 +16,10 @@ from extract.lexicon import rows, words
 from extract.model import Relation, Span
 from extract.relations import _SLOT, _mask, _rel, compile_pattern
 
-_TITLE_SLOT = r"⟦\d+:TITLE⟧"
+_TITLE_SLOT = r"⟦\d+:(?:TITLE|HEAD)⟧"  # HEAD: the title of an organisation's head (org_head_titles.txt)
 _EXTRA = {
     "{R}": rf"(?P<r>{_TITLE_SLOT}(?:[、，,和及/]?兼?{_TITLE_SLOT})*)",
+    "{RH}": rf"(?P<r>⟦\d+:HEAD⟧(?:[、，,和及/]?兼?{_TITLE_SLOT})*)",
     "{PERSON}": r"⟦\d+:PERSON⟧",
     "{OR}": rf"(?:⟦\d+:(?:ORG|PLATFORM)⟧|[^⟦⟧、，,。；]{{0,4}}){_TITLE_SLOT}(?:[、和及/]?兼?{_TITLE_SLOT})*",
     "{RP}": rf"(?:{_TITLE_SLOT}(?:[、，,和及/]?兼?{_TITLE_SLOT})*⟦\d+:PERSON⟧(?:[、，,]⟦\d+:PERSON⟧)*)",
@@ -26,7 +27,7 @@ _EXTRA = {
 
 
 def compile_post_pattern(pattern: str) -> re.Pattern:
-    """A ``post_patterns.tsv`` pattern as a regular expression ({R}, {RP}, {OR}, {PERSON} on
+    """A ``post_patterns.tsv`` pattern as a regular expression ({R}, {RH}, {RP}, {OR}, {PERSON} on
     top of :func:`extract.relations.compile_pattern`).
 
     >>> bool(compile_post_pattern("{TS:ORG}{R}{H:PERSON}").search("⟦0:ORG⟧⟦1:TITLE⟧、⟦2:TITLE⟧⟦3:PERSON⟧"))
@@ -59,13 +60,19 @@ def _founding_re() -> re.Pattern:
     return re.compile("|".join(re.escape(w) for w in words("founding_verbs.txt")))
 
 
+@functools.lru_cache(maxsize=1)
+def _head_titles() -> frozenset[str]:
+    return frozenset(words("org_head_titles.txt"))
+
+
 def title_spans(text: str, start: int, end: int, mentions: Sequence[Span]) -> list[Span]:
-    """Job titles written in ``text[start:end]`` outside the mentions (longest title first)."""
+    """Job titles written in ``text[start:end]`` outside the mentions (longest title first),
+    labelled HEAD when they name an organisation's head (董事长, 校长) and TITLE otherwise."""
     out: list[Span] = []
     pos = start
     for m in [*mentions, Span(end, end, "", "")]:
         for t in _title_re().finditer(text, pos, max(pos, m.start)):
-            out.append(Span(t.start(), t.end(), "TITLE", t.group()))
+            out.append(Span(t.start(), t.end(), "HEAD" if t.group() in _head_titles() else "TITLE", t.group()))
         pos = max(pos, m.end)
     return out
 

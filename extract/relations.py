@@ -30,9 +30,9 @@ def _slot(types: str) -> str:
 
 _LONG_GAPS = {
     # at most 40 characters, places, titles, works and events allowed, no person, no organisation
-    "{**}": r"(?:[^⟦⟧。！？；]|⟦\d+:(?:PLACE|TITLE|WORK|EVENT)⟧){0,40}?",
+    "{**}": r"(?:[^⟦⟧。！？；]|⟦\d+:(?:PLACE|TITLE|HEAD|WORK|EVENT)⟧){0,40}?",
     # at most 80 characters, organisations allowed, no person
-    "{**O}": r"(?:[^⟦⟧。！？；]|⟦\d+:(?:ORG|PLATFORM|PLACE|TITLE|WORK|EVENT)⟧){0,80}?",
+    "{**O}": r"(?:[^⟦⟧。！？；]|⟦\d+:(?:ORG|PLATFORM|PLACE|TITLE|HEAD|WORK|EVENT)⟧){0,80}?",
 }
 
 

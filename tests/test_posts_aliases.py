@@ -155,3 +155,12 @@ def test_a_list_of_organisation_title_pairs_before_one_person():
     rels = _rels("中共中央政治局委员、中央政策研究室主任王建国出席。", "works_for")
     assert ("王建国", "中央政策研究室", "主任") in rels
     assert ("王建国", "中共中央", "政治局委员") in rels
+
+
+def test_an_official_setting_up_a_body_after_a_comma_is_no_founder():
+    assert _rels("张建国强调，改革管理体制，组建华星审计委员会。", "founded_by") == set()
+
+
+def test_a_state_title_after_a_comma_is_not_a_post_at_the_organisation_before():
+    rels = _rels("华星白宫发表声明说，总统张建国将出访。", "works_for")
+    assert not any(t == "华星白宫" for _, t, _ in rels)
