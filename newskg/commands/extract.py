@@ -7,6 +7,7 @@ import sys
 import click
 
 from newskg.cli import cli, emit_rows, format_table
+from newskg.skips import SkipReport, warnings_as_notes
 
 
 def extraction_json(ext) -> dict:
@@ -38,12 +39,13 @@ def extraction_json(ext) -> dict:
 @cli.command("extract")
 @click.argument("paths", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object: articles, entities, metrics, relations")
-@click.option("--strict", is_flag=True, help="Stop at the first bad file or record")
+@click.option("--strict", is_flag=True, help="Exit with code 3 if any input was skipped")
 def extract_cmd(paths: tuple[str, ...], as_json: bool, strict: bool) -> None:
     """Extract entities, metrics and relations from a corpus (default: the bundled sample).
 
     PATHS are .txt, .jsonl or .jsonl.gz files, directories or - for standard input. Without
-    --json, prints tables of entities and relations (co-mentions left out).
+    --json, prints tables of entities and relations (co-mentions left out). Each bad file or
+    record is skipped and named on stderr (file:line).
 
     In Python: extract.pipeline.extract_corpus(corpus.read_corpus(paths))
 
@@ -54,7 +56,10 @@ def extract_cmd(paths: tuple[str, ...], as_json: bool, strict: bool) -> None:
     from corpus import read_corpus
     from extract.pipeline import extract_corpus
 
-    ext = extract_corpus(read_corpus(list(paths) or None, strict=strict))
+    skips = SkipReport()
+    with warnings_as_notes():
+        ext = extract_corpus(read_corpus(list(paths) or None, on_error=skips))
+    skips.verdict(len(ext.articles), strict=strict, noun="article", paths=paths)
     if as_json:
         click.echo(json.dumps(extraction_json(ext), ensure_ascii=False))
         return
