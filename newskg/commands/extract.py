@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import click
 
+from corpus.errors import CorpusError
+
 from newskg.cli import cli, emit_rows, format_table
+from newskg.batch import BatchReport, error_object, stdin_lines
 from newskg.skips import SkipReport, warnings_as_notes
 
 
@@ -83,7 +85,9 @@ def ner_cmd() -> None:
     """Tag entities in text from standard input, one sentence per line.
 
     Writes one JSON array per input line, in order: [{"start", "end", "type", "text"}] with
-    character offsets into that line; types ORG, PLATFORM, PERSON, PLACE, EVENT, WORK.
+    character offsets into that line; types ORG, PLATFORM, PERSON, PLACE, EVENT, WORK. Each
+    line is decoded on its own (UTF-8 or GB18030/GBK); a binary or undecodable line gets
+    {"line": N, "error": {"code", "message"}} in its place, and the batch goes on.
 
     In Python: extract.pipeline.ner(text)
 
@@ -93,10 +97,17 @@ def ner_cmd() -> None:
     """
     from extract.pipeline import ner
 
-    for line in sys.stdin:
-        line = line.rstrip("\r\n")
+    batch = BatchReport()
+    for no, line in stdin_lines():
+        if isinstance(line, CorpusError):
+            batch.fail(no, line)
+            click.echo(json.dumps(error_object(no, line), ensure_ascii=False))
+            continue
         spans = ner(line) if line.strip() else []
+        if line.strip():
+            batch.ok()
         click.echo(json.dumps([{"start": s.start, "end": s.end, "type": s.label, "text": s.text} for s in spans], ensure_ascii=False))
+    batch.verdict("sentence")
 
 
 @cli.command("eval")

@@ -158,18 +158,20 @@ def sparql(query, query_file, fmt, limit, timeout, binds, store_dir):
         newskg sparql 'SELECT ?org ?name { ?org a schema:Organization ; schema:name ?name } LIMIT 5'
         newskg sparql -f docs/queries/top_organisations.rq --format csv
     """
-    from corpus.errors import QueryError
+    from corpus.errors import NothingReadError
     from kg.sparql import ReadyQuery, format_results, load_query, run_query
     from kg.store import open_store
 
     if (query is None) == (query_file is None):
-        raise QueryError("give a QUERY or -f FILE (one of them)")
+        raise click.UsageError("give a QUERY or -f FILE (one of them)")
     ready = load_query(query_file) if query_file else ReadyQuery(name="query", text=query)
+    if not ready.text.strip():
+        raise NothingReadError("the query is empty", path=query_file)
     overrides = {}
     for b in binds:
         name, eq, value = b.partition("=")
         if not eq or not name:
-            raise QueryError(f"--bind takes NAME=VALUE, not {b!r}")
+            raise click.UsageError(f"--bind takes NAME=VALUE, not {b!r}")
         overrides[name.lstrip("?$")] = value
     if not query_file:  # inline query: no declared parameters, bind Chinese text literals
         from pyoxigraph import Literal
