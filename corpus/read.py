@@ -51,7 +51,7 @@ def looks_binary(head: bytes) -> bool:
     """
     if b"\x00" in head:
         return True
-    return bool(head) and sum(head.count(c) for c in _CONTROL) / len(head) > 0.05
+    return bool(head) and (len(head) - len(head.translate(None, _CONTROL))) / len(head) > 0.05
 
 
 def _plausible_gb(text: str) -> bool:
