@@ -103,9 +103,11 @@ def ner_cmd() -> None:
             batch.fail(no, line)
             click.echo(json.dumps(error_object(no, line), ensure_ascii=False))
             continue
-        spans = ner(line) if line.strip() else []
-        if line.strip():
-            batch.ok()
+        if not line.strip():
+            click.echo("[]")
+            continue
+        spans = ner(line)
+        batch.ok()
         click.echo(json.dumps([{"start": s.start, "end": s.end, "type": s.label, "text": s.text} for s in spans], ensure_ascii=False))
     batch.verdict("sentence")
 
