@@ -280,7 +280,7 @@ def test_sparql_with_an_empty_query_file_reads_nothing(tmp_path, bundled_store):
     rq = tmp_path / "empty.rq"
     rq.write_text("  \n", encoding="utf-8")
     result = run("sparql", "-f", rq, "--store", bundled_store)
-    assert result.exit_code == ExitCode.NOTHING_READ and f"{rq}: the query is empty [E106]" in result.stderr
+    assert result.exit_code == ExitCode.NOTHING_READ and f"{rq}: the query file is empty [E106]" in result.stderr
 
 
 @pytest.mark.parametrize("command", [["export", "--format", "nt", "-o", "-"],

@@ -165,8 +165,8 @@ def sparql(query, query_file, fmt, limit, timeout, binds, store_dir):
     if (query is None) == (query_file is None):
         raise click.UsageError("give a QUERY or -f FILE (one of them)")
     ready = load_query(query_file) if query_file else ReadyQuery(name="query", text=query)
-    if not ready.text.strip():
-        raise NothingReadError("the query is empty", path=query_file)
+    if query_file and not ready.text.strip():
+        raise NothingReadError("the query file is empty", path=query_file)
     overrides = {}
     for b in binds:
         name, eq, value = b.partition("=")
