@@ -45,14 +45,19 @@ class SkipReport:
         click.echo(f"skipped: {error}", err=True)
 
     def verdict(self, read: int, *, strict: bool, noun: str, paths: Sequence[str] | None) -> None:
-        """After the output, end with NOTHING_READ when ``read`` is 0, with SKIPPED when
-        ``strict`` and something was skipped (see :mod:`newskg.exit_codes`)."""
-        skipped = f"{plural(self.count, 'input')} skipped, each reported above"
-        if read == 0:
-            defer(NothingReadError(f"nothing usable was read: no {noun}s in {where(paths)}"
-                                   + (f" ({skipped})" if self.count else "")))
-        elif strict and self.count:
-            defer(InputsSkippedError(f"{skipped}; {plural(read, noun)} read (--strict)"))
+        """See :func:`verdict`, with the skips counted here."""
+        verdict(read, self.count, strict=strict, noun=noun, paths=paths)
+
+
+def verdict(read: int, skipped: int, *, strict: bool, noun: str, paths: Sequence[str] | None) -> None:
+    """After the output, end with NOTHING_READ when ``read`` is 0, with SKIPPED when ``strict``
+    and something was skipped (see :mod:`newskg.exit_codes`)."""
+    note = f"{plural(skipped, 'input')} skipped, each reported above"
+    if read == 0:
+        defer(NothingReadError(f"nothing usable was read: no {noun}s in {where(paths)}"
+                               + (f" ({note})" if skipped else "")))
+    elif strict and skipped:
+        defer(InputsSkippedError(f"{note}; {plural(read, noun)} read (--strict)"))
 
 
 @contextmanager

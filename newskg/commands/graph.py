@@ -11,7 +11,7 @@ import sys
 import click
 
 from newskg.cli import cli, emit_rows
-from newskg.skips import SkipReport, skips_logged, warnings_as_notes
+from newskg.skips import skips_logged, verdict, warnings_as_notes
 
 
 def store_option(fn):
@@ -70,10 +70,8 @@ def build(paths, store_dir, workers, engine, scheduler, strict, prune, progress,
                    f"{f', removed {s.removed}' if s.removed else ''}{f', skipped {s.skipped_records}' if s.skipped_records else ''})")
         click.echo(f"entities {s.entities}  metrics {s.metrics}  relations {s.relations}  "
                    f"triples {s.triples}  seconds {s.seconds:.1f}  ({s.triples_per_second:,.0f} triples/s)")
-    report = SkipReport()
-    report.count = summary.skipped_records
-    report.verdict(summary.added + summary.replaced + summary.unchanged, strict=strict, noun="article",
-                   paths=paths)
+    verdict(summary.added + summary.replaced + summary.unchanged, summary.skipped_records, strict=strict,
+            noun="article", paths=paths)
     if summary.interrupted:
         click.echo("interrupted: the articles above are committed; run the same build again to continue", err=True)
         sys.exit(130)
