@@ -16,6 +16,7 @@ import sys
 import click
 
 from corpus.errors import NewskgError
+from kg.store_damage import damaged_store_error, is_corruption
 from newskg.exit_codes import help_table
 from newskg.failures import CommandFailed, os_failure, raise_deferred, silence_stdout
 
@@ -26,8 +27,6 @@ class NewskgGroup(click.Group):
     """A group that turns errors into a message and an exit code (:mod:`newskg.failures`)."""
 
     def invoke(self, ctx: click.Context):
-        from kg.store_damage import damaged_store_error, is_corruption
-
         try:
             result = super().invoke(ctx)
             raise_deferred(ctx)
