@@ -105,6 +105,14 @@ def test_ner_decodes_each_line_and_goes_on_past_a_binary_one():
     assert skips(result.stderr)[0].startswith("skipped: <stdin>:2: binary data")
 
 
+def test_ner_through_a_real_pipe_with_a_utf16_bom():
+    data = codecs.BOM_UTF16_LE + "记者在北京市报道\r\n\r\n上海市长\r\n".encode("utf-16-le")
+    proc = subprocess.run([sys.executable, "-m", "newskg", "ner"], input=data, capture_output=True)
+    assert proc.returncode == ExitCode.OK, proc.stderr
+    out = [json.loads(line) for line in proc.stdout.decode().splitlines()]
+    assert [[s["text"] for s in spans] for spans in out] == [["北京市"], [], ["上海"]]
+
+
 def test_ner_with_only_blank_lines_reads_nothing():
     result = run("ner", input="\n \n")
     assert result.exit_code == ExitCode.NOTHING_READ
