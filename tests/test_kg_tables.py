@@ -290,3 +290,11 @@ def test_export_keeps_the_graph_formats_and_adds_the_tables(small_store):
     assert io.StringIO(data.decode("utf-8-sig")).readline().startswith("subject,subject_id,")
     with pytest.raises(GraphError):
         export(small_store, None, format="figures", min_weight=2)
+
+
+@pytest.mark.parametrize("table", list(COLUMNS))
+def test_every_column_is_documented(table):
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "export.md").read_text(encoding="utf-8")
+    section = doc.split(f"### {table}: ", 1)[1].split("\n### ", 1)[0].split("\n## ", 1)[0]
+    missing = [c for c in COLUMNS[table] if f"`{c}`" not in section]
+    assert not missing, f"docs/export.md, {table}: {missing}"

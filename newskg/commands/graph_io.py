@@ -118,7 +118,7 @@ def export(fmt: str, output: str, types: str | None, min_weight: float, subject:
 
         newskg export --format gexf -o graph.gexf --types ORG,PERSON --min-weight 2
 
-        newskg export --format figures -o figures.csv --indicator 数字经济规模 --since 2020
+        newskg export --format figures -o figures.csv --since 2020
     """
     from kg.export import export as export_graph
     from kg.export import export_table
