@@ -39,21 +39,42 @@ def extraction_json(ext) -> dict:
 @click.argument("paths", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object: articles, entities, metrics, relations")
 @click.option("--strict", is_flag=True, help="Stop at the first bad file or record")
-def extract_cmd(paths: tuple[str, ...], as_json: bool, strict: bool) -> None:
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "spacy"]), default=None,
+              help="table (default), json (= --json), or spacy: a DocBin file for spaCy and annotation tools (-o)")
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="Output file (--format spacy)")
+def extract_cmd(paths: tuple[str, ...], as_json: bool, strict: bool, fmt: str | None, output: str | None) -> None:
     """Extract entities, metrics and relations from a corpus (default: the bundled sample).
 
     PATHS are .txt, .jsonl or .jsonl.gz files, directories or - for standard input. Without
-    --json, prints tables of entities and relations (co-mentions left out).
+    --json, prints tables of entities and relations (co-mentions left out). --format spacy
+    writes a spaCy DocBin (needs `pip install newskg[spacy]`): one Doc per article with our
+    entities as doc.ents and the figures in doc.spans["figures"].
 
     In Python: extract.pipeline.extract_corpus(corpus.read_corpus(paths))
 
     Example:
 
         newskg extract --json > facts.json
+
+        newskg extract news.jsonl --format spacy -o news.spacy
     """
     from corpus import read_corpus
     from extract.pipeline import extract_corpus
 
+    if fmt == "spacy":
+        if not output:
+            raise click.UsageError("--format spacy writes a binary DocBin: give -o FILE")
+        try:
+            from extract.spacy_pipe import doc_bin
+        except ImportError as e:
+            raise click.ClickException(f"--format spacy needs spaCy: pip install newskg[spacy] ({e})") from e
+        from extract.pipeline import extract_article
+
+        docs = doc_bin((a, extract_article(a)) for a in read_corpus(list(paths) or None, strict=strict))
+        docs.to_disk(output)
+        click.echo(f"wrote {len(docs)} docs to {output}", err=True)
+        return
+    as_json = as_json or fmt == "json"
     ext = extract_corpus(read_corpus(list(paths) or None, strict=strict))
     if as_json:
         click.echo(json.dumps(extraction_json(ext), ensure_ascii=False))
