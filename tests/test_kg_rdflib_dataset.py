@@ -6,7 +6,7 @@ import pyoxigraph as ox
 import pytest
 
 from corpus.errors import GraphError
-from kg.rdflib_view import rdflib_view
+from kg import rdflib_view
 from kg.store import open_store
 from kg.vocab import PREFIXES
 from tests.kg_support import bundled_store_dir

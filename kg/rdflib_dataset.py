@@ -1,7 +1,7 @@
 """The graph as an rdflib ``Dataset`` for notebooks that already speak rdflib: backed by the
 Oxigraph store itself through oxrdflib, so nothing is copied and SPARQL runs in Oxigraph.
 
->>> from kg.rdflib_view import rdflib_view
+>>> from kg import rdflib_view
 >>> ds = rdflib_view(None)  # an empty in-memory store; give a store directory in practice
 >>> len(ds), ds.store.__class__.__name__
 (0, 'OxigraphStore')
