@@ -65,7 +65,27 @@ FILTERS = [
     ({"indicator": "产值"}, {"c1", "c2", "c3", "c4"}),
     ({"indicator": "营收"}, set()),
 ]
+# period notation -> (period_start, period_end)
+PERIODS = [
+    ("2022", ("2022-01-01", "2022-12-31")),
+    ("2023Q3", ("2023-07-01", "2023-09-30")),
+    ("2023Q1-Q3", ("2023-01-01", "2023-09-30")),
+    ("2023H2", ("2023-07-01", "2023-12-31")),
+    ("2023-01/2023-05", ("2023-01-01", "2023-05-31")),
+    ("2023-06-15", ("2023-06-15", "2023-06-15")),
+    ("as_of:2023-12", ("2023-12-31", "2023-12-31")),
+    ("as_of:2023", ("2023-12-31", "2023-12-31")),
+    ("since:2015", ("2015-01-01", "")),
+    ("2023-13", ("", "")),
+    ("今年6月", ("", "")),
+    ("", ("", "")),
+]
 # fmt: on
+
+
+@pytest.mark.parametrize("period, bounds", PERIODS)
+def test_period_bounds(period, bounds):
+    assert period_bounds(period) == bounds
 
 
 def _facts(aid, date, text, subject, indicator, surface, value, unit, period):
