@@ -121,32 +121,13 @@ def export(fmt: str, output: str, types: str | None, min_weight: float, subject:
         newskg export --format figures -o figures.csv --since 2020
     """
     from kg.export import export as export_graph
-    from kg.export import export_table
     from kg.store import open_store
 
-    type_list = [t.strip() for t in types.split(",") if t.strip()] if types else None
-    if fmt not in TABLE_FORMATS:
-        used = [name for name, v in (("--subject", subject), ("--indicator", indicator), ("--since", since),
-                                     ("--until", until), ("--bom/--no-bom", bom)) if v is not None]
-        if used:
-            raise click.UsageError(f"{', '.join(used)}: only for the tables (figures, entities, relations)")
-    elif min_weight != 1:
-        raise click.UsageError("--min-weight filters the entity graph (gexf, graphml, csv), not a table")
     store = open_store(store_dir, read_only=True)
-    if fmt in TABLE_FORMATS:
-        filters = {"types": type_list, "subject": subject, "since": since, "until": until}
-        if fmt == "figures":
-            filters["indicator"] = indicator
-        elif indicator is not None:
-            raise click.UsageError(f"--indicator picks figures; the {fmt} table has no indicator")
-        if output == "-":
-            report = export_table(store, None, fmt, bom=bool(bom), **filters)
-            sys.stdout.flush()
-            sys.stdout.buffer.write(report.data)
-            sys.stdout.buffer.flush()
-            return
-        report = export_table(store, output, fmt, bom=bom is not False, **filters)
-        click.echo(f"wrote {report.rows} rows to {', '.join(str(p) for p in report.paths)}", err=True)
+    type_list = [t.strip() for t in types.split(",") if t.strip()] if types else None
+    if fmt in TABLE_FORMATS or any(v is not None for v in (subject, indicator, since, until, bom)):
+        _export_table(store, fmt, output, type_list, min_weight, subject=subject, indicator=indicator, since=since,
+                      until=until, bom=bom)
         return
     if output == "-":
         if fmt == "csv":
@@ -160,3 +141,29 @@ def export(fmt: str, output: str, types: str | None, min_weight: float, subject:
     what = (f"{report.nodes} nodes, {report.edges} edges" if report.nodes is not None
             else f"{report.statements} quads" if report.statements is not None else "all triples")
     click.echo(f"wrote {what} to {', '.join(str(p) for p in report.paths)}", err=True)
+
+
+def _export_table(store, fmt: str, output: str, types: list[str] | None, min_weight: float, *, subject: str | None,
+                  indicator: str | None, since: str | None, until: str | None, bom: bool | None) -> None:
+    """`newskg export --format figures|entities|relations`: the tidy table to a file or stdout."""
+    from kg.export import export_table
+
+    if fmt not in TABLE_FORMATS:
+        used = [name for name, v in (("--subject", subject), ("--indicator", indicator), ("--since", since),
+                                     ("--until", until), ("--bom/--no-bom", bom)) if v is not None]
+        raise click.UsageError(f"{', '.join(used)}: only for the tables (figures, entities, relations)")
+    if min_weight != 1:
+        raise click.UsageError("--min-weight filters the entity graph (gexf, graphml, csv), not a table")
+    if indicator is not None and fmt != "figures":
+        raise click.UsageError(f"--indicator picks figures; the {fmt} table has no indicator")
+    filters = {"types": types, "subject": subject, "since": since, "until": until}
+    if fmt == "figures":
+        filters["indicator"] = indicator
+    if output == "-":
+        report = export_table(store, None, fmt, bom=bool(bom), **filters)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(report.data)
+        sys.stdout.buffer.flush()
+        return
+    report = export_table(store, output, fmt, bom=bom is not False, **filters)
+    click.echo(f"wrote {report.rows} rows to {', '.join(str(p) for p in report.paths)}", err=True)
