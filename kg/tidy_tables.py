@@ -260,9 +260,9 @@ def relation_rows(store: ox.Store, *, types: Iterable[str] | None = None, subjec
 def entity_rows(store: ox.Store, *, types: Iterable[str] | None = None, subject: str | None = None,
                 since: str | None = None, until: str | None = None) -> list[dict]:
     """One row per entity: id, name, type (the one most articles give it), and within the
-    date range: mentions, articles that mention it or report one of its figures, figures it
-    is the subject of, first and last article date. Entities no article in the range
-    mentions are left out. Sorted by mentions (most first), then id."""
+    date range: mentions, articles whose graph holds it (mentioned, subject of a figure, or in
+    a relation), figures it is the subject of, first and last article date. Entities in no
+    article of the range are left out. Sorted by mentions (most first), then id."""
     wanted = check_filters("entities", types=types, since=since, until=until)
     bind = _subject_bind(store, subject, "idKey", "nameKey")
     dates = {r["g"].value: _day(r["date"].value) for r in _solutions(store, "export_dates")}
@@ -270,10 +270,13 @@ def entity_rows(store: ox.Store, *, types: Iterable[str] | None = None, subject:
     ids: dict[str, str] = {}
     names: dict[str, set[str]] = defaultdict(set)
     class_graphs: dict[str, Counter] = defaultdict(Counter)
+    present: dict[str, set[str]] = defaultdict(set)  # entity -> article graphs (in the range) holding it
     for r in _solutions(store, "table_entities", bind):
         e = r["e"].value
         ids[e] = r["id"].value
         names[e].add(r["name"].value)
+        if kept is None or r["g"].value in kept:
+            present[e].add(r["g"].value)
         if "class" in r and r["class"].value in class_types():
             class_graphs[e][r["class"].value] += 1
     mentions: dict[str, Counter] = defaultdict(Counter)
@@ -285,7 +288,7 @@ def entity_rows(store: ox.Store, *, types: Iterable[str] | None = None, subject:
                 acc[e][g] += int(r["n"].value)
     rows = []
     for e, eid in ids.items():
-        graphs = set(mentions[e]) | set(figures[e])
+        graphs = present[e] | set(mentions[e]) | set(figures[e])
         if not graphs:
             continue
         ranked = class_graphs[e].most_common()
