@@ -321,3 +321,11 @@ def test_every_column_is_documented(table):
     section = doc.split(f"### {table}: ", 1)[1].split("\n### ", 1)[0].split("\n## ", 1)[0]
     missing = [c for c in COLUMNS[table] if f"`{c}`" not in section]
     assert not missing, f"docs/export.md, {table}: {missing}"
+
+
+def test_frame_without_pandas_is_a_clear_error(small_store, monkeypatch):
+    rows = table_rows(small_store, "figures")  # rows need no pandas
+    monkeypatch.setitem(sys.modules, "pandas", None)  # as if it were not installed
+    assert len(rows) == len(ARTICLES)
+    with pytest.raises(GraphError, match="pip install pandas"):
+        table_frame(small_store, "figures")
