@@ -10,16 +10,15 @@ whose figures carry ``doc``, the article id (for CCTV stories: the xwlb id, "201
 """
 from __future__ import annotations
 
-import calendar
 import json
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from corpus.errors import ExtractError
 from extract.lexicon import words
 from extract.model import Metric
+from extract.periods import period_span
 
 DEFAULT_GOLD = Path(__file__).resolve().parent.parent / "tests" / "data" / "seed_metrics_gold.json"
 
@@ -123,74 +122,6 @@ def _unit(u: str) -> str:
 
 
 # --- period ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Span:
-    """The dates a period covers, first and last day (ISO), and whether it is "as of" a day."""
-
-    first: str
-    last: str
-    as_of: bool = False
-
-
-def _month_end(y: int, m: int) -> str:
-    return f"{y:04d}-{m:02d}-{calendar.monthrange(y, m)[1]:02d}"
-
-
-_PARTS = {"H1": (1, 6), "H2": (7, 12), "Q1": (1, 3), "Q2": (4, 6), "Q3": (7, 9), "Q4": (10, 12), "Q1-Q3": (1, 9),
-          "Q1-Q2": (1, 6), "Q2-Q3": (4, 9), "Q3-Q4": (7, 12)}
-
-
-def _point(text: str) -> tuple[str, str] | None:
-    """First and last day of one point: 2022, 2023H1, 2023Q1, 2023-06, 2023-06-05."""
-    m = re.fullmatch(r"(\d{4})(?:(H[12]|Q[1-4](?:-Q[1-4])?)|-(\d{1,2})(?:-(\d{1,2}))?)?", text)
-    if not m:
-        return None
-    y = int(m.group(1))
-    if m.group(2):
-        if m.group(2) not in _PARTS:
-            return None
-        a, b = _PARTS[m.group(2)]
-        return f"{y:04d}-{a:02d}-01", _month_end(y, b)
-    if m.group(3):
-        mo = int(m.group(3))
-        if not 1 <= mo <= 12:
-            return None
-        if m.group(4):
-            d = f"{y:04d}-{mo:02d}-{int(m.group(4)):02d}"
-            return d, d
-        return f"{y:04d}-{mo:02d}-01", _month_end(y, mo)
-    return f"{y:04d}-01-01", f"{y:04d}-12-31"
-
-
-def period_span(period: str | None) -> Span | None:
-    """The dates a period string covers; None for no period or one that cannot be read.
-
-    >>> period_span("2024Q1") == period_span("2024-01/2024-03")
-    True
-    >>> period_span("2019-2022").last, period_span("as_of:2023-06").as_of
-    ('2022-12-31', True)
-    """
-    if not period:
-        return None
-    p = str(period).strip()
-    as_of = p.startswith("as_of:")
-    if as_of:
-        p = p[6:]
-    m = re.fullmatch(r"(\d{4})-(\d{4})", p)
-    if m:
-        a, b = _point(m.group(1)), _point(m.group(2))
-    elif "/" in p:
-        left, right = p.split("/", 1)
-        a, b = _point(left), _point(right)
-    else:
-        a = b = _point(p)
-    if a is None or b is None:
-        return None
-    if as_of:  # 截至6月底 = as of the last day of June
-        return Span(b[1], b[1], True)
-    return Span(a[0], b[1])
 
 
 def period_matches(pred: Metric, gold: dict) -> bool:

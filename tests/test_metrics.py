@@ -194,7 +194,7 @@ def test_zero_anaphora_carries_the_previous_sentence_topic():
     mentions = [span(text, "该中心", "PLATFORM", "星河人工智能计算中心")]
     ms = find_metrics(article(text, "2023-09-05"), mentions)
     assert [(m.subject_name, str(m.value), m.unit, m.qualifier, m.period) for m in ms] == [
-        ("星河人工智能计算中心", "50", "家", "more_than", None),
+        ("星河人工智能计算中心", "50", "家", "more_than", "as_of:2023-09-05"),  # 目前: as of the story day
         ("星河人工智能计算中心", "100", "P", None, None),
         ("星河人工智能计算中心", "400", "P", "target", "2023"),
         ("星河人工智能计算中心", "1000", "P", "target", None),
