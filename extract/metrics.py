@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Sequence
 
 from corpus.model import Article, Sentence
+from extract.lexicon import words as lexicon_words
 from extract.metric_lexicons import cues, nonmetric_patterns, qualifiers, words
 from extract.model import Metric, Span
 from extract.numbers import ARABIC, CHINESE, HAS_NUMBER_RE, compact, parse_number
@@ -195,6 +196,9 @@ def _context(article: Article, group: list[Sentence], mentions: list[Span], word
     parts, idx, bounds = [], [], []
     for s in group:
         c, i = compact(s.text)
+        k = dateline_end(c)
+        if k:
+            c, i = c[k:], i[k:]
         bounds.append(len(idx))
         parts.append(c)
         idx.extend(s.start + k for k in i)
@@ -307,6 +311,28 @@ def _sentence_topic(ctx: _Ctx):
     if span.label not in CARRIED_LABELS:
         return None  # people, events and works are not the topic of a later sentence's figures
     return (span.entity, span.name or span.text)
+
+
+@functools.cache
+def _dateline_res() -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p) for p in lexicon_words("datelines.txt"))
+
+
+def dateline_end(text: str) -> int:
+    """Length of the datelines and bylines opening ``text`` (0 when none): 央视网消息（新闻联播）：,
+    本台消息：, 新华社北京3月5日电（记者 X）.
+
+    >>> dateline_end("央视网消息（新闻联播）：一季度国内生产总值296299亿元")
+    12
+    """
+    pos, again = 0, True
+    while again:
+        again = False
+        for rx in _dateline_res():
+            m = rx.match(text, pos)
+            if m and m.end() > pos:
+                pos, again = m.end(), True
+    return pos
 
 
 # --- finding figures ------------------------------------------------------------------------
@@ -846,20 +872,20 @@ def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topi
             f.indicator, f.indicator_from_after = (w if w in ("首批", "第一批", "首期") else "") + after, True
         np_subject = None
         scope = _scope_at_start(raw, scopes) or next((s for s in scopes if raw.endswith(s)), None)
-        if f.indicator_from_after:
+        group = None if f.indicator_from_after else _group_at_start(_remove_periods(ctx, clause_start, f.pre_end), scopes)
+        if group:
+            np_subject, f.indicator = group, _strip(pre[pre.find(group) + len(group):] if group in pre else pre) or pre
+        elif f.indicator_from_after:
             lead = _leading_np(_strip(_remove_periods(ctx, clause_start, f.pre_end), keep_quotes=True), ctx=ctx,
                                within=(clause_start, f.pre_end))
-            lead_scope = _scope_at_start(lead, scopes)
+            lead_scope = _group_at_start(lead, scopes) or _scope_at_start(lead, scopes)
             if lead_scope:
                 np_subject = lead_scope
             elif lead and lead != f.indicator:
                 np_subject = lead
         elif scope:
             rest = pre[len(scope) :] if pre.startswith(scope) else pre
-            if f.unit_cls == "count" and f.kind == "level" and rest and not rest.endswith(words()["measure"]):
-                np_subject, f.indicator = pre, rest
-            else:
-                np_subject, f.indicator = scope, rest or pre
+            np_subject, f.indicator = scope, rest or pre
         else:
             f.indicator = pre
             if own is None:
@@ -926,6 +952,39 @@ def _earlier_leading_np(ctx: _Ctx, clause_start: int) -> str:
             return lead
         pos = cstart - 1
     return ""
+
+
+@functools.cache
+def _group_heads() -> tuple[str, ...]:
+    return tuple(sorted(lexicon_words("group_subjects.txt"), key=len, reverse=True))
+
+
+def _group_at_start(text: str, scopes) -> str | None:
+    """A sector or group opening ``text`` (全国铁路…, 高技术制造业增加值…, 民航共运送…): an optional
+    scope word, up to four characters, and a group word of ``data/group_subjects.txt`` not
+    followed by 、 (铁路、公路、民航…: a list of sectors is not one of them).
+
+    >>> _group_at_start("全国铁路预计发送旅客", ()), _group_at_start("高技术制造业增加值", ())
+    ('全国铁路', '高技术制造业')
+    """
+    t = "".join(ch for ch in text if ch not in QUOTES)
+    for _ in range(3):
+        w = next((o for o in words()["opener"] if t.startswith(o) and o not in ("在", "于", "对")), None)
+        if not w:
+            break
+        t = t[len(w) :]
+    scope = next((s for s in words()["scope"] if t.startswith(s)), "")
+    body = t[len(scope) :]
+    for k in range(0, 5):
+        for g in _group_heads():
+            if body.startswith(g, k):
+                head = body[:k]
+                if any(ch in "，、的和与及" or ch.isdigit() for ch in head):
+                    return None
+                if body.startswith("、", k + len(g)):
+                    return scope or None  # 全国铁路、公路…: the scope is the subject of the list
+                return scope + body[: k + len(g)]
+    return None
 
 
 def _scope_at_start(text: str, scopes) -> str | None:
