@@ -133,7 +133,23 @@ class _Topic:
 
 
 def _group_topic(article: Article, group: list[Sentence], mentions: list[Span]):
-    return _sentence_topic(_context(article, group, mentions))
+    ctx = _context(article, group, mentions)
+    return _sentence_topic(ctx) or _scope_topic(ctx)
+
+
+def _scope_topic(ctx: "_Ctx"):
+    """A scope word opening a clause (我国就业形势总体稳定, 全国秋粮…) as the topic handed on to a
+    later sentence's figures when no entity is: ``(None, word)``."""
+    scopes = words()["scope"]
+    topic = None
+    pos, n = 0, len(ctx.ctext)
+    while pos < n:
+        end = _clause_end(ctx.ctext, pos)
+        w = _scope_at_start(_remove_periods(ctx, pos, end), scopes)
+        if w:
+            topic = (None, w)
+        pos = end + 1
+    return topic
 
 
 def _inherit(metrics: list[Metric], prev: Metric, ctx: "_Ctx") -> None:
@@ -258,8 +274,10 @@ def _topic_after(ctx: _Ctx, figures: list[_Figure], prev_topic: _Topic):
     """The topic a sentence with figures hands on: its own, its last figure's subject, or
     (no entity in it at all) the one it was handed."""
     topic = _sentence_topic(ctx)
-    if topic is None and figures and figures[-1].subject is not None:
+    if topic is None and figures and (figures[-1].subject is not None or figures[-1].extra.get("carry")):
         topic = (figures[-1].subject, figures[-1].subject_name or "")
+    if topic is None and not ctx.mentions:
+        topic = _scope_topic(ctx)
     if topic is None and not ctx.mentions:
         topic = prev_topic.get()
     return topic
@@ -873,6 +891,7 @@ def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topi
         np_subject = None
         scope = _scope_at_start(raw, scopes) or next((s for s in scopes if raw.endswith(s)), None)
         group = None if f.indicator_from_after else _group_at_start(_remove_periods(ctx, clause_start, f.pre_end), scopes)
+        clause_scope = None if group else _scope_at_start(_remove_periods(ctx, clause_start, f.pre_end), scopes)
         if group:
             np_subject, f.indicator = group, _strip(pre[pre.find(group) + len(group):] if group in pre else pre) or pre
         elif f.indicator_from_after:
@@ -920,18 +939,23 @@ def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topi
                 if earlier is None:
                     earlier = _scope_at_start(_remove_periods(ctx, cstart, pos + 1), scopes)
                 pos = cstart - 1
+        if not np_subject and own is None and clause_scope:
+            np_subject = clause_scope  # 前11个月我国对东盟、欧盟…进出口: the scope opening the clause
         if np_subject:
             np_subject = _strip(np_subject) or np_subject
         if topic is not None:
             f.subject, f.subject_name = topic[2].entity, topic[2].name or topic[2].text
         elif np_subject:
             f.subject, f.subject_name = None, np_subject
+            f.extra["carry"] = np_subject in (group, scope, clause_scope) or np_subject in scopes
         elif earlier is not None and not isinstance(earlier, str):
             f.subject, f.subject_name = earlier[2].entity, earlier[2].name or earlier[2].text
         elif prev is not None and prev.subject_name:
             f.subject, f.subject_name = prev.subject, prev.subject_name
+            f.extra["carry"] = prev.extra.get("carry", False)
         elif isinstance(earlier, str):
             f.subject, f.subject_name = None, earlier
+            f.extra["carry"] = True
         elif prev_topic.get() is not None:
             f.subject, f.subject_name = prev_topic.get()
         else:
@@ -1043,7 +1067,7 @@ def _pair_respectively(ctx: _Ctx, figures: list[_Figure]) -> None:
                 for g in group[1:]:
                     g.indicator = f.indicator
             for g in group:
-                if g.subject is None:
+                if g.subject is None and (scope or not g.extra.get("carry")):
                     g.subject_name = scope or g.indicator
         i = j
 
