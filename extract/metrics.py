@@ -407,13 +407,11 @@ def _is_metric(ctext: str, m: re.Match, num: str, mag: str, unit: str, bad) -> b
         return False
     if unit and units()[unit].cls in NON_METRIC_CLASSES:
         return False
-    if prev in "第几数上成约莫" and prev not in "约" or (prev.isascii() and prev.isalpha()):
-        return False  # ordinals, vague numbers, model names (C919)
-    if prev == "第" or prev in "几数":
-        return False
-    if prev in "这那该此" or ctext[max(0, s - 2) : s] == "上述":
+    if prev and (prev in "第几数上成莫" or (prev.isascii() and prev.isalpha())):
+        return False  # ordinals, vague numbers, model names (C919); "" is in every string
+    if (prev and prev in "这那该此") or ctext[max(0, s - 2) : s] == "上述":
         return False  # 这45人: a reference back to figures already given
-    if prev in ".-/" or (prev.isdigit()):
+    if prev and (prev in ".-/" or prev.isdigit()):
         return False
     if nxt.isascii() and nxt.isalpha():
         return False  # 5G, 3D, 100PB...
