@@ -274,7 +274,7 @@ def _topic_after(ctx: _Ctx, figures: list[_Figure], prev_topic: _Topic):
     """The topic a sentence with figures hands on: its own, its last figure's subject, or
     (no entity in it at all) the one it was handed."""
     topic = _sentence_topic(ctx)
-    if topic is None and figures and (figures[-1].subject is not None or figures[-1].extra.get("carry")):
+    if topic is None and figures and (figures[-1].subject is not None or figures[-1].subject_name in words()["scope"]):
         topic = (figures[-1].subject, figures[-1].subject_name or "")
     if topic is None and not ctx.mentions:
         topic = _scope_topic(ctx)
@@ -935,7 +935,8 @@ def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topi
                 cstart = _clause_start(ctext, pos)
                 earlier = _clause_topic(ctx, cstart, pos, strict=True)
                 if earlier is None:
-                    earlier = _scope_at_start(_remove_periods(ctx, cstart, pos + 1), scopes)
+                    text = _remove_periods(ctx, cstart, pos + 1)
+                    earlier = _group_at_start(text, scopes) or _scope_at_start(text, scopes)
                 pos = cstart - 1
         if not np_subject and own is None and clause_scope:
             np_subject = clause_scope  # 前11个月我国对东盟、欧盟…进出口: the scope opening the clause
