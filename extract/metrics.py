@@ -938,6 +938,10 @@ def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topi
                     text = _remove_periods(ctx, cstart, pos + 1)
                     earlier = _group_at_start(text, scopes) or _scope_at_start(text, scopes)
                 pos = cstart - 1
+        frame = _frame_before(ctx, clause_start) if own is None and not group and not scope else None
+        if frame is not None:
+            np_subject = frame if isinstance(frame, str) else None
+            own = None if isinstance(frame, str) else frame
         if not np_subject and own is None and clause_scope:
             np_subject = clause_scope  # 前11个月我国对东盟、欧盟…进出口: the scope opening the clause
         if np_subject:
@@ -1007,6 +1011,27 @@ def _group_at_start(text: str, scopes) -> str | None:
                 if body.startswith("、", k + len(g)):
                     return scope or None  # 全国铁路、公路…: the scope is the subject of the list
                 return scope + body[: k + len(g)]
+    return None
+
+
+def _frame_before(ctx: _Ctx, clause_start: int):
+    """The frame an earlier clause of the sentence sets (在邮件监管方面，…; 在首都机场旅客查验现场，…):
+    the entity mentioned in it, else its noun phrase; None when there is none."""
+    pos = clause_start - 1
+    ends = words()["frame_end"]
+    while pos > 0:
+        cstart = _clause_start(ctx.ctext, pos)
+        text = ctx.ctext[cstart:pos]
+        if text.startswith("在") and text.endswith(ends):
+            ms = [m for m in ctx.mentions if cstart <= m[0] and m[1] <= pos]
+            if ms:
+                return ms[0]
+            end = next(e for e in ends if text.endswith(e))
+            inner = _strip(text[1 : len(text) - len(end)] if end == "方面" else text[1:])
+            return inner or None
+        if any(cstart <= m[0] < pos for m in ctx.mentions):
+            return None  # a clause with its own names comes between: the frame is not this figure's
+        pos = cstart - 1
     return None
 
 
