@@ -379,8 +379,9 @@ def _find_figures(ctx: _Ctx) -> list[_Figure]:
         cls = unit_table[unit].cls if unit else "number"
         if m.group("pct"):
             unit, cls = "%", "ratio"
-        if num[0] not in "0123456789" and len(num) == 1 and num != "十" and not mag and cls not in ("ratio", "times"):
-            continue  # 一个/两家/一公里: a determiner or a figure of speech, not a statistic
+        if num[0] not in "0123456789" and len(num) == 1 and num != "十" and not mag and cls not in ("ratio", "times") \
+                and not _longest_suffix(ctext[max(0, s - 4) : s], _qualifiers_before()):
+            continue  # 一个/两家/一公里: a determiner or a figure of speech (至少三人: a statistic)
         if num == "1" and cls == "count" and not mag:
             continue  # 每个村安排1名…: one of something is rarely a statistic
         value = parse_number(num)
@@ -389,6 +390,11 @@ def _find_figures(ctx: _Ctx) -> list[_Figure]:
             f.qualifier = qualifiers()["inside"][m.group("q1") or m.group("q2")]
         out.append(f)
     return out
+
+
+@functools.cache
+def _qualifiers_before() -> tuple[str, ...]:
+    return tuple(sorted(qualifiers()["before"], key=len, reverse=True))
 
 
 def _split_cn_magnitude(num: str) -> tuple[str, str]:
@@ -518,6 +524,11 @@ def _is_modifier(ctx: _Ctx, f: _Figure) -> bool:
     after_q = next((w for w in qualifiers()["after"] if nxt.startswith(w)), "")
     rest = ctext[f.ce + len(after_q) : f.ce + len(after_q) + 2]
     if rest.startswith(("的", "或")):
+        share_of_what_follows = f.unit_cls == "ratio" and not f.extra.get("qual_before") and not _strip(
+            _remove_mentions(ctx, f.pre_start, f.pre_end, _remove_periods(ctx, f.pre_start, f.pre_end)))
+        if share_of_what_follows:  # 某市90%以上的企业接入…: the share of what follows, not a threshold
+            f.kind = "share"
+            return False
         if after_q and after_q not in ("左右", "上下"):
             return True
         if f.extra.get("qual_before") and _strip(ctext[f.pre_start : f.pre_end]):
@@ -598,6 +609,14 @@ def _strip(text: str, keep_quotes: bool = False) -> str:
             break
         if text == w:
             return ""
+    return text
+
+
+def _remove_mentions(ctx: _Ctx, start: int, end: int, text: str) -> str:
+    """``text`` (= ``ctx.ctext[start:end]`` less periods) without the mentions' names in it."""
+    for cs, ce, _span in ctx.mentions:
+        if start <= cs and ce <= end:
+            text = text.replace(ctx.ctext[cs:ce], "", 1)
     return text
 
 
@@ -718,7 +737,7 @@ def _leading_np(text: str, proper: bool = False, ctx: _Ctx | None = None, within
         close = {"“": "”", "「": "」", "『": "』", '"': '"'}[text[0]]
         j = text.find(close, 1)
         if j > 1:
-            return text[1:j]
+            return text[1:j] + _name_tail(text[j + 1 :])
     np = []
     has_proper = False
     head = text[:24]
@@ -733,6 +752,23 @@ def _leading_np(text: str, proper: bool = False, ctx: _Ctx | None = None, within
     if proper and not has_proper:
         return ""
     return out if len(out) >= 2 else ""
+
+
+NAME_TAIL_NUM_RE = re.compile(r"[一二三四五六七八九十0-9]{1,3}")
+
+
+def _name_tail(text: str) -> str:
+    """A numbered part written right after a quoted name (“深海一号”二期工程 -> 二期工程), or ''.
+
+    >>> _name_tail("二期工程年产天然气"), _name_tail("年产天然气")
+    ('二期工程', '')
+    """
+    m = NAME_TAIL_NUM_RE.match(text)
+    if not m:
+        return ""
+    rest = text[m.end() :]
+    tail = next((w for w in words()["name_tail"] if rest.startswith(w)), "")
+    return m.group(0) + tail if tail else ""
 
 
 class _ArticleWords:

@@ -66,6 +66,7 @@ PERIOD_RE = re.compile(
             rf"(?:(?P<am>\d{{1,2}})月(?:(?P<ad>\d{{1,2}})日)?)?(?P<aend>底|末)?))",
             rf"(?P<target>(?:到|至)(?P<ty>{YEAR})年(?P<tend>底|末)?|(?P<ty2>{YEAR})年(?:底前|前(?!三季度|[一二两三四五六七八九十\d]{{1,2}}个?月)))",
             rf"(?P<since>(?P<sy>{YEAR})年以来)",
+            rf"(?P<plan>[“\"]?(?P<pname>{_alt(vocabulary()['plan'])})[”\"]?(?:时期|期间|规划期))",
             rf"(?P<last>(?:{_alt(vocabulary()['last_years'])})(?P<ln>\d{{1,2}}|[一二两三四五六七八九十]{{1,2}})年(?:来|以来|间|中)?)",
             rf"(?P<holiday>(?:(?P<hy>{YEAR})年|(?P<hr>{REL}))?(?P<hname>{_alt(holidays())})"
             rf"(?P<hend>{_alt(vocabulary()['holiday_end'])})(?!首|第|最后|的))",
@@ -163,6 +164,9 @@ def find_periods(text: str, date: str | None = None) -> list[PeriodMark]:
         elif m.group("since"):
             y = m.group("sy")
             marks.append(PeriodMark(s, e, f"{y}-{year0}" if year0 else f"since:{y}", "since", y))
+        elif m.group("plan"):
+            y1, y2 = vocabulary()["plan"][m.group("pname")].split("-")
+            marks.append(PeriodMark(s, e, f"{y1}-{y2}", "range", y1, y2))
         elif m.group("last"):
             from extract.numbers import parse_number
 

@@ -102,3 +102,43 @@ def test_comparison_is_a_change_of_the_previous_figure(text):
 
 def test_these_five_years_are_a_range_up_to_the_story_year():
     assert one("这五年，全省高标准农田面积达到4000万亩。", "4000万亩", date="2017-09-16")[3] == "2013-2017"
+
+
+def test_five_year_plan_is_its_years():
+    assert one("“十四五”期间，全省将新建5G基站3万个。", "3万个", date="2022-05-20")[3] == "2021-2025"
+
+
+# --- names with quotation marks and numbers, units, qualifiers ------------------------------
+
+
+def test_quoted_name_keeps_its_numbered_part():
+    assert one("“海风一号”三期工程年发电量达到12亿千瓦时。", "12亿千瓦时")[0] == "海风一号三期工程"
+
+
+def test_ordinal_inside_a_name_is_not_a_figure():
+    assert [f[2] for f in figures("第5000列中欧班列今天从成都发车。")] == []
+
+
+def test_cheng_and_percentage_points_keep_their_units():
+    text = "一季度，全省新能源汽车销量占比超过四成，比上年同期提高0.8个百分点。"
+    units = {f[2] for f in figures(text)}
+    assert units == {"4成", "0.8个百分点"}
+
+
+@pytest.mark.parametrize("text,value,qualifier", [
+    ("今年全省粮食产量超过700亿斤。", "700亿斤", "more_than"),
+    ("今年全省粮食产量近700亿斤。", "700亿斤", "nearly"),
+    ("今年全省粮食产量约700亿斤。", "700亿斤", "approx"),
+    ("今年全省粮食产量700多亿斤。", "700亿斤", "more_than"),
+    ("事故已造成至少三人死亡。", "3人", "at_least"),
+])
+def test_qualifiers(text, value, qualifier):
+    arts = articles_from_text(text, layout="single", date="2024-05-20")
+    found = [m for m in extract_corpus(arts).metrics if f"{m.value}{m.unit}" == value]
+    assert [m.qualifier for m in found] == [qualifier]
+
+
+def test_a_share_written_before_what_it_counts_is_a_figure():
+    subject, indicator, value, _ = one("目前，晋江80%以上的企业接入工业互联网。", "80%")
+    assert subject == "晋江" and indicator == "企业"
+    assert figures("贫困发生率超过5%的县全部摘帽。") == []  # a threshold is still not a figure
