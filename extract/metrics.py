@@ -83,7 +83,7 @@ def find_metrics(article: Article, mentions: Sequence[Span] = (), tokens: Sequen
     [('全国', '快递业务量', '1105.8', '亿件', 'level', '2022'), ('全国', '快递业务量', '2.1', '%', 'yoy_growth', '2022')]
     """
     sentences = article.sentences or split_sentences(article.text)
-    spans = sorted(mentions, key=lambda m: m.start)
+    spans = _outermost(mentions)
     starts = [m.start for m in spans]
     words = _ArticleWords(article.text, tokens) if tokens is not None else None
     out: list[Metric] = []
@@ -104,6 +104,17 @@ def find_metrics(article: Article, mentions: Sequence[Span] = (), tokens: Sequen
         out.extend(metrics)
         prev_topic = topic
         prev_metric = metrics[-1] if metrics else prev_metric
+    return out
+
+
+def _outermost(mentions: Sequence[Span]) -> list[Span]:
+    """Mentions by start, without those inside a longer one (河北 in 河北国税局 is part of the
+    name, not a subject of its own)."""
+    out: list[Span] = []
+    for m in sorted(mentions, key=lambda m: (m.start, -m.end)):
+        if out and m.end <= out[-1].end:
+            continue
+        out.append(m)
     return out
 
 
@@ -997,6 +1008,8 @@ def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topi
             f.extra["carry"] = True
         elif prev_topic.get() is not None:
             f.subject, f.subject_name = prev_topic.get()
+        elif (near := _nearest_place_or_org(ctx, clause_start)) is not None:
+            f.subject, f.subject_name = near.entity, near.name or near.text
         else:
             f.subject, f.subject_name = None, f.indicator
         prev = f
@@ -1047,6 +1060,15 @@ def _group_at_start(text: str, scopes) -> str | None:
                 if body.startswith("、", k + len(g)):
                     return scope or None  # 全国铁路、公路…: the scope is the subject of the list
                 return scope + body[: k + len(g)]
+    return None
+
+
+def _nearest_place_or_org(ctx: _Ctx, before: int) -> Span | None:
+    """The last organisation or place mentioned earlier in the sentence, whatever its role:
+    better than no subject at all (江苏做强农业的同时，…，累计接待游客1亿人次)."""
+    for cs, _ce, span in reversed(ctx.mentions):
+        if cs < before and span.label in CARRIED_LABELS:
+            return span
     return None
 
 

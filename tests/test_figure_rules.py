@@ -142,3 +142,13 @@ def test_a_share_written_before_what_it_counts_is_a_figure():
     subject, indicator, value, _ = one("目前，晋江80%以上的企业接入工业互联网。", "80%")
     assert subject == "晋江" and indicator == "企业"
     assert figures("贫困发生率超过5%的县全部摘帽。") == []  # a threshold is still not a figure
+
+
+def test_a_place_inside_an_organisation_name_is_not_the_subject():
+    subject = one("目前，湖南国税局300个大厅都实现了网上办税。", "300个", date="2016-12-21")[0]
+    assert subject.endswith("国税局")
+
+
+def test_an_earlier_place_beats_no_subject_at_all():
+    text = "这几年，浙江发展生态农业的同时，乡村旅游快速兴起，去年累计接待游客超过2亿人次。"
+    assert one(text, "2亿人次", date="2019-05-01")[0] in ("浙江", "浙江省")
