@@ -101,10 +101,20 @@ def find_metrics(article: Article, mentions: Sequence[Span] = (), tokens: Sequen
         metrics, topic = _sentence_metrics(ctx, prev_topic)
         if prev_metric is not None and ctx.ctext.startswith(("其中", "同期")):
             _inherit(metrics, prev_metric, ctx)
+        elif prev_metric is not None and prev_metric.period and not prev_metric.period.startswith("as_of") \
+                and _same_paragraph(article.text, prev_metric.end, group[0].start):
+            for m in metrics:  # 今天，铁路发送旅客…。全路增开列车353列: the paragraph's time goes on
+                if m.period is None and m.qualifier != "target":
+                    m.period = prev_metric.period
         out.extend(metrics)
         prev_topic = topic
         prev_metric = metrics[-1] if metrics else prev_metric
     return out
+
+
+def _same_paragraph(text: str, start: int, end: int) -> bool:
+    """No line break between ``start`` and ``end``: one paragraph of the story."""
+    return "\n" not in text[start:end]
 
 
 def _outermost(mentions: Sequence[Span]) -> list[Span]:
@@ -569,7 +579,7 @@ def _period_for(ctx: _Ctx, f: _Figure, clause_start: int, figures: list[_Figure]
             p_end = _clause_end(ctx.ctext, p.end)
             p_start = _clause_start(ctx.ctext, p.start)
             at_start = not _strip(ctx.ctext[p_start : p.start]) or ctx.ctext[p_start : p.start] in ("在", "到", "从", "自")
-            stands_alone = p_end - p.end <= 6 and at_start
+            stands_alone = (p_end - p.end <= 6 or p.kind == "day") and at_start  # 今天是…，: the day of the sentence
             if not stands_alone and not any(p.end <= g.cs < p_end for g in figures):
                 continue
         mark = p

@@ -83,8 +83,8 @@ COMPARISON_RE = re.compile(r"(?:比|较|与|同|相比|相较|对比)$")
 @dataclass(frozen=True)
 class PeriodMark:
     """A time expression in a compact sentence: ``[start, end)`` offsets into it, the period
-    string, and its kind: point | range | as_of | target | since | reset (目前: as of the story
-    date, None when the date is not known)."""
+    string, and its kind: point | day (今天) | range | as_of | target | since | reset (目前: as
+    of the story date, None when the date is not known)."""
 
     start: int
     end: int
@@ -183,7 +183,7 @@ def find_periods(text: str, date: str | None = None) -> list[PeriodMark]:
             marks.append(PeriodMark(s, e, days or m.group(0), "point"))
         elif m.group("today"):
             day = _iso_day(date)
-            marks.append(PeriodMark(s, e, day or m.group(0), "point"))
+            marks.append(PeriodMark(s, e, day or m.group(0), "day"))
         elif m.group("point"):
             year = m.group("y")
             if year is None:

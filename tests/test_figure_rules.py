@@ -152,3 +152,19 @@ def test_a_place_inside_an_organisation_name_is_not_the_subject():
 def test_an_earlier_place_beats_no_subject_at_all():
     text = "这几年，浙江发展生态农业的同时，乡村旅游快速兴起，去年累计接待游客超过2亿人次。"
     assert one(text, "2亿人次", date="2019-05-01")[0] in ("浙江", "浙江省")
+
+
+def test_the_day_of_the_story_goes_on_through_its_paragraph():
+    text = "今天，铁路迎来客流高峰，发送旅客1500万人次。全路增开旅客列车400列。\n\n下月起，全路将实行新的列车运行图。"
+    periods = {f[2]: f[3] for f in figures(text, date="2016-10-01")}
+    assert periods == {"1500万人次": "2016-10-01", "400列": "2016-10-01"}
+
+
+def test_a_new_paragraph_does_not_inherit_the_time():
+    text = "今天，铁路发送旅客1500万人次。\n\n全路增开旅客列车400列。"  # a blank line: a new paragraph
+    assert one(text, "400列", date="2016-10-01")[3] is None
+
+
+def test_today_opening_a_sentence_is_its_day():
+    text = "今天是假期高速公路免费通行的第一天，车流量同比增长5%。"
+    assert one(text, "5%", date="2016-10-01")[3] == "2016-10-01"

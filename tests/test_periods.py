@@ -71,7 +71,7 @@ def test_holidays_are_their_days_off(text, date, expected):
 
 
 def test_a_day_of_a_holiday_is_not_the_holiday():
-    assert periods("今天是国庆假期首日", "2015-10-01") == [("2015-10-01", "point")]
+    assert periods("今天是国庆假期首日", "2015-10-01") == [("2015-10-01", "day")]
 
 
 def test_questions_read_the_same_grammar():
