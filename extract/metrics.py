@@ -1041,36 +1041,36 @@ def _earlier_leading_np(ctx: _Ctx, clause_start: int) -> str:
 
 
 @functools.cache
-def _group_heads() -> tuple[str, ...]:
-    return tuple(sorted(lexicon_words("group_subjects.txt"), key=len, reverse=True))
+def _group_re() -> re.Pattern:
+    """openers, a scope word, up to four characters and a group word (``data/group_subjects.txt``)."""
+    def alt(ws):
+        return "|".join(re.escape(w) for w in sorted(ws, key=len, reverse=True))
+
+    openers = [o for o in words()["opener"] if o not in ("在", "于", "对")]
+    return re.compile(rf"(?:{alt(openers)}){{0,3}}(?P<scope>{alt(words()['scope'])})?"
+                      rf"(?P<group>[^，、的和与及0-9]{{0,4}}?(?:{alt(lexicon_words('group_subjects.txt'))}))(?P<list>、)?")
 
 
-def _group_at_start(text: str, scopes) -> str | None:
+def _group_at_start(text: str, scopes=()) -> str | None:
     """A sector or group opening ``text`` (全国铁路…, 高技术制造业增加值…, 民航共运送…): an optional
-    scope word, up to four characters, and a group word of ``data/group_subjects.txt`` not
-    followed by 、 (铁路、公路、民航…: a list of sectors is not one of them).
+    scope word, up to four characters, and a group word of ``data/group_subjects.txt``; a list
+    of sectors (铁路、公路、民航…) is not one of them, its scope word is their subject.
 
-    >>> _group_at_start("全国铁路预计发送旅客", ()), _group_at_start("高技术制造业增加值", ())
+    >>> _group_at_start("全国铁路预计发送旅客"), _group_at_start("高技术制造业增加值")
     ('全国铁路', '高技术制造业')
     """
-    t = "".join(ch for ch in text if ch not in QUOTES)
-    for _ in range(3):
-        w = next((o for o in words()["opener"] if t.startswith(o) and o not in ("在", "于", "对")), None)
-        if not w:
-            break
-        t = t[len(w) :]
-    scope = next((s for s in words()["scope"] if t.startswith(s)), "")
-    body = t[len(scope) :]
-    for k in range(0, 5):
-        for g in _group_heads():
-            if body.startswith(g, k):
-                head = body[:k]
-                if any(ch in "，、的和与及" or ch.isdigit() for ch in head):
-                    return None
-                if body.startswith("、", k + len(g)):
-                    return scope or None  # 全国铁路、公路…: the scope is the subject of the list
-                return scope + body[: k + len(g)]
-    return None
+    if QUOTE_CHARS_RE.search(text):
+        text = "".join(ch for ch in text if ch not in QUOTES)
+    m = _group_re().match(text)
+    if m is None:
+        return None
+    scope = m.group("scope") or ""
+    if m.group("list"):
+        return scope or None
+    return scope + m.group("group")
+
+
+QUOTE_CHARS_RE = re.compile("[" + re.escape(QUOTES) + "]")
 
 
 def _nearest_place_or_org(ctx: _Ctx, before: int) -> Span | None:
