@@ -946,7 +946,6 @@ def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topi
         np_subject = None
         scope = _scope_at_start(raw, scopes) or next((s for s in scopes if raw.endswith(s)), None)
         group = None if f.indicator_from_after else _group_at_start(_remove_periods(ctx, clause_start, f.pre_end), scopes)
-        clause_scope = None if group else _scope_at_start(_remove_periods(ctx, clause_start, f.pre_end), scopes)
         if group:
             np_subject, f.indicator = group, _strip(pre[pre.find(group) + len(group):] if group in pre else pre) or pre
         elif f.indicator_from_after:
@@ -999,7 +998,10 @@ def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topi
         if frame is not None:
             np_subject = frame if isinstance(frame, str) else None
             own = None if isinstance(frame, str) else frame
-        if not np_subject and own is None and clause_scope:
+        clause_scope = None
+        if not np_subject and own is None and not group:
+            clause_scope = _scope_at_start(_remove_periods(ctx, clause_start, f.pre_end), scopes)
+        if clause_scope:
             np_subject = clause_scope  # 前11个月我国对东盟、欧盟…进出口: the scope opening the clause
         if np_subject:
             np_subject = _strip(np_subject) or np_subject
@@ -1103,15 +1105,25 @@ def _frame_before(ctx: _Ctx, clause_start: int):
     return None
 
 
-def _scope_at_start(text: str, scopes) -> str | None:
-    """A scope word (全国, 我国…) opening ``text`` after openers, not inside 在全球/向全国."""
-    t = "".join(ch for ch in text if ch not in QUOTES)
-    for _ in range(3):
-        w = next((o for o in words()["opener"] if t.startswith(o) and o not in ("在", "于", "对")), None)
-        if not w:
-            break
-        t = t[len(w) :]
-    return next((s for s in scopes if t.startswith(s)), None)
+@functools.cache
+def _scope_re() -> re.Pattern:
+    def alt(ws):
+        return "|".join(re.escape(w) for w in sorted(ws, key=len, reverse=True))
+
+    openers = [o for o in words()["opener"] if o not in ("在", "于", "对")]
+    return re.compile(rf"(?:{alt(openers)}){{0,3}}(?P<scope>{alt(words()['scope'])})")
+
+
+def _scope_at_start(text: str, scopes=()) -> str | None:
+    """A scope word (全国, 我国…) opening ``text`` after openers, not inside 在全球/向全国.
+
+    >>> _scope_at_start("目前全国快递业务量"), _scope_at_start("在全球")
+    ('全国', None)
+    """
+    if QUOTE_CHARS_RE.search(text):
+        text = "".join(ch for ch in text if ch not in QUOTES)
+    m = _scope_re().match(text)
+    return m.group("scope") if m else None
 
 
 def _raw_after(ctext: str, f: _Figure) -> str:
