@@ -168,3 +168,8 @@ def test_a_new_paragraph_does_not_inherit_the_time():
 def test_today_opening_a_sentence_is_its_day():
     text = "今天是假期高速公路免费通行的第一天，车流量同比增长5%。"
     assert one(text, "5%", date="2016-10-01")[3] == "2016-10-01"
+
+
+def test_an_organ_of_state_opening_a_clause_is_the_subject():
+    text = "今年以来，检察机关起诉涉嫌非法集资犯罪案件500起。"
+    assert one(text, "500起")[0] == "检察机关"
