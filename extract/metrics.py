@@ -24,7 +24,7 @@ from extract.lexicon import words as lexicon_words
 from extract.metric_lexicons import cues, nonmetric_patterns, qualifiers, words
 from extract.model import Metric, Span
 from extract.numbers import ARABIC, CHINESE, HAS_NUMBER_RE, compact, parse_number
-from extract.periods import PeriodMark, find_periods
+from extract.periods import PeriodMark, iso_day, find_periods
 from extract.segment import Token, dictionary_tag
 from extract.units import NON_METRIC_CLASSES, magnitudes, normalise, units
 
@@ -584,6 +584,10 @@ def _period_for(ctx: _Ctx, f: _Figure, clause_start: int, figures: list[_Figure]
                 continue
         mark = p
     f.extra["period_mark"] = mark
+    if mark is not None and mark.kind == "since" and "已" in ctx.ctext[max(mark.end, clause_start) : f.cs]:
+        day = iso_day(ctx.article.date)
+        if day:
+            return f"as_of:{day}"  # 自…以来，已接入1274项: what stands on the story's day
     return mark.period if mark else None
 
 

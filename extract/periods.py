@@ -65,9 +65,9 @@ PERIOD_RE = re.compile(
             rf"(?P<asof>(?:截至|截止到|截止|截至到)(?:目前|现在|当前|今天|发稿时|(?:(?P<ay>{YEAR})年|(?P<ar>{REL}))?"
             rf"(?:(?P<am>\d{{1,2}})月(?:(?P<ad>\d{{1,2}})日)?)?(?P<aend>底|末)?))",
             rf"(?P<target>(?:到|至)(?P<ty>{YEAR})年(?P<tend>底|末)?|(?P<ty2>{YEAR})年(?:底前|前(?!三季度|[一二两三四五六七八九十\d]{{1,2}}个?月)))",
-            rf"(?P<since>(?P<sy>{YEAR})年以来)",
+            rf"(?P<since>(?:自|从)?(?P<sy>{YEAR})年(?:(?P<sm>\d{{1,2}})月(?:份)?(?:[^，。；：\d]{{1,6}}?)?)?以来)",
             rf"(?P<plan>[“\"]?(?P<pname>{_alt(vocabulary()['plan'])})[”\"]?(?:时期|期间|规划期))",
-            rf"(?P<last>(?:{_alt(vocabulary()['last_years'])})(?P<ln>\d{{1,2}}|[一二两三四五六七八九十]{{1,2}})年(?:来|以来|间|中)?)",
+            rf"(?P<last>(?P<lw>{_alt(vocabulary()['last_years'])})(?P<ln>\d{{1,2}}|[一二两三四五六七八九十]{{1,2}})年(?:来|以来|间|中)?)",
             rf"(?P<holiday>(?:(?P<hy>{YEAR})年|(?P<hr>{REL}))?(?P<hname>{_alt(holidays())})"
             rf"(?P<hend>{_alt(vocabulary()['holiday_end'])})(?!首|第|最后|的))",
             rf"(?P<point>(?:(?P<y>{YEAR})(?:财年|年度|年)|(?P<r>{REL}))(?:{_sub('p')})?)",
@@ -105,7 +105,7 @@ def article_year(date: str | None) -> int | None:
     return None
 
 
-def _iso_day(date: str | None) -> str | None:
+def iso_day(date: str | None) -> str | None:
     """YYYY-MM-DD of an article date written YYYY-MM-DD or YYYYMMDD, else None."""
     if date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
         return date
@@ -154,7 +154,7 @@ def find_periods(text: str, date: str | None = None) -> list[PeriodMark]:
             y1, y2 = m.group("y1"), m.group("y2")
             marks.append(PeriodMark(s, e, f"{y1}-{y2}", "range", y1, y2))
         elif m.group("asof"):
-            marks.append(PeriodMark(s, e, _as_of(m, year0, _iso_day(date)), "as_of"))
+            marks.append(PeriodMark(s, e, _as_of(m, year0, iso_day(date)), "as_of"))
         elif m.group("target"):
             y = m.group("ty") or m.group("ty2")
             if year0 is not None and int(y) < year0:  # 到2018年底 in a 2019 story: as of then
@@ -162,8 +162,11 @@ def find_periods(text: str, date: str | None = None) -> list[PeriodMark]:
             else:
                 marks.append(PeriodMark(s, e, y, "target"))
         elif m.group("since"):
-            y = m.group("sy")
-            marks.append(PeriodMark(s, e, f"{y}-{year0}" if year0 else f"since:{y}", "since", y))
+            y, day = m.group("sy"), iso_day(date)
+            if m.group("sm") and day:  # 自2018年10月开通以来 in a story of 2019-03-02: 2018-10/2019-03-02
+                marks.append(PeriodMark(s, e, f"{y}-{int(m.group('sm')):02d}/{day}", "since", y))
+            else:
+                marks.append(PeriodMark(s, e, f"{y}-{year0}" if year0 else f"since:{y}", "since", y))
         elif m.group("plan"):
             y1, y2 = vocabulary()["plan"][m.group("pname")].split("-")
             marks.append(PeriodMark(s, e, f"{y1}-{y2}", "range", y1, y2))
@@ -174,7 +177,8 @@ def find_periods(text: str, date: str | None = None) -> list[PeriodMark]:
             if year0 is None or n < 2:
                 marks.append(PeriodMark(s, e, m.group(0), "range"))
             else:
-                y1, y2 = str(year0 - n + 1), str(year0)
+                last = year0 + int(vocabulary()["last_years"][m.group("lw")] or 0)
+                y1, y2 = str(last - n + 1), str(last)
                 marks.append(PeriodMark(s, e, f"{y1}-{y2}", "range", y1, y2))
         elif m.group("holiday"):
             year = m.group("hy") or (str(year0 + REL_YEARS[m.group("hr")]) if m.group("hr") and year0 else None)
@@ -182,7 +186,7 @@ def find_periods(text: str, date: str | None = None) -> list[PeriodMark]:
             days = holiday_days(int(year), holidays()[m.group("hname")]) if year else None
             marks.append(PeriodMark(s, e, days or m.group(0), "point"))
         elif m.group("today"):
-            day = _iso_day(date)
+            day = iso_day(date)
             marks.append(PeriodMark(s, e, day or m.group(0), "day"))
         elif m.group("point"):
             year = m.group("y")
@@ -199,7 +203,7 @@ def find_periods(text: str, date: str | None = None) -> list[PeriodMark]:
             period = _sub_period(str(year0), m, "b") if year0 else m.group(0)
             marks.append(PeriodMark(s, e, period, "point"))
         else:
-            day = _iso_day(date)
+            day = iso_day(date)
             marks.append(PeriodMark(s, e, f"as_of:{day}" if day else None, "reset"))
     return marks
 

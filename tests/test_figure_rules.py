@@ -173,3 +173,9 @@ def test_today_opening_a_sentence_is_its_day():
 def test_an_organ_of_state_opening_a_clause_is_the_subject():
     text = "今年以来，检察机关起诉涉嫌非法集资犯罪案件500起。"
     assert one(text, "500起")[0] == "检察机关"
+
+
+def test_a_stock_since_a_date_is_as_of_the_story_day():
+    text = "自2018年10月上线以来，该市政务平台已接入1500项服务事项，日均办理量达3万件。"
+    periods = {f[2]: f[3] for f in figures(text, date="2019-03-02")}
+    assert periods == {"1500项": "as_of:2019-03-02", "3万件": "2018-10/2019-03-02"}

@@ -80,3 +80,16 @@ def test_questions_read_the_same_grammar():
     for word in vocabulary()["rel_year"]:
         assert [p.value for p in parse_periods(f"某市{word}的产量")] == [word]
     assert set(REL_YEARS) == set(vocabulary()["rel_year"])
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("这五年，全省", "2011-2015"),     # this year included
+    ("过去10年，全省", "2005-2014"),   # the years before this one
+])
+def test_spans_of_years_up_to_the_story(text, expected):
+    assert find_periods(text, "2015-09-16")[0].period == expected
+
+
+def test_since_a_month_runs_to_the_story_month():
+    assert find_periods("自2018年10月开通以来，平台已接入", "2019-03-02")[0].period == "2018-10/2019-03-02"
+    assert find_periods("2018年以来，全省", "2019-03-02")[0].period == "2018-2019"
