@@ -101,20 +101,39 @@ def find_metrics(article: Article, mentions: Sequence[Span] = (), tokens: Sequen
         metrics, topic = _sentence_metrics(ctx, prev_topic)
         if prev_metric is not None and ctx.ctext.startswith(("其中", "同期")):
             _inherit(metrics, prev_metric, ctx)
-        elif prev_metric is not None and prev_metric.period and not prev_metric.period.startswith("as_of") \
-                and _same_paragraph(article.text, prev_metric.end, group[0].start):
+        elif not ctx.periods and any(m.period is None and m.qualifier != "target" for m in metrics):
+            time = _paragraph_time(article, group[0].start)
             for m in metrics:  # 今天，铁路发送旅客…。全路增开列车353列: the paragraph's time goes on
                 if m.period is None and m.qualifier != "target":
-                    m.period = prev_metric.period
+                    m.period = time
         out.extend(metrics)
         prev_topic = topic
         prev_metric = metrics[-1] if metrics else prev_metric
     return out
 
 
-def _same_paragraph(text: str, start: int, end: int) -> bool:
-    """No line break between ``start`` and ``end``: one paragraph of the story."""
-    return "\n" not in text[start:end]
+PARAGRAPH_LOOKBACK = 300  # characters of the paragraph read back for its time
+EVENT_TIME_RE = re.compile(r"\d{4}-\d{2}(?:-\d{2})?")  # a month or a date: when something happened
+
+
+def _paragraph_time(article: Article, start: int) -> str | None:
+    """The period a sentence without one of its own takes: the last time expression of the same
+    paragraph before ``start`` that opens its clause (今年，…; 今天铁路…; 前4个月，…), not an
+    event's date inside a clause (商务部今年4月印发…), a single month or date (7月，科技部批复…:
+    an event), an as-of or a target."""
+    text = article.text
+    para = max(text.rfind("\n", 0, start) + 1, start - PARAGRAPH_LOOKBACK)
+    ctext, _ = compact(text[para:start])
+    found = None
+    for p in find_periods(ctext, article.date):
+        if p.period is None or p.kind in ("as_of", "reset", "target") or p.period.startswith("as_of"):
+            continue
+        if p.kind != "day" and EVENT_TIME_RE.fullmatch(p.period):
+            continue
+        opening = ctext[_clause_start(ctext, p.start) : p.start]
+        if not opening or opening in ("在", "到", "从", "自"):
+            found = p.period
+    return found
 
 
 def _outermost(mentions: Sequence[Span]) -> list[Span]:
@@ -434,13 +453,13 @@ def _is_metric(ctext: str, m: re.Match, num: str, mag: str, unit: str, bad) -> b
         return False
     if unit and units()[unit].cls in NON_METRIC_CLASSES:
         return False
-    if prev and (prev in "第几数上成莫" or (prev.isascii() and prev.isalpha())):
-        return False  # ordinals, vague numbers, model names (C919); "" is in every string
+    if prev and (prev in "第几数莫" or (prev in "上成" and num[0] not in "0123456789") or (prev.isascii() and prev.isalpha())):
+        return False  # ordinals, vague numbers (上千, 成百), model names (C919); "" is in every string
     if (prev and prev in "这那该此") or ctext[max(0, s - 2) : s] == "上述":
         return False  # 这45人: a reference back to figures already given
     if prev and (prev in ".-/" or prev.isdigit()):
         return False
-    if nxt.isascii() and nxt.isalpha():
+    if nxt.isascii() and nxt.isalpha() and (not unit or unit.isascii()):
         return False  # 5G, 3D, 100PB...
     if num[0] not in "0123456789":
         if len(num) > 1 and all(c in "零〇一二两三四五六七八九" for c in num) and "〇" not in num and "零" not in num:
@@ -702,7 +721,7 @@ def _after_np(ctx: _Ctx, f: _Figure) -> str:
         start += 1
     end = min(_clause_end(ctext, start), start + 24)
     seg = ctext[start:end]
-    if not seg or not ("\u4e00" <= seg[0] <= "\u9fff" or seg[0] in QUOTES):
+    if not seg or not ("\u4e00" <= seg[0] <= "\u9fff" or seg[0] in QUOTES or (seg[0].isascii() and seg[0].isalpha())):
         return ""
     if seg[0] == "“":
         j = seg.find("”")

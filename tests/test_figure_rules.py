@@ -179,3 +179,17 @@ def test_a_stock_since_a_date_is_as_of_the_story_day():
     text = "自2018年10月上线以来，该市政务平台已接入1500项服务事项，日均办理量达3万件。"
     periods = {f[2]: f[3] for f in figures(text, date="2019-03-02")}
     assert periods == {"1500项": "as_of:2019-03-02", "3万件": "2018-10/2019-03-02"}
+
+
+def test_a_paragraphs_opening_year_dates_its_later_figures():
+    text = "今年，全省继续推广节水灌溉。3000多名农技人员下到田间。"
+    assert one(text, "3000名", date="2012-12-03")[3] == "2012"
+
+
+def test_an_event_month_is_not_carried_to_later_figures():
+    text = "该中心今年6月上线；7月，科技部批复该中心为开放平台。首批算力规模100P。"
+    assert one(text, "100P", date="2023")[3] is None
+
+
+def test_a_count_followed_by_a_latin_name_is_a_figure():
+    assert one("春节期间，全国8000家A级旅游景区正常开放。", "8000家")[0] == "全国"
