@@ -969,7 +969,10 @@ def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topi
         np_subject = None
         scope = _scope_at_start(raw, scopes) or next((s for s in scopes if raw.endswith(s)), None)
         group = None if f.indicator_from_after else _group_at_start(_remove_periods(ctx, clause_start, f.pre_end), scopes)
-        if group:
+        owner = None if group or f.indicator_from_after or own is not None else _possessor_np(pre)
+        if owner:
+            np_subject, f.indicator = owner
+        elif group:
             np_subject, f.indicator = group, _strip(pre[pre.find(group) + len(group):] if group in pre else pre) or pre
         elif f.indicator_from_after:
             lead = _leading_np(_strip(_remove_periods(ctx, clause_start, f.pre_end), keep_quotes=True), ctx=ctx,
@@ -1096,6 +1099,23 @@ def _group_at_start(text: str, scopes=()) -> str | None:
 
 
 QUOTE_CHARS_RE = re.compile("[" + re.escape(QUOTES) + "]")
+
+
+@functools.cache
+def _possessor_re() -> re.Pattern:
+    heads = "|".join(re.escape(w) for w in words()["possessor_head"])
+    return re.compile(rf"(?P<owner>[^，、的和与及0-9]{{1,10}}(?:{heads}))的(?P<indicator>[^，的]{{2,}})")
+
+
+def _possessor_np(pre: str) -> tuple[str, str] | None:
+    """(owner, indicator) of ``X企业的Y`` when no name is mentioned: 非应诉企业的反倾销税率 ->
+    (非应诉企业, 反倾销税率); None otherwise.
+
+    >>> _possessor_np("非应诉企业的反倾销税率"), _possessor_np("出事的隧道全长")
+    (('非应诉企业', '反倾销税率'), None)
+    """
+    m = _possessor_re().fullmatch(pre)
+    return (m.group("owner"), m.group("indicator")) if m else None
 
 
 def _nearest_place_or_org(ctx: _Ctx, before: int) -> Span | None:

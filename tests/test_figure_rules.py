@@ -193,3 +193,8 @@ def test_an_event_month_is_not_carried_to_later_figures():
 
 def test_a_count_followed_by_a_latin_name_is_a_figure():
     assert one("春节期间，全国8000家A级旅游景区正常开放。", "8000家")[0] == "全国"
+
+
+def test_an_unnamed_owner_before_de_is_the_subject():
+    subject, indicator, _, _ = one("未应诉出口企业的平均税率为12.5%。", "12.5%")
+    assert (subject, indicator) == ("未应诉出口企业", "平均税率")
