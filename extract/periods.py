@@ -58,8 +58,15 @@ def _sub(p: str) -> str:
     )
 
 
+def _first_chars() -> str:
+    """Characters a time expression can start with (a quick look-ahead before the alternatives)."""
+    words = [w for kind in vocabulary().values() for w in kind] + list(holidays())
+    fixed = "0123456789一二两三四五六七八九十第前上下全截到至自从“\""
+    return "".join(sorted(set(fixed) | {w[0] for w in words if w}))
+
+
 PERIOD_RE = re.compile(
-    "|".join(
+    f"(?=[{re.escape(_first_chars())}])(?:" + "|".join(
         [
             rf"(?P<range>(?P<y1>{YEAR})年?(?:至|到|—|－|-|~|～)(?P<y2>{YEAR})年)",
             rf"(?P<asof>(?:截至|截止到|截止|截至到)(?:目前|现在|当前|今天|发稿时|(?:(?P<ay>{YEAR})年|(?P<ar>{REL}))?"
@@ -75,7 +82,7 @@ PERIOD_RE = re.compile(
             rf"(?P<reset>{_alt(vocabulary()['now'])})",
             rf"(?P<today>{_alt(vocabulary()['today'])})",
         ]
-    )
+    ) + ")"
 )
 COMPARISON_RE = re.compile(r"(?:比|较|与|同|相比|相较|对比)$")
 
