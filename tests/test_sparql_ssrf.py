@@ -294,3 +294,21 @@ def test_worker_process_cannot_reach_the_network(listener, store_dir):
     head = json.loads(out.split(b"\n", 1)[0])
     assert head["status"] >= 400 and b"remote" not in out, out
     assert listener.accepted == before
+
+
+def test_app_sparql_page_refuses(listener, store_dir, monkeypatch):
+    """The real Streamlit app's SPARQL page: an error naming SERVICE, no connection."""
+    pytest.importorskip("streamlit")
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("NEWSKG_STORE", str(store_dir))
+    before = listener.accepted
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "ui" / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("views/sparql.py").run()
+    for name in ("comment ends in CR", "glued to a number", "less-than then string"):
+        at.text_area(key="sparql_editor").input(spellings(listener)[name])
+        at.button(key="sparql_run").click().run()
+        assert not at.exception, [e.message for e in at.exception]
+        assert any("SERVICE" in str(e.value) for e in at.error), (name, [str(e.value) for e in at.error])
+    assert listener.accepted == before
