@@ -19,6 +19,7 @@ import json
 import os
 import queue
 import select
+import signal
 import socket
 import subprocess
 import sys
@@ -189,9 +190,14 @@ class WorkerPool:
                 503, f"the query exceeded the time limit of {timeout:g} s and was stopped; add LIMIT or narrow the patterns"
             )
         except (EOFError, OSError, ValueError, KeyError):
+            try:
+                code = w.proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                code = None
             self._drop(w)
             self._add()
-            if self.memory_mb:  # a worker dies on its own only when an allocation past its limit fails
+            if self.memory_mb and code in (-signal.SIGABRT, -signal.SIGKILL):
+                # an allocation past RLIMIT_DATA aborts the worker (Rust) or the kernel kills it
                 return Reply.text(503, f"the query needed more than the {self.memory_mb} MB a query worker may use and was "
                                        "stopped; add LIMIT or narrow the query")
             return Reply.text(500, "the query worker stopped unexpectedly (out of memory?); the query was not answered")
@@ -497,7 +503,6 @@ def serve(store: str | Path, **options) -> None:
 
 def run_until_stopped(server: SparqlServer) -> None:
     """``serve_forever`` in this (main) thread; Ctrl-C or SIGTERM stop it and its workers."""
-    import signal
 
     def stop(signum, frame):
         raise KeyboardInterrupt
