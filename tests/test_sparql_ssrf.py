@@ -312,3 +312,17 @@ def test_app_sparql_page_refuses(listener, store_dir, monkeypatch):
         assert not at.exception, [e.message for e in at.exception]
         assert any("SERVICE" in str(e.value) for e in at.error), (name, [str(e.value) for e in at.error])
     assert listener.accepted == before
+
+
+def test_dataset_iris_are_names_not_fetches(listener, server, store_dir):
+    """FROM, FROM NAMED and the protocol's graph parameters name graphs of the store; the
+    listener's URL there is looked up locally, never fetched."""
+    before = listener.accepted
+    u = listener.url("graph")
+    for params in ({"query": f"SELECT * FROM <{u}> FROM NAMED <{u}> WHERE {{ ?s ?p ?o }}"},
+                   {"query": "SELECT * WHERE { ?s ?p ?o }", "default-graph-uri": u, "named-graph-uri": u},
+                   {"query": f"DESCRIBE <{u}>"}):
+        status, text = _http(server, "GET", None, None, params)
+        assert status == 200, text
+    run_query(ox.Store.read_only(str(store_dir)), f"SELECT * FROM <{u}> WHERE {{ ?s ?p ?o }}")
+    assert listener.accepted == before
