@@ -2,8 +2,10 @@
 
 Queries see the union of all article graphs as their default graph, and know the project's
 prefixes (``nkg:``, ``schema:``, ``prov:``, ``rdfs:``, ``xsd:``, ``ent:`` ...) without
-declaring them. Updates are refused; syntax errors become :class:`QueryError` with the
-parser's message (line and column).
+declaring them. Updates and ``SERVICE`` are refused (:mod:`kg.sparql_inspect`), and the
+query is evaluated in a thread that cannot open a network connection
+(:mod:`kg.sparql_sandbox`); syntax errors become :class:`QueryError` with the parser's
+message (line and column).
 
 >>> from pyoxigraph import Store
 >>> r = run_query(Store(), "ASK { ?s ?p ?o }")
@@ -211,9 +213,9 @@ def run_query(
     :param timeout: seconds; checked while results are read (an aggregate that computes
         before its first row cannot be cut short in-process).
     :param limit: keep at most this many rows/triples (``truncated`` tells if more existed).
-    :raises QueryError: for updates, syntax errors, bad substitutions or the time limit.
+    :raises QueryError: for updates, ``SERVICE``, syntax errors, bad substitutions or the time limit.
     """
-    query = query.lstrip("\ufeff")
+    query = query.lstrip("\ufeff")  # a BOM is not SPARQL
     info = inspect_query(query)
     if info.is_update:
         raise QueryError("SPARQL Update is not allowed here: the graph is read-only (use `newskg build`/`remove`)")
