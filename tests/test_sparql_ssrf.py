@@ -326,3 +326,14 @@ def test_dataset_iris_are_names_not_fetches(listener, server, store_dir):
         assert status == 200, text
     run_query(ox.Store.read_only(str(store_dir)), f"SELECT * FROM <{u}> WHERE {{ ?s ?p ?o }}")
     assert listener.accepted == before
+
+
+def test_the_projects_own_queries_pass_the_check():
+    """Every query the project ships (ready queries, Q&A and summary queries) is neither an
+    update nor a SERVICE call: the check does not refuse real work."""
+    root = Path(__file__).resolve().parent.parent
+    files = sorted((root / "docs" / "queries").glob("*.rq")) + sorted((root / "kg" / "queries").rglob("*.rq"))
+    assert len(files) >= 10
+    for f in files:
+        info = inspect_query(f.read_text(encoding="utf-8-sig"))
+        assert not info.uses_service and not info.is_update, (f.name, info)
