@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Sequence
 
 from corpus.model import Article, Sentence
+from extract.lexicon import words as lexicon_words
 from extract.metric_lexicons import cues, nonmetric_patterns, qualifiers, words
 from extract.model import Metric, Span
 from extract.numbers import ARABIC, CHINESE, HAS_NUMBER_RE, compact, parse_number
@@ -132,7 +133,23 @@ class _Topic:
 
 
 def _group_topic(article: Article, group: list[Sentence], mentions: list[Span]):
-    return _sentence_topic(_context(article, group, mentions))
+    ctx = _context(article, group, mentions)
+    return _sentence_topic(ctx) or _scope_topic(ctx)
+
+
+def _scope_topic(ctx: "_Ctx"):
+    """A scope word opening a clause (我国就业形势总体稳定, 全国秋粮…) as the topic handed on to a
+    later sentence's figures when no entity is: ``(None, word)``."""
+    scopes = words()["scope"]
+    topic = None
+    pos, n = 0, len(ctx.ctext)
+    while pos < n:
+        end = _clause_end(ctx.ctext, pos)
+        w = _scope_at_start(_remove_periods(ctx, pos, end), scopes)
+        if w:
+            topic = (None, w)
+        pos = end + 1
+    return topic
 
 
 def _inherit(metrics: list[Metric], prev: Metric, ctx: "_Ctx") -> None:
@@ -195,6 +212,9 @@ def _context(article: Article, group: list[Sentence], mentions: list[Span], word
     parts, idx, bounds = [], [], []
     for s in group:
         c, i = compact(s.text)
+        k = dateline_end(c)
+        if k:
+            c, i = c[k:], i[k:]
         bounds.append(len(idx))
         parts.append(c)
         idx.extend(s.start + k for k in i)
@@ -254,8 +274,10 @@ def _topic_after(ctx: _Ctx, figures: list[_Figure], prev_topic: _Topic):
     """The topic a sentence with figures hands on: its own, its last figure's subject, or
     (no entity in it at all) the one it was handed."""
     topic = _sentence_topic(ctx)
-    if topic is None and figures and figures[-1].subject is not None:
+    if topic is None and figures and (figures[-1].subject is not None or figures[-1].subject_name in words()["scope"]):
         topic = (figures[-1].subject, figures[-1].subject_name or "")
+    if topic is None and not ctx.mentions:
+        topic = _scope_topic(ctx)
     if topic is None and not ctx.mentions:
         topic = prev_topic.get()
     return topic
@@ -307,6 +329,28 @@ def _sentence_topic(ctx: _Ctx):
     if span.label not in CARRIED_LABELS:
         return None  # people, events and works are not the topic of a later sentence's figures
     return (span.entity, span.name or span.text)
+
+
+@functools.cache
+def _dateline_res() -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p) for p in lexicon_words("datelines.txt"))
+
+
+def dateline_end(text: str) -> int:
+    """Length of the datelines and bylines opening ``text`` (0 when none): 央视网消息（新闻联播）：,
+    本台消息：, 新华社北京3月5日电（记者 X）.
+
+    >>> dateline_end("央视网消息（新闻联播）：一季度国内生产总值296299亿元")
+    12
+    """
+    pos, again = 0, True
+    while again:
+        again = False
+        for rx in _dateline_res():
+            m = rx.match(text, pos)
+            if m and m.end() > pos:
+                pos, again = m.end(), True
+    return pos
 
 
 # --- finding figures ------------------------------------------------------------------------
@@ -363,13 +407,11 @@ def _is_metric(ctext: str, m: re.Match, num: str, mag: str, unit: str, bad) -> b
         return False
     if unit and units()[unit].cls in NON_METRIC_CLASSES:
         return False
-    if prev in "第几数上成约莫" and prev not in "约" or (prev.isascii() and prev.isalpha()):
-        return False  # ordinals, vague numbers, model names (C919)
-    if prev == "第" or prev in "几数":
-        return False
-    if prev in "这那该此" or ctext[max(0, s - 2) : s] == "上述":
+    if prev and (prev in "第几数上成莫" or (prev.isascii() and prev.isalpha())):
+        return False  # ordinals, vague numbers, model names (C919); "" is in every string
+    if (prev and prev in "这那该此") or ctext[max(0, s - 2) : s] == "上述":
         return False  # 这45人: a reference back to figures already given
-    if prev in ".-/" or (prev.isdigit()):
+    if prev and (prev in ".-/" or prev.isdigit()):
         return False
     if nxt.isascii() and nxt.isalpha():
         return False  # 5G, 3D, 100PB...
@@ -846,20 +888,21 @@ def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topi
             f.indicator, f.indicator_from_after = (w if w in ("首批", "第一批", "首期") else "") + after, True
         np_subject = None
         scope = _scope_at_start(raw, scopes) or next((s for s in scopes if raw.endswith(s)), None)
-        if f.indicator_from_after:
+        group = None if f.indicator_from_after else _group_at_start(_remove_periods(ctx, clause_start, f.pre_end), scopes)
+        clause_scope = None if group else _scope_at_start(_remove_periods(ctx, clause_start, f.pre_end), scopes)
+        if group:
+            np_subject, f.indicator = group, _strip(pre[pre.find(group) + len(group):] if group in pre else pre) or pre
+        elif f.indicator_from_after:
             lead = _leading_np(_strip(_remove_periods(ctx, clause_start, f.pre_end), keep_quotes=True), ctx=ctx,
                                within=(clause_start, f.pre_end))
-            lead_scope = _scope_at_start(lead, scopes)
+            lead_scope = _group_at_start(lead, scopes) or _scope_at_start(lead, scopes)
             if lead_scope:
                 np_subject = lead_scope
             elif lead and lead != f.indicator:
                 np_subject = lead
         elif scope:
             rest = pre[len(scope) :] if pre.startswith(scope) else pre
-            if f.unit_cls == "count" and f.kind == "level" and rest and not rest.endswith(words()["measure"]):
-                np_subject, f.indicator = pre, rest
-            else:
-                np_subject, f.indicator = scope, rest or pre
+            np_subject, f.indicator = scope, rest or pre
         else:
             f.indicator = pre
             if own is None:
@@ -892,20 +935,30 @@ def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topi
                 cstart = _clause_start(ctext, pos)
                 earlier = _clause_topic(ctx, cstart, pos, strict=True)
                 if earlier is None:
-                    earlier = _scope_at_start(_remove_periods(ctx, cstart, pos + 1), scopes)
+                    text = _remove_periods(ctx, cstart, pos + 1)
+                    earlier = _group_at_start(text, scopes) or _scope_at_start(text, scopes)
                 pos = cstart - 1
+        frame = _frame_before(ctx, clause_start) if own is None and not group and not scope else None
+        if frame is not None:
+            np_subject = frame if isinstance(frame, str) else None
+            own = None if isinstance(frame, str) else frame
+        if not np_subject and own is None and clause_scope:
+            np_subject = clause_scope  # 前11个月我国对东盟、欧盟…进出口: the scope opening the clause
         if np_subject:
             np_subject = _strip(np_subject) or np_subject
         if topic is not None:
             f.subject, f.subject_name = topic[2].entity, topic[2].name or topic[2].text
         elif np_subject:
             f.subject, f.subject_name = None, np_subject
+            f.extra["carry"] = np_subject in (group, scope, clause_scope) or np_subject in scopes
         elif earlier is not None and not isinstance(earlier, str):
             f.subject, f.subject_name = earlier[2].entity, earlier[2].name or earlier[2].text
         elif prev is not None and prev.subject_name:
             f.subject, f.subject_name = prev.subject, prev.subject_name
+            f.extra["carry"] = prev.extra.get("carry", False)
         elif isinstance(earlier, str):
             f.subject, f.subject_name = None, earlier
+            f.extra["carry"] = True
         elif prev_topic.get() is not None:
             f.subject, f.subject_name = prev_topic.get()
         else:
@@ -926,6 +979,60 @@ def _earlier_leading_np(ctx: _Ctx, clause_start: int) -> str:
             return lead
         pos = cstart - 1
     return ""
+
+
+@functools.cache
+def _group_heads() -> tuple[str, ...]:
+    return tuple(sorted(lexicon_words("group_subjects.txt"), key=len, reverse=True))
+
+
+def _group_at_start(text: str, scopes) -> str | None:
+    """A sector or group opening ``text`` (全国铁路…, 高技术制造业增加值…, 民航共运送…): an optional
+    scope word, up to four characters, and a group word of ``data/group_subjects.txt`` not
+    followed by 、 (铁路、公路、民航…: a list of sectors is not one of them).
+
+    >>> _group_at_start("全国铁路预计发送旅客", ()), _group_at_start("高技术制造业增加值", ())
+    ('全国铁路', '高技术制造业')
+    """
+    t = "".join(ch for ch in text if ch not in QUOTES)
+    for _ in range(3):
+        w = next((o for o in words()["opener"] if t.startswith(o) and o not in ("在", "于", "对")), None)
+        if not w:
+            break
+        t = t[len(w) :]
+    scope = next((s for s in words()["scope"] if t.startswith(s)), "")
+    body = t[len(scope) :]
+    for k in range(0, 5):
+        for g in _group_heads():
+            if body.startswith(g, k):
+                head = body[:k]
+                if any(ch in "，、的和与及" or ch.isdigit() for ch in head):
+                    return None
+                if body.startswith("、", k + len(g)):
+                    return scope or None  # 全国铁路、公路…: the scope is the subject of the list
+                return scope + body[: k + len(g)]
+    return None
+
+
+def _frame_before(ctx: _Ctx, clause_start: int):
+    """The frame an earlier clause of the sentence sets (在邮件监管方面，…; 在首都机场旅客查验现场，…):
+    the entity mentioned in it, else its noun phrase; None when there is none."""
+    pos = clause_start - 1
+    ends = words()["frame_end"]
+    while pos > 0:
+        cstart = _clause_start(ctx.ctext, pos)
+        text = ctx.ctext[cstart:pos]
+        if text.startswith("在") and text.endswith(ends):
+            ms = [m for m in ctx.mentions if cstart <= m[0] and m[1] <= pos]
+            if ms:
+                return ms[0]
+            end = next(e for e in ends if text.endswith(e))
+            inner = _strip(text[1 : len(text) - len(end)] if end == "方面" else text[1:])
+            return inner or None
+        if any(cstart <= m[0] < pos for m in ctx.mentions):
+            return None  # a clause with its own names comes between: the frame is not this figure's
+        pos = cstart - 1
+    return None
 
 
 def _scope_at_start(text: str, scopes) -> str | None:
@@ -984,7 +1091,7 @@ def _pair_respectively(ctx: _Ctx, figures: list[_Figure]) -> None:
                 for g in group[1:]:
                     g.indicator = f.indicator
             for g in group:
-                if g.subject is None:
+                if g.subject is None and (scope or not g.extra.get("carry")):
                     g.subject_name = scope or g.indicator
         i = j
 

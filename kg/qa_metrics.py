@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from extract.periods import REL_YEARS
 from kg.qa_lexicon import load_subject_scope
 from kg.qa_parse import MetricAsk, canonical_words, load_query, metric_ask
 from kg.store import PerStoreCache
@@ -407,7 +408,7 @@ def period_matches(asked: str, o: Observation) -> bool:
         return False
     if p == asked:
         return True
-    rel = {"今年": 0, "本年": 0, "本年度": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
+    rel = REL_YEARS
     if asked in rel:
         y = o.year
         if y is None:

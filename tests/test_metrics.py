@@ -194,7 +194,7 @@ def test_zero_anaphora_carries_the_previous_sentence_topic():
     mentions = [span(text, "该中心", "PLATFORM", "星河人工智能计算中心")]
     ms = find_metrics(article(text, "2023-09-05"), mentions)
     assert [(m.subject_name, str(m.value), m.unit, m.qualifier, m.period) for m in ms] == [
-        ("星河人工智能计算中心", "50", "家", "more_than", None),
+        ("星河人工智能计算中心", "50", "家", "more_than", "as_of:2023-09-05"),  # 目前: as of the story day
         ("星河人工智能计算中心", "100", "P", None, None),
         ("星河人工智能计算中心", "400", "P", "target", "2023"),
         ("星河人工智能计算中心", "1000", "P", "target", None),
@@ -219,13 +219,13 @@ def test_modifier_agent_is_not_subject():
     assert (m.subject_name, m.indicator, m.unit, m.qualifier) == ("燎原平台", "数据采集点", "万个", "more_than")
 
 
-def test_topic_noun_phrase_when_no_entity():
+def test_scope_word_is_the_subject_of_what_it_counts():
     text = "“截至目前，全国跨行业跨领域工业互联网平台达50家，平均连接工业设备超218万台、服务企业数量超23.4万家。”"
     ms = find_metrics(article(text))
     assert [(m.subject, m.subject_name, m.indicator, m.period) for m in ms] == [
-        (None, "全国跨行业跨领域工业互联网平台", "跨行业跨领域工业互联网平台", None),
-        (None, "全国跨行业跨领域工业互联网平台", "平均连接工业设备", None),
-        (None, "全国跨行业跨领域工业互联网平台", "服务企业数量", None),
+        (None, "全国", "跨行业跨领域工业互联网平台", None),
+        (None, "全国", "平均连接工业设备", None),
+        (None, "全国", "服务企业数量", None),
     ]
 
 
