@@ -47,6 +47,7 @@ from kg.qa_parse import (
     parse_periods,
     period_label,
 )
+from kg.qa_verify import Verdict, check_figure
 from kg.vocab import PREFIXES, term
 
 #: most items an answer sentence lists (the facts hold them all)
@@ -59,6 +60,8 @@ NARROW_FROM = 150
 MAX_READ = 80
 #: longest question answered (characters, after normalising)
 MAX_QUESTION = 200
+#: most near figures listed apart as related facts of a not-found answer
+MAX_RELATED = 5
 #: a figure of a named entity scoring this well is not compared with other subjects' figures
 STRONG_MATCH = 0.9
 FACT_KEYS = ("subject", "indicator", "value", "unit", "period", "qualifier", "sentence", "article")
@@ -116,9 +119,14 @@ class Answer:
     template: str | None = None
     sparql: str = ""
     suggestions: list[str] = field(default_factory=list)  # nearest known names (also in `answer`)
+    understood: dict = field(default_factory=dict)  # subject, indicator, period, answer type
+    related: list[dict] = field(default_factory=list)  # nearest facts, each labelled (另一时期 ...)
+    why: str | None = None  # why nothing was found
 
     def to_dict(self) -> dict:
-        """Exactly {question, found, answer, facts, sources, template, sparql}."""
+        """{question, found, answer, facts, sources, template, sparql, understood, related, why}:
+        ``related`` holds the nearest facts of another subject, period or indicator, apart
+        from the answer's own ``facts``."""
         return {
             "question": self.question,
             "found": self.found,
@@ -127,6 +135,9 @@ class Answer:
             "sources": [s.to_dict() for s in self.sources],
             "template": self.template,
             "sparql": self.sparql,
+            "understood": self.understood,
+            "related": self.related,
+            "why": self.why,
         }
 
 
@@ -403,6 +414,8 @@ class _MetricSearch:
     near_indicators: list[str]
     candidates: int
     unread: int = 0  # figures that may answer left unread (more than MAX_READ)
+    rejected: list[tuple[Observation, Verdict]] = field(default_factory=list)  # near figures that failed verification
+    understood: dict = field(default_factory=dict)  # subject, indicator, period as read from the question
 
 
 def _metric_search(ctx: _Ctx, text: str, *, use_period: bool = True) -> _MetricSearch:
@@ -476,22 +489,28 @@ def _metric_search(ctx: _Ctx, text: str, *, use_period: bool = True) -> _MetricS
     passing = [(s, o) for s, o in scored if s >= FOUND_AT]
     asked = periods[0].value if (periods and use_period) else None
     near = [o.indicator for _, o in scored[:5] if _ > 0] or [n for _, n, _ in found_ind[:3]]
-    if not passing:
-        return _MetricSearch([], [], asked, links, near, len(obs), sum(unread))
+    understood = {"subject": [nm.surface for nm in named] or None,
+                  "indicator": "".join(ch for ch in ask.raw if not MARK <= ord(ch) < MARK + len(named)) or None,
+                  "period": asked, "kind": ask.kind}
+    # verification: the asked subject, period and indicator, or it is another question's answer
+    checked = [(s, o, check_figure(ask.phrase, named, asked, o, _aliases(ctx, o))) for s, o in passing]
+    ok = [(s, o) for s, o, v in checked if v is None]
+    rejected = [(o, v) for _, o, v in checked if v is not None][:MAX_RELATED]
+    if not ok:
+        return _MetricSearch([], [], asked, links, near, len(obs), sum(unread), rejected, understood)
 
     def key(o: Observation):
         return (o.subject or o.subject_name, canonical_words(o.indicator), o.kind)
 
-    if asked:
-        in_period = [(s, o) for s, o in passing if period_matches(asked, o) or _relative_in_name(asked, o)]
-        if not in_period:
-            best_key = key(passing[0][1])
-            others = [o for s, o in passing if key(o) == best_key]
-            return _MetricSearch([], others, asked, links, near, len(obs), sum(unread))
-        passing = in_period
-    best_score, best = passing[0]
-    group = [o for s, o in passing if key(o) == key(best) and s >= best_score - 0.03]
-    return _MetricSearch(_sorted_by_period(group), [], asked, links, near, len(obs), sum(unread))
+    best_score, best = ok[0]
+    group = [o for s, o in ok if key(o) == key(best) and s >= best_score - 0.03]
+    return _MetricSearch(_sorted_by_period(group), [], asked, links, near, len(obs), sum(unread), [], understood)
+
+
+def _aliases(ctx: _Ctx, o: Observation) -> tuple[str, ...]:
+    """Other names of the figure's subject entity (for the subject check)."""
+    e = ctx.index.entities.get(o.subject) if o.subject else None
+    return tuple(x for x in ((e.name,) + tuple(e.aliases) if e else ()) if x)
 
 
 def _worth_reading(ask, named: list[Named], keys, unread: list[int]) -> list[str]:
@@ -600,17 +619,37 @@ def _word_metrics(obs: list[Observation]) -> str:
     return f"{head}：{'；'.join(parts)}。"
 
 
+def _related(rejected: list[tuple[Observation, Verdict]]) -> list[dict]:
+    """The near figures that failed verification, each labelled as another subject, period
+    or indicator: never part of the answer's facts."""
+    return [{"label": v.label(), "differs_in": v.what, "asked": v.missing, **_fact_of_obs(o).to_dict()} for o, v in rejected]
+
+
+_WHY = {"subject": "语料中的相近数据是另一主体的", "period": "语料中的相近数据是另一时期的",
+        "indicator": "语料中的相近数据是另一指标的"}
+
+
 def _metric_answer(ctx: _Ctx, m: TemplateMatch, found: _MetricSearch, what: str) -> Answer:
+    understood = {**found.understood, "answer_type": "figure"}
     if found.best:
         more = f"（另有{found.unread}项可能相关的数据未读取，全部数据可用下面的SPARQL查询）" if found.unread else ""
         return Answer(ctx.question, True, _word_metrics(found.best) + more, [_fact_of_obs(o) for o in found.best],
                       _dedupe_sources([_source_of_obs(o) for o in found.best]), m.template.name,
-                      ctx.sparql([o.iri for o in found.best]))
-    if found.other_periods:
-        ctx_text = "语料中该指标只有其他时期的数据（仅供参考，并非所问时期）：" + _word_metrics(_sorted_by_period(found.other_periods))
-        return _not_found(ctx, m, f"{period_label(found.period)}的{what}", [l.entity for l in found.links], found.near_indicators, ctx_text)
-    return _not_found(ctx, m, f"“{what}”的数据", [l.entity for l in found.links] or ctx.index.suggest(what, 3),
-                      found.near_indicators)
+                      ctx.sparql([o.iri for o in found.best]), understood=understood)
+    when = period_label(found.period) if found.period else ""
+    if found.rejected:
+        v = found.rejected[0][1]
+        why = f"{_WHY[v.what]}（所问：{v.missing}），不是所问的问题"
+        kinds = "、".join(dict.fromkeys(v.label() for _, v in found.rejected))
+        a = _not_found(ctx, m, f"{when + '的' if when else ''}“{what}”的数据", [l.entity for l in found.links], [],
+                       f"相近的数据属于{kinds}，列在相关事实中，并非所问。")
+        a.related, a.why = _related(found.rejected), why
+    else:
+        a = _not_found(ctx, m, f"{when + '的' if when else ''}“{what}”的数据",
+                       [l.entity for l in found.links] or ctx.index.suggest(what, 3), found.near_indicators)
+        a.why = "图中没有与所问主体、指标和时期相符的数据"
+    a.understood = understood
+    return a
 
 
 def h_metric_value(ctx: _Ctx, m: TemplateMatch) -> Answer:

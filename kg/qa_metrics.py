@@ -369,10 +369,16 @@ def best_possible(ask: MetricAsk, key: ObsKey, named: list[Named] | None = None)
     return 0.55 * got / total + 0.45 * cov_ind + _kind_bonus(ask.kind, key.kind) + (0.08 if ask.unit_hint else 0.0)
 
 
+#: names of the whole country: a figure of one answers a question naming another (我国 = 全国 = 中国)
+NATIONAL = frozenset({"中国", "全国", "我国", "国内", "中华人民共和国"})
+
+
 def _subject_ok(nm: Named, o: Observation, text: str) -> bool:
     if o.subject and o.subject in nm.iris:
         return True
     surface = nm.surface
+    if surface in NATIONAL and o.subject_name in NATIONAL:
+        return True
     if surface and (surface in text or (o.subject_name and o.subject_name in surface)):
         return True
     return False
@@ -404,8 +410,8 @@ def period_matches(asked: str, o: Observation) -> bool:
     (True, True, False)
     """
     p = o.period
-    if p is None:
-        return False
+    if p is None:  # a figure with no period of its own: the day or month of its story
+        return bool(asked[:1].isdigit() and len(asked) >= 7 and o.date and o.date.startswith(asked))
     if p == asked:
         return True
     rel = REL_YEARS
@@ -417,8 +423,8 @@ def period_matches(asked: str, o: Observation) -> bool:
         return p == want or (p in rel and rel[p] == rel[asked])
     if p in rel and o.year:
         return str(int(o.year) + rel[p]) == asked
-    if p.startswith("as_of:"):
-        return p[6:10] == asked
+    if p.startswith("as_of:"):  # a stock as of a date answers for its year and its month
+        return p[6:10] == asked or p[6:].startswith(asked) and len(asked) >= 7
     return False
 
 

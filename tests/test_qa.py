@@ -99,7 +99,9 @@ def test_not_found(store, question, template):
 def test_another_period_is_context_never_the_answer(store):
     a = answer(store, "2020年全国粮食总产量是多少？")
     assert not a.found and a.facts == [] and a.sources == []
-    assert "2020年" in a.answer and "并非所问时期" in a.answer  # other periods offered as context only
+    assert "2020年" in a.answer and "另一时期" in a.answer  # other periods offered as context only
+    assert "2022" in [r["period"] for r in a.related] and {r["label"] for r in a.related} == {"另一时期"}
+    assert "68653" not in a.answer  # the near figure is apart from the answer sentence
 
 
 def test_period_asked_gets_only_that_period(store):
@@ -126,7 +128,7 @@ def test_not_found_names_nearest_known_things(store):
 
 def test_answer_dict_shape(store):
     d = answer(store, "2022年全国粮食总产量是多少？").to_dict()
-    assert list(d) == ["question", "found", "answer", "facts", "sources", "template", "sparql"]
+    assert list(d) == ["question", "found", "answer", "facts", "sources", "template", "sparql", "understood", "related", "why"]
     assert list(d["facts"][0]) == ["subject", "indicator", "value", "unit", "period", "qualifier", "sentence", "article"]
     assert list(d["sources"][0]) == ["article", "title", "sentence", "start", "end"]
     fact = d["facts"][0]

@@ -1,0 +1,126 @@
+"""The check before a figure is called an answer: the figure's subject is the asked subject
+(or an alias or part of it), its period the asked period, its indicator the asked one. A
+question's words that the figure does not account for (腾讯 in 腾讯建成了多少个5G基站 when the
+figure is China's; 规模以上工业 when the figure is 高技术制造业's) make it another question's
+answer, and the Q&A says the corpus does not say."""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.qa_metrics import KIND_WORDS, MARK, NATIONAL, Named, Observation, period_matches
+from kg.qa_parse import canonical_words
+
+DATA = Path(__file__).parent / "data"
+#: an uncovered run of at least this many characters is an asked word the figure lacks
+MIN_MISSING = 2
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Why a figure does not answer the question: ``what`` is subject, period or indicator;
+    ``missing`` the asked words the figure does not account for."""
+
+    what: str
+    missing: str
+
+    def label(self) -> str:
+        """The Chinese label a related fact carries (另一主体 / 另一时期 / 另一指标)."""
+        return {"subject": "另一主体", "period": "另一时期", "indicator": "另一指标"}[self.what]
+
+
+@functools.lru_cache(maxsize=None)
+def filler_words() -> tuple[str, ...]:
+    """The words of ``verify_filler.txt``, longest first."""
+    words = []
+    for line in (DATA / "verify_filler.txt").read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            words.append(canonical_words(line))
+            words.append(line)
+    return tuple(sorted(set(words), key=len, reverse=True))
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def missing_words(phrase: str, known: str) -> list[str]:
+    """Runs of ``phrase`` (asked measure words, entity marks left out) that no bigram of
+    ``known`` covers, filler words removed.
+
+    >>> missing_words("腾讯建成5G基站", "中国建成5G基站")
+    ['腾讯']
+    >>> missing_words("出口额", "出口")
+    []
+    """
+    grams = _bigrams(known)
+    covered = [False] * len(phrase)
+    for i in range(len(phrase) - 1):
+        if phrase[i:i + 2] in grams:
+            covered[i] = covered[i + 1] = True
+    for i, ch in enumerate(phrase):
+        if ch in known and len(known) == 1:
+            covered[i] = True
+    runs, cur = [], ""
+    for ch, ok in zip(phrase, covered):
+        if ok or MARK <= ord(ch) < MARK + 256:
+            if cur:
+                runs.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    if cur:
+        runs.append(cur)
+    out = []
+    for run in runs:
+        for w in filler_words():
+            run = run.replace(w, " ")
+        out += [p for p in run.split() if len(p) >= MIN_MISSING]
+    return out
+
+
+def subject_matches(nm: Named, o: Observation, aliases: tuple[str, ...] = ()) -> bool:
+    """``o`` is about the subject ``nm`` names: the same entity, or one name is part of the
+    other (中国 for 我国 through the scope table, 晋江市 for 晋江)."""
+    if o.subject and (o.subject in nm.iris or o.subject in nm.parents):
+        return True
+    names = [n for n in (o.subject_name, *aliases) if n]
+    surface = nm.surface
+    if surface in NATIONAL:
+        return not names or any(n in NATIONAL for n in names)
+    return any(surface in n or (len(n) >= 2 and n in surface) for n in names)
+
+
+_STOPS = "，,；;。：:！？!?"
+
+
+def figure_clause(o: Observation) -> str:
+    """The clause of the figure's sentence that holds the figure (from the stop before it to
+    the stop after it): the words that may name it beside subject and indicator (16台机组全部投产)."""
+    if o.sentence is None or o.fstart is None or o.sstart is None:
+        return ""
+    start, end = max(0, o.fstart - o.sstart), max(0, (o.fend or o.fstart) - o.sstart)
+    head, tail = o.sentence[:start], o.sentence[end:]
+    cut = max(head.rfind(c) for c in _STOPS)
+    stops = [i for i in (tail.find(c) for c in _STOPS) if i >= 0]
+    return "".join((head[cut + 1:] + o.sentence[start:end] + tail[:min(stops) if stops else len(tail)]).split())
+
+
+def check_figure(phrase: str, named: list[Named | None], asked_period: str | None, o: Observation,
+                 aliases: tuple[str, ...] = ()) -> Verdict | None:
+    """None when ``o`` answers the question whose measure words are ``phrase`` (subjects
+    replaced by marks indexing ``named``) for ``asked_period``; else why it does not."""
+    subjects = [nm for nm in named if nm is not None]
+    if subjects and not any(subject_matches(nm, o, aliases) for nm in subjects):
+        return Verdict("subject", "、".join(nm.surface for nm in subjects))
+    if asked_period and not period_matches(asked_period, o) and not (
+            o.period is None and not asked_period[:1].isdigit() and asked_period in o.indicator):
+        return Verdict("period", asked_period)
+    known = canonical_words(o.subject_name + o.indicator + KIND_WORDS.get(o.kind, "") + "".join(aliases)
+                            + "\n" + figure_clause(o))
+    lost = missing_words(phrase, known)
+    if lost:
+        return Verdict("indicator", "、".join(lost))
+    return None

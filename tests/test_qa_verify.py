@@ -1,0 +1,80 @@
+"""The verification step: a figure is an answer only when its subject, period and indicator
+are the asked ones; otherwise found is False and the near figures go to ``related``, labelled.
+Graphs are built with the real pipeline into an on-disk store from short articles written for
+these tests (not the bundled sample)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kg.build import build
+from kg.qa import answer
+from kg.qa_verify import missing_words
+from kg.store import open_store
+
+STORIES = [
+    {"id": "t-5g", "date": "2023-10-20", "title": "5G网络建设加快",
+     "text": "工业和信息化部10月20日发布数据，截至9月底，我国累计建成5G基站318.9万个。\n"
+             "前三季度，我国5G移动电话用户达7.37亿户。"},
+    {"id": "t-sz", "date": "2023-07-20", "title": "深圳外贸",
+     "text": "据深圳海关统计，今年上半年，深圳进出口总值1.83万亿元，同比增长2.5%。"},
+    {"id": "t-train", "date": "2023-01-05", "title": "中欧班列",
+     "text": "国铁集团1月5日发布，2022年中欧班列开行1.6万列，同比增长9%。"},
+    {"id": "t-solar", "date": "2023-07-25", "title": "光伏发电",
+     "text": "国家能源局7月25日发布，今年上半年，全国光伏发电量2663亿千瓦时，同比增长30%。"},
+    {"id": "t-ind", "date": "2021-11-15", "title": "工业生产",
+     "text": "国家统计局今天发布数据，10月份，高技术制造业增加值同比增长14.7%，明显快于全部规模以上工业的增速。"},
+]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("verify")
+    corpus = folder / "news.jsonl"
+    corpus.write_text("".join(json.dumps(s, ensure_ascii=False) + "\n" for s in STORIES), encoding="utf-8")
+    st = open_store(folder / "store")
+    build([str(corpus)], st, workers=1, progress=False)
+    yield st
+
+
+@pytest.mark.parametrize("question", [
+    "腾讯建成了多少个5G基站？",              # another subject: only China's count
+    "2023年前三季度深圳进出口总值是多少？",   # another period: only the first half
+    "2022年上半年中欧班列开行了多少列？",     # another period: only the year
+    "2023年前三季度光伏发电量增长多少？",     # another period: only the first half
+    "2021年10月规模以上工业增加值同比增长多少？",  # another indicator: only 高技术制造业's
+])
+def test_absent_is_not_answered(store, question):
+    a = answer(store, question)
+    assert not a.found, a.answer
+    assert a.facts == []
+    d = a.to_dict()
+    assert d["why"]
+    for r in d["related"]:
+        assert r["label"] in ("另一主体", "另一时期", "另一指标")
+        assert r["value"] not in a.answer  # the near figure stays out of the answer sentence
+
+
+def test_near_figure_goes_to_related_labelled(store):
+    a = answer(store, "2023年前三季度深圳进出口总值是多少？")
+    assert any(r["subject"] and "深圳" in r["subject"] and r["label"] == "另一时期" for r in a.related), a.related
+
+
+@pytest.mark.parametrize("question, expect", [
+    ("截至2023年9月底我国累计建成多少个5G基站？", "318.9万"),
+    ("2023年上半年深圳进出口总值是多少？", "1.83万亿"),
+    ("2022年中欧班列开行了多少列？", "1.6万"),
+    ("2023年上半年光伏发电量增长多少？", "30%"),
+    ("2021年10月高技术制造业增加值同比增长多少？", "14.7%"),
+])
+def test_present_is_answered(store, question, expect):
+    a = answer(store, question)
+    assert a.found, a.answer
+    assert expect in "".join(a.answer.split())
+    assert a.understood["answer_type"] == "figure"
+
+
+def test_missing_words_ignore_variants_and_particles():
+    assert missing_words("出口额", "出口") == []
+    assert missing_words("腾讯建成5G基站", "中国建成5G基站") == ["腾讯"]
