@@ -15,6 +15,8 @@ from kg.qa_parse import canonical_words
 DATA = Path(__file__).parent / "data"
 #: an uncovered run of at least this many characters is an asked word the figure lacks
 MIN_MISSING = 2
+#: most characters between a modifier and its head in a figure's clause (进出境原有的8个环节)
+MAX_GAP = 8
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,72 @@ def missing_words(phrase: str, known: str) -> list[str]:
     return out
 
 
+def drop_subject(phrase: str, names: str) -> str:
+    """``phrase`` with its longest run covered by the subject's names replaced by a mark: the
+    subject mention itself; the names' words elsewhere in the phrase must name the measure.
+
+    >>> drop_subject("格尔木风电光伏基地风电装机", "格尔木大型风电光伏基地") == "格尔木" + chr(MARK + 255) + "风电装机"
+    True
+    """
+    grams = _bigrams(names)
+    best, i = (0, 0), 0
+    while i < len(phrase) - 1:
+        j = i
+        while j < len(phrase) - 1 and phrase[j:j + 2] in grams:
+            j += 1
+        if j > i and j + 1 - i > best[1] - best[0]:
+            best = (i, j + 1)
+        i = max(j, i + 1)
+    a, b = best
+    return phrase[:a] + chr(MARK + 255) + phrase[b:] if b - a >= MIN_MISSING else phrase
+
+
+def _covered(phrase: str, text: str) -> list[bool]:
+    grams = _bigrams(text)
+    out = [False] * len(phrase)
+    for i in range(len(phrase) - 1):
+        if phrase[i:i + 2] in grams:
+            out[i] = out[i + 1] = True
+    return out
+
+
+def loose_modifiers(phrase: str, core: str, clause: str) -> list[str]:
+    """Asked words found only in the figure's clause, right before words of its indicator,
+    that the clause does not put before them (within :data:`MAX_GAP` characters): 风电 of
+    风电装机 when the clause says 风电光伏基地里又有70万千瓦的光伏装机 is not the figure's measure.
+
+    >>> loose_modifiers("风电装机", "德令哈光伏装机", "德令哈风电光伏基地里又有70万千瓦的光伏装机")
+    ['风电']
+    >>> loose_modifiers("风电装机", "德令哈装机", "德令哈风电装机")
+    []
+    """
+    in_core, in_clause = _covered(phrase, core), _covered(phrase, clause)
+    out, i = [], 0
+    while i < len(phrase):
+        if in_clause[i] and not in_core[i]:
+            j = i
+            while j < len(phrase) and in_clause[j] and not in_core[j]:
+                j += 1
+            mod, head = phrase[i:j], phrase[j:j + 2]
+            if len(mod) >= MIN_MISSING and len(head) == 2 and head in _bigrams(core) and not _near(clause, mod, head):
+                out.append(mod)
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def _near(text: str, first: str, then: str) -> bool:
+    """``then`` starts within :data:`MAX_GAP` characters after an occurrence of ``first``."""
+    start = text.find(first)
+    while start >= 0:
+        end = start + len(first)
+        if 0 <= text.find(then, end) <= end + MAX_GAP:
+            return True
+        start = text.find(first, start + 1)
+    return False
+
+
 def subject_matches(nm: Named, o: Observation, aliases: tuple[str, ...] = ()) -> bool:
     """``o`` is about the subject ``nm`` names: the same entity, or one name is part of the
     other (中国 for 我国 through the scope table, 晋江市 for 晋江)."""
@@ -118,9 +186,11 @@ def check_figure(phrase: str, named: list[Named | None], asked_period: str | Non
     if asked_period and not period_matches(asked_period, o) and not (
             o.period is None and not asked_period[:1].isdigit() and asked_period in o.indicator):
         return Verdict("period", asked_period)
-    known = canonical_words(o.subject_name + o.indicator + KIND_WORDS.get(o.kind, "") + "".join(aliases)
-                            + "\n" + figure_clause(o))
-    lost = missing_words(phrase, known)
+    names = canonical_words("\n".join((o.subject_name, *aliases)))
+    core = canonical_words(o.indicator + KIND_WORDS.get(o.kind, ""))
+    rest = drop_subject(phrase, names)
+    clause = names + "\n" + canonical_words(figure_clause(o))
+    lost = missing_words(rest, core + "\n" + clause) + loose_modifiers(rest, core, clause)
     if lost:
         return Verdict("indicator", "、".join(lost))
     return None

@@ -25,6 +25,8 @@ STORIES = [
      "text": "国家能源局7月25日发布，今年上半年，全国光伏发电量2663亿千瓦时，同比增长30%。"},
     {"id": "t-ind", "date": "2021-11-15", "title": "工业生产",
      "text": "国家统计局今天发布数据，10月份，高技术制造业增加值同比增长14.7%，明显快于全部规模以上工业的增速。"},
+    {"id": "t-base", "date": "2023-02-12", "title": "新能源基地",
+     "text": "在青海，格尔木大型风电光伏基地里又有50万千瓦的光伏装机并网发电。"},
 ]
 
 
@@ -44,6 +46,7 @@ def store(tmp_path_factory):
     "2022年上半年中欧班列开行了多少列？",     # another period: only the year
     "2023年前三季度光伏发电量增长多少？",     # another period: only the first half
     "2021年10月规模以上工业增加值同比增长多少？",  # another indicator: only 高技术制造业's
+    "格尔木风电光伏基地的风电装机有多少？",  # another indicator: 风电 is the base's name, the figure is 光伏
 ])
 def test_absent_is_not_answered(store, question):
     a = answer(store, question)
@@ -67,6 +70,7 @@ def test_near_figure_goes_to_related_labelled(store):
     ("2022年中欧班列开行了多少列？", "1.6万"),
     ("2023年上半年光伏发电量增长多少？", "30%"),
     ("2021年10月高技术制造业增加值同比增长多少？", "14.7%"),
+    ("格尔木风电光伏基地的光伏装机有多少？", "50万千瓦"),
 ])
 def test_present_is_answered(store, question, expect):
     a = answer(store, question)
