@@ -48,6 +48,7 @@ from kg.qa_parse import (
     period_label,
 )
 from kg.qa_verify import Verdict, check_figure
+from kg.qa_when import asked_periods
 from kg.vocab import PREFIXES, term
 
 #: most items an answer sentence lists (the facts hold them all)
@@ -421,7 +422,7 @@ class _MetricSearch:
 def _metric_search(ctx: _Ctx, text: str, *, use_period: bool = True) -> _MetricSearch:
     text = re.sub(f"[{re.escape(QUOTES)}]", "", text)
     links = ctx.index.find_mentions(text)
-    periods = [p for p in parse_periods(text) if not any(l.start < p.end and p.start < l.end and l.hard for l in links)]
+    periods = [p for p in asked_periods(text) if not any(l.start < p.end and p.start < l.end and l.hard for l in links)]
     links = [l for l in links if not any(p.start < l.end and l.start < p.end for p in periods)]
     scope = scope_words()
     # places named in the question that the graph may not hold (2022年美国…)
@@ -636,7 +637,7 @@ def _metric_answer(ctx: _Ctx, m: TemplateMatch, found: _MetricSearch, what: str)
         return Answer(ctx.question, True, _word_metrics(found.best) + more, [_fact_of_obs(o) for o in found.best],
                       _dedupe_sources([_source_of_obs(o) for o in found.best]), m.template.name,
                       ctx.sparql([o.iri for o in found.best]), understood=understood)
-    when = period_label(found.period) if found.period else ""
+    when = (found.period[1:] if found.period.startswith("@") else period_label(found.period)) if found.period else ""
     if found.rejected:
         v = found.rejected[0][1]
         why = f"{_WHY[v.what]}（所问：{v.missing}），不是所问的问题"

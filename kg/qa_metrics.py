@@ -409,6 +409,11 @@ def period_matches(asked: str, o: Observation) -> bool:
     >>> period_matches("2023", o), period_matches("今年", o), period_matches("2022", o)
     (True, True, False)
     """
+    if asked.startswith("@"):  # written without a year: read against the figure's story date
+        from kg.qa_when import resolve
+
+        want = resolve(asked, o.date)
+        return want is not None and o.period is not None and period_matches(want, o)
     p = o.period
     if p is None:  # a figure with no period of its own: the day or month of its story
         return bool(asked[:1].isdigit() and len(asked) >= 7 and o.date and o.date.startswith(asked))

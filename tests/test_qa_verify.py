@@ -46,6 +46,9 @@ def store(tmp_path_factory):
     "2022年上半年中欧班列开行了多少列？",     # another period: only the year
     "2023年前三季度光伏发电量增长多少？",     # another period: only the first half
     "2021年10月规模以上工业增加值同比增长多少？",  # another indicator: only 高技术制造业's
+    "上半年中欧班列开行了多少列？",          # no year written: read against the stories, only the year
+    "深圳前三季度进出口总值是多少？",          # no year written: only the first half
+    "前三季度光伏发电量增长多少？",
     "格尔木风电光伏基地的风电装机有多少？",  # another indicator: 风电 is the base's name, the figure is 光伏
 ])
 def test_absent_is_not_answered(store, question):
@@ -71,6 +74,8 @@ def test_near_figure_goes_to_related_labelled(store):
     ("2023年上半年光伏发电量增长多少？", "30%"),
     ("2021年10月高技术制造业增加值同比增长多少？", "14.7%"),
     ("格尔木风电光伏基地的光伏装机有多少？", "50万千瓦"),
+    ("上半年深圳进出口总值是多少？", "1.83万亿"),
+    ("今年上半年光伏发电量同比增长多少？", "30%"),
 ])
 def test_present_is_answered(store, question, expect):
     a = answer(store, question)
