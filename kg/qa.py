@@ -49,6 +49,7 @@ from kg.qa_parse import (
 )
 from kg.qa_verify import Verdict, check_figure
 from kg.qa_when import asked_periods
+from kg.qa_read import answer_type, content_words, read_answers, read_role
 from kg.vocab import PREFIXES, term
 
 #: most items an answer sentence lists (the facts hold them all)
@@ -61,6 +62,8 @@ NARROW_FROM = 150
 MAX_READ = 80
 #: longest question answered (characters, after normalising)
 MAX_QUESTION = 200
+#: an entity named this few times is read in its whole articles (else in its sentences)
+READ_ARTICLES_UPTO = 200
 #: most near figures listed apart as related facts of a not-found answer
 MAX_RELATED = 5
 #: a figure of a named entity scoring this well is not compared with other subjects' figures
@@ -1249,9 +1252,8 @@ def answer(store, question: str) -> Answer:
     if len(normalize_question(question)) > MAX_QUESTION:
         return Answer(question, False, f"问题太长（超过{MAX_QUESTION}个字），请缩短后再问。", template=None)
     matches = match_templates(question)
+    kind, _ = answer_type(normalize_question(question))
     first: Answer | None = None
-    if not matches:
-        return _no_template(question)
     for m in matches:
         handler = HANDLERS.get(m.template.handler)
         if handler is None:
@@ -1261,11 +1263,69 @@ def answer(store, question: str) -> Answer:
         if a is None:
             continue
         if a.found:
-            return a
+            return _typed(a, kind)
         first = first or a
+    if kind is not None:  # no relation holds it: read the entity of the asked type from the text
+        read = _read_from_text(_Ctx(store, question), kind)
+        if read is not None:
+            return read
     if first is not None:
-        return first
-    return _no_template(question)
+        return _typed(first, kind)
+    return _typed(_no_template(question), kind)
+
+
+def _typed(a: Answer, kind: str | None) -> Answer:
+    """``a`` with the asked answer type in what was understood."""
+    a.understood.setdefault("answer_type", _KIND_NAMES.get(kind, "figure" if a.template and a.template.startswith("metric") else None))
+    return a
+
+
+_KIND_NAMES = {"ORG": "organisation", "PERSON": "person", "PLACE": "place", "DATE": "date", "ROLE": "role"}
+
+
+def _read_from_text(ctx: _Ctx, kind: str) -> Answer | None:
+    """The entity (date, role) of the asked ``kind`` in the sentences that mention the
+    entities the question names and hold its other words, marked as read from the text."""
+    q = normalize_question(ctx.question)
+    found_links = ctx.index.find_mentions(re.sub(f"[{re.escape(QUOTES)}]", "", q))
+    links = sorted(found_links, key=lambda l: (not l.hard, l.start))  # names in full first, then short forms
+    if not links:
+        return None
+    text = re.sub(f"[{re.escape(QUOTES)}]", "", q)
+    _, span = answer_type(text)
+    words = content_words(text, [(l.start, l.end) for l in links] + ([span] if span else []))
+    rows = []
+    for l in links[:4]:  # whole articles of a rarely named entity, else the sentences naming it
+        query = "article_sentences.rq" if l.entity.mentions <= READ_ARTICLES_UPTO else "sentence_mentions.rq"
+        for r in ctx.select(query, entity=l.entity.iri):
+            rows.append({k: (v.value if v is not None else None) for k, v in r.items()})
+    for r in rows:
+        for k in ("sstart", "send", "mstart", "mend"):
+            r[k] = int(r[k]) if r.get(k) is not None else None
+    asked = {l.entity.iri for l in links}
+
+    def types_of(iri: str) -> tuple[str, ...]:
+        e = ctx.index.entities.get(iri)
+        return e.types if e else ()
+
+    if kind == "ROLE":
+        found = read_role(rows, {l.surface for l in links} | {l.entity.name for l in links})
+    else:
+        names = {l.surface for l in links} | {n for l in links for n in (l.entity.name, *l.entity.aliases)}
+        found = read_answers(rows, kind, words, asked, types_of, names)
+    understood = {"subject": [l.entity.name for l in links], "indicator": words or None, "period": None,
+                  "answer_type": _KIND_NAMES[kind]}
+    if not found:
+        return None
+    r = found[0]
+    subject = links[0].entity.name
+    answer = f"{r.value}（据原文读出，图中没有相应的关系）。"
+    src = Source(r.article, r.title, r.sentence, r.sstart, r.send, r.span)
+    fact = Fact(subject, f"原文中的{_KIND_LABELS[kind]}", r.value, None, None, "read_from_text", r.sentence, r.article)
+    return Answer(ctx.question, True, answer, [fact], [src], "read_from_text", ctx.sparql(), understood=understood)
+
+
+_KIND_LABELS = {"ORG": "机构", "PERSON": "人物", "PLACE": "地点", "DATE": "时间", "ROLE": "身份"}
 
 
 def _no_template(question: str) -> Answer:
