@@ -16,8 +16,8 @@ DATA = Path(__file__).parent / "data"
 #: entity types of the graph that answer each asked type
 TYPE_CLASSES = {"ORG": ("ORG", "PLATFORM"), "PERSON": ("PERSON", "PER"), "PLACE": ("PLACE", "LOC", "GPE")}
 _QUOTES = re.compile("[“”\"'‘’《》「」『』]")
-#: share of the question's other words (bigrams) the sentence read must hold
-MIN_COVER = 0.5
+#: share of the question's other words (bigrams) the sentence read must hold (2 of 3 is not enough)
+MIN_COVER = 0.75
 
 
 @dataclass(frozen=True)
