@@ -49,6 +49,7 @@ from kg.qa_parse import (
 )
 from kg.qa_verify import Verdict, check_figure
 from kg.qa_when import asked_periods
+from kg.qa_split import is_each, split_each
 from kg.qa_read import answer_type, content_words, read_answers, read_role
 from kg.vocab import PREFIXES, term
 
@@ -1251,6 +1252,10 @@ def answer(store, question: str) -> Answer:
         raise QAError("the question is empty; ask e.g. 2022年全国粮食产量是多少？")
     if len(normalize_question(question)) > MAX_QUESTION:
         return Answer(question, False, f"问题太长（超过{MAX_QUESTION}个字），请缩短后再问。", template=None)
+    if is_each(normalize_question(question)):
+        both = _answer_each(store, question)
+        if both is not None:
+            return both
     matches = match_templates(question)
     kind, _ = answer_type(normalize_question(question))
     first: Answer | None = None
@@ -1272,6 +1277,34 @@ def answer(store, question: str) -> Answer:
     if first is not None:
         return _typed(first, kind)
     return _typed(_no_template(question), kind)
+
+
+def _answer_each(store, question: str) -> Answer | None:
+    """A question asking for several things at once (…分别…), answered one thing at a time:
+    found only when every part is; the parts found otherwise go to ``related``."""
+    q = normalize_question(question)
+    index = label_index(store)
+    spans = [(l.start, l.end) for l in index.find_mentions(q) if l.hard]
+    periods = asked_periods(q)
+    parts = split_each(q, spans, periods[0].end if periods and periods[0].start == 0 else 0)
+    if len(parts) < 2:
+        return None
+    answers = [answer(store, part) for part in parts]
+    sparql = "\n\n".join(dict.fromkeys(a.sparql for a in answers if a.sparql))
+    understood = {"parts": [{"question": p, **a.understood} for p, a in zip(parts, answers)],
+                  "answer_type": answers[0].understood.get("answer_type")}
+    if all(a.found for a in answers):
+        return Answer(question, True, "".join(a.answer for a in answers), [f for a in answers for f in a.facts],
+                      _dedupe_sources([s for a in answers for s in a.sources]), answers[0].template, sparql,
+                      understood=understood)
+    missing = [p for p, a in zip(parts, answers) if not a.found]
+    related = [{"label": "部分答案", "differs_in": "part", "asked": p, **f.to_dict()}
+               for p, a in zip(parts, answers) if a.found for f in a.facts]
+    related += [r for a in answers for r in a.related]
+    return Answer(question, False, f"语料中没有找到{'；'.join(missing)}的答案，所以不能回答整个问题。"
+                  + ("已找到的部分列在相关事实中。" if any(a.found for a in answers) else ""),
+                  template=answers[0].template, sparql=sparql, understood=understood, related=related,
+                  why="问题的一部分在语料中没有答案")
 
 
 def _typed(a: Answer, kind: str | None) -> Answer:

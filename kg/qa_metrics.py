@@ -25,6 +25,8 @@ FOUND_AT = 0.62
 #: words a kind of figure adds to its indicator's name (so "同比增长" in a question is covered)
 KIND_WORDS = {"yoy_growth": "同比增长", "avg_annual_growth": "年均增长", "growth": "增长", "share": "比重占", "rank": "排名第"}
 GROWTH_KINDS = ("yoy_growth", "avg_annual_growth", "growth")
+#: words of an indicator that is itself a rate (its change is given in 个百分点)
+RATE_WORDS = ("率", "比重", "占比", "比例", "份额", "指数")
 #: private-use characters stand for entity mentions inside a question being scored
 MARK = 0xE000
 
@@ -308,6 +310,8 @@ def score(ask: MetricAsk, o: Observation, named: list[Named] | None = None) -> f
         return 0.0  # nothing of the measure itself is asked for
     s = 0.55 * cov_q + 0.45 * cov_ind
     s += _kind_bonus(ask.kind, o.kind)
+    if ask.kind in GROWTH_KINDS and o.unit == "个百分点" and not any(w in o.indicator for w in RATE_WORDS):
+        s -= 0.1  # percentage points change a rate; the growth of an amount is a percentage
     if ask.unit_hint and o.unit:
         s += 0.08 if ask.unit_hint in o.unit else -0.05
     return s

@@ -24,7 +24,8 @@ STORIES = [
     {"id": "t-solar", "date": "2023-07-25", "title": "光伏发电",
      "text": "国家能源局7月25日发布，今年上半年，全国光伏发电量2663亿千瓦时，同比增长30%。"},
     {"id": "t-ind", "date": "2021-11-15", "title": "工业生产",
-     "text": "国家统计局今天发布数据，10月份，高技术制造业增加值同比增长14.7%，明显快于全部规模以上工业的增速。"},
+     "text": "国家统计局今天发布数据，10月份，高技术制造业增加值同比增长14.7%，明显快于全部规模以上工业的增速。\n"
+             "10月份，社会消费品零售总额同比增长4.9%，比上月加快0.5个百分点。"},
     {"id": "t-base", "date": "2023-02-12", "title": "新能源基地",
      "text": "在青海，格尔木大型风电光伏基地里又有50万千瓦的光伏装机并网发电。"},
 ]
@@ -87,3 +88,17 @@ def test_present_is_answered(store, question, expect):
 def test_missing_words_ignore_variants_and_particles():
     assert missing_words("出口额", "出口") == []
     assert missing_words("腾讯建成5G基站", "中国建成5G基站") == ["腾讯"]
+
+
+def test_each_part_answered_and_short_forms_linked(store):
+    a = answer(store, "2021年10月高技术制造业增加值和社零总额分别增长多少？")
+    assert a.found, a.answer
+    assert "14.7%" in a.answer and "4.9%" in a.answer and "0.5个百分点" not in a.answer
+    assert [p["question"] for p in a.understood["parts"]] == ["2021年10月高技术制造业增加值增长多少", "2021年10月社零总额增长多少"]
+
+
+def test_each_with_one_part_absent_is_not_found(store):
+    a = answer(store, "2021年10月高技术制造业增加值和规模以上工业增加值分别增长多少？")
+    assert not a.found and a.facts == []
+    assert any(r["label"] == "部分答案" and r["value"] == "14.7" for r in a.related)
+    assert "14.7" not in a.answer
