@@ -420,7 +420,8 @@ def period_matches(asked: str, o: Observation) -> bool:
         return want is not None and o.period is not None and period_matches(want, o)
     p = o.period
     if p is None:  # a figure with no period of its own: the day or month of its story
-        return bool(asked[:1].isdigit() and len(asked) >= 7 and o.date and o.date.startswith(asked))
+        day = (o.date or "").replace("-", "")[:8]
+        return bool(asked[:1].isdigit() and len(asked) >= 7 and "/" not in asked and day.startswith(asked.replace("-", "")))
     if p == asked:
         return True
     rel = REL_YEARS

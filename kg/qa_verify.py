@@ -162,6 +162,8 @@ def subject_matches(nm: Named, o: Observation, aliases: tuple[str, ...] = ()) ->
 
 
 _STOPS = "，,；;。：:！？!?"
+#: words that open a clause continuing the one before (其中高技术制造业增长了23.5%)
+CONTINUING = ("其中", "分别")
 
 
 def figure_clause(o: Observation) -> str:
@@ -172,6 +174,8 @@ def figure_clause(o: Observation) -> str:
     start, end = max(0, o.fstart - o.sstart), max(0, (o.fend or o.fstart) - o.sstart)
     head, tail = o.sentence[:start], o.sentence[end:]
     cut = max(head.rfind(c) for c in _STOPS)
+    if head[cut + 1:].startswith(CONTINUING):  # 其中…: the clause goes on from the one before
+        cut = max(head.rfind(c, 0, max(cut, 0)) for c in _STOPS)
     stops = [i for i in (tail.find(c) for c in _STOPS) if i >= 0]
     return "".join((head[cut + 1:] + o.sentence[start:end] + tail[:min(stops) if stops else len(tail)]).split())
 
