@@ -65,6 +65,8 @@ MAX_READ = 80
 MAX_QUESTION = 200
 #: an entity named this few times is read in its whole articles (else in its sentences)
 READ_ARTICLES_UPTO = 200
+#: most figures whose sentences are read for who published them
+MAX_NEAR = 10
 #: most near figures listed apart as related facts of a not-found answer
 MAX_RELATED = 5
 #: a figure of a named entity scoring this well is not compared with other subjects' figures
@@ -421,6 +423,7 @@ class _MetricSearch:
     unread: int = 0  # figures that may answer left unread (more than MAX_READ)
     rejected: list[tuple[Observation, Verdict]] = field(default_factory=list)  # near figures that failed verification
     understood: dict = field(default_factory=dict)  # subject, indicator, period as read from the question
+    near: list[Observation] = field(default_factory=list)  # best scoring figures, verified or not
 
 
 def _metric_search(ctx: _Ctx, text: str, *, use_period: bool = True) -> _MetricSearch:
@@ -501,15 +504,16 @@ def _metric_search(ctx: _Ctx, text: str, *, use_period: bool = True) -> _MetricS
     checked = [(s, o, check_figure(ask.phrase, named, asked, o, _aliases(ctx, o))) for s, o in passing]
     ok = [(s, o) for s, o, v in checked if v is None]
     rejected = [(o, v) for _, o, v in checked if v is not None][:MAX_RELATED]
+    near_obs = [o for sc, o in scored[:MAX_NEAR] if sc > 0]
     if not ok:
-        return _MetricSearch([], [], asked, links, near, len(obs), sum(unread), rejected, understood)
+        return _MetricSearch([], [], asked, links, near, len(obs), sum(unread), rejected, understood, near_obs)
 
     def key(o: Observation):
         return (o.subject or o.subject_name, canonical_words(o.indicator), o.kind)
 
     best_score, best = ok[0]
     group = [o for s, o in ok if key(o) == key(best) and s >= best_score - 0.03]
-    return _MetricSearch(_sorted_by_period(group), [], asked, links, near, len(obs), sum(unread), [], understood)
+    return _MetricSearch(_sorted_by_period(group), [], asked, links, near, len(obs), sum(unread), [], understood, near_obs)
 
 
 def _aliases(ctx: _Ctx, o: Observation) -> tuple[str, ...]:
@@ -1320,13 +1324,15 @@ def _read_from_text(ctx: _Ctx, kind: str) -> Answer | None:
     """The entity (date, role) of the asked ``kind`` in the sentences that mention the
     entities the question names and hold its other words, marked as read from the text."""
     q = normalize_question(ctx.question)
-    found_links = ctx.index.find_mentions(re.sub(f"[{re.escape(QUOTES)}]", "", q))
-    links = sorted(found_links, key=lambda l: (not l.hard, l.start))  # names in full first, then short forms
-    if not links:
-        return None
     text = re.sub(f"[{re.escape(QUOTES)}]", "", q)
+    found_links = ctx.index.find_mentions(text)
+    links = sorted(found_links, key=lambda l: (not l.hard, l.start))  # names in full first, then short forms
     _, span = answer_type(text)
-    words = content_words(text, [(l.start, l.end) for l in links] + ([span] if span else []))
+    periods = asked_periods(text)
+    cut = [(p.start, p.end) for p in periods] + ([span] if span else [])
+    if not links:
+        return _read_from_figures(ctx, kind, text, span, periods, content_words(text, cut))
+    words = content_words(text, [(l.start, l.end) for l in links] + cut)
     rows = []
     for l in links[:4]:  # whole articles of a rarely named entity, else the sentences naming it
         query = "article_sentences.rq" if l.entity.mentions <= READ_ARTICLES_UPTO else "sentence_mentions.rq"
@@ -1359,6 +1365,38 @@ def _read_from_text(ctx: _Ctx, kind: str) -> Answer | None:
 
 
 _KIND_LABELS = {"ORG": "机构", "PERSON": "人物", "PLACE": "地点", "DATE": "时间", "ROLE": "身份"}
+
+
+def _read_from_figures(ctx: _Ctx, kind: str, text: str, span, periods, words: str) -> Answer | None:
+    """Who published or measured a figure (哪个部门测算了…数据): the entity of ``kind`` in the
+    sentences of the figures the question's words describe, in the asked period."""
+    if kind not in ("ORG", "PERSON") or not words:
+        return None
+    rest = text[:span[0]] + text[span[1]:] if span else text
+    search = _metric_search(ctx, rest)
+    asked = periods[0].value if periods else None
+    obs = [o for o in search.near if asked is None or period_matches(asked, o)]
+    rows = []
+    for o in obs:
+        for r in ctx.select("figure_sentence.rq", stmt=o.iri):
+            rows.append({k: (v.value if v is not None else None) for k, v in r.items()})
+    for r in rows:
+        for k in ("sstart", "send", "mstart", "mend"):
+            r[k] = int(r[k]) if r.get(k) is not None else None
+
+    def types_of(iri: str) -> tuple[str, ...]:
+        e = ctx.index.entities.get(iri)
+        return e.types if e else ()
+
+    found = read_answers(rows, kind, words, set(), types_of)
+    if not found:
+        return None
+    r = found[0]
+    understood = {"subject": None, "indicator": words, "period": asked, "answer_type": _KIND_NAMES[kind]}
+    src = Source(r.article, r.title, r.sentence, r.sstart, r.send, r.span)
+    fact = Fact(words, f"原文中的{_KIND_LABELS[kind]}", r.value, None, asked, "read_from_text", r.sentence, r.article)
+    return Answer(ctx.question, True, f"{r.value}（据原文读出，图中没有相应的关系）。", [fact], [src], "read_from_text",
+                  ctx.sparql(), understood=understood)
 
 
 def _no_template(question: str) -> Answer:

@@ -114,7 +114,8 @@ def read_answers(rows: list, kind: str, words: str, asked: set[str], types_of, n
             s["mentions"].append(r)
     names = {n for n in names if len(n) >= 2}
     keep = [s for s in by_sent.values()
-            if any(m["other"] in asked for m in s["mentions"]) or any(n in _plain(s["row"]["sentence"]) for n in names)]
+            if not (asked or names)  # sentences of figures: they need not name anything
+            or any(m["other"] in asked for m in s["mentions"]) or any(n in _plain(s["row"]["sentence"]) for n in names)]
     ranked = sorted(keep, key=lambda s: (-_sentence_score(words, _plain(s["row"]["sentence"])),
                                          s["row"]["articleId"], s["row"]["sstart"]))
     if not ranked:
