@@ -50,7 +50,7 @@ from kg.qa_parse import (
 from kg.qa_verify import Verdict, check_figure
 from kg.qa_when import asked_periods
 from kg.qa_split import is_each, split_each
-from kg.qa_read import answer_type, content_words, read_answers, read_role
+from kg.qa_read import answer_type, content_words, how_many, read_answers, read_role
 from kg.vocab import PREFIXES, term
 
 #: most items an answer sentence lists (the facts hold them all)
@@ -693,7 +693,7 @@ def h_metric_compare(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
 def _clean_what(text: str) -> str:
     """The measure words of a question for a message: no period, no asking words."""
     text = normalize_question(text)
-    for p in reversed(parse_periods(text)):
+    for p in reversed(asked_periods(text)):
         text = text[:p.start] + text[p.end:]
     return metric_ask(text).raw or text
 
@@ -1351,17 +1351,18 @@ def _read_from_text(ctx: _Ctx, kind: str) -> Answer | None:
         found = read_role(rows, {l.surface for l in links} | {l.entity.name for l in links})
     else:
         names = {l.surface for l in links} | {n for l in links for n in (l.entity.name, *l.entity.aliases)}
-        found = read_answers(rows, kind, words, asked, types_of, names)
+        found = read_answers(rows, kind, words, asked, types_of, names, how_many(text))
     understood = {"subject": [l.entity.name for l in links], "indicator": words or None, "period": None,
                   "answer_type": _KIND_NAMES[kind]}
     if not found:
         return None
-    r = found[0]
     subject = links[0].entity.name
-    answer = f"{r.value}（据原文读出，图中没有相应的关系）。"
-    src = Source(r.article, r.title, r.sentence, r.sstart, r.send, r.span)
-    fact = Fact(subject, f"原文中的{_KIND_LABELS[kind]}", r.value, None, None, "read_from_text", r.sentence, r.article)
-    return Answer(ctx.question, True, answer, [fact], [src], "read_from_text", ctx.sparql(), understood=understood)
+    values = "、".join(r.value + (f"（即{r.exact}）" if r.exact else "") for r in found)
+    answer = f"{values}（据原文读出，图中没有相应的关系）。"
+    srcs = _dedupe_sources([Source(r.article, r.title, r.sentence, r.sstart, r.send, r.span) for r in found])
+    facts = [Fact(subject, f"原文中的{_KIND_LABELS[kind]}", r.value, None, r.exact, "read_from_text", r.sentence, r.article)
+             for r in found]
+    return Answer(ctx.question, True, answer, facts, srcs, "read_from_text", ctx.sparql(), understood=understood)
 
 
 _KIND_LABELS = {"ORG": "机构", "PERSON": "人物", "PLACE": "地点", "DATE": "时间", "ROLE": "身份"}

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extract.periods import find_periods
+from kg.qa_parse import period_label
 
 DATA = Path(__file__).parent / "data"
 #: entity types of the graph that answer each asked type
@@ -33,6 +34,7 @@ class Reading:
     sstart: int
     send: int
     span: tuple[int, int]
+    exact: str | None = None  # a relative date made exact by the story date (今年6月 -> 2023年6月)
 
 
 @functools.lru_cache(maxsize=None)
@@ -102,7 +104,26 @@ def _plain(text: str) -> str:
     return _QUOTES.sub("", text)
 
 
-def read_answers(rows: list, kind: str, words: str, asked: set[str], types_of, names: set[str] = frozenset()) -> list[Reading]:
+def how_many(question: str) -> int:
+    """How many answers a question asks for: 哪两家机构 -> 2, 哪些 -> all found in the
+    sentence (up to :data:`MAX_LISTED`), else 1.
+
+    >>> how_many("哪两家机构联合发布了报告"), how_many("哪个部门发布了数据"), how_many("哪些企业参加了")
+    (2, 1, 5)
+    """
+    m = re.search(r"哪([两二三四五六七八九十\d]+)[个家位名座]", question)
+    if m:
+        n = m.group(1)
+        return int(n) if n.isdigit() else "一二三四五六七八九十".find(n) + 1 if n != "两" else 2
+    return MAX_LISTED if "哪些" in question else 1
+
+
+#: most answers read from one sentence for 哪些
+MAX_LISTED = 5
+
+
+def read_answers(rows: list, kind: str, words: str, asked: set[str], types_of, names: set[str] = frozenset(),
+                 many: int = 1) -> list[Reading]:
     """The answers of ``kind`` in the best sentences of ``rows`` (sentence rows as dicts of
     plain values, one per entity mention; ``other`` None for a sentence with none), the
     sentences that name the asked entity (``asked`` IRIs, or one of ``names`` written in
@@ -126,13 +147,13 @@ def read_answers(rows: list, kind: str, words: str, asked: set[str], types_of, n
     for s in ranked:
         if _sentence_score(words, _plain(s["row"]["sentence"])) < top:
             break  # only the sentences that hold the question's words best
-        found = _read_one(s, kind, words, asked, types_of, names)
+        found = _read_one(s, kind, words, asked, types_of, names, many)
         if found:
             return found
     return []
 
 
-def _read_one(s: dict, kind: str, words: str, asked: set[str], types_of, names: set[str]) -> list[Reading]:
+def _read_one(s: dict, kind: str, words: str, asked: set[str], types_of, names: set[str], many: int = 1) -> list[Reading]:
     r = s["row"]
     text, s0 = r["sentence"], r["sstart"]
 
@@ -152,11 +173,23 @@ def _read_one(s: dict, kind: str, words: str, asked: set[str], types_of, names: 
                 continue  # part of the asked name
             cands.append((_distance(text, words, a, b), a, b, m["mtext"]))
         cands.sort()
-        return [reading(v, a, b) for _, a, b, v in cands[:1]]
+        out: list[Reading] = []
+        spans = [(a, b) for _, a, b, _ in cands]
+        for _, a, b, v in cands:
+            inner = any(x <= a and b <= y and (x, y) != (a, b) for x, y in spans)  # part of a longer name
+            if len(out) < many and not inner and all(v != r.value for r in out):
+                out.append(reading(v, a, b))
+        return out if len(out) >= min(many, 2) or many == MAX_LISTED else []
     if kind == "DATE":
         marks = [m for m in find_periods(text, r.get("date")) if not any(x <= m.start < y for x, y in named)]
         marks.sort(key=lambda m: _distance(text, words, m.start, m.end))
-        return [reading(text[m.start:m.end], m.start, m.end) for m in marks[:1]]
+        out = []
+        for m in marks[:1]:
+            surface, value = text[m.start:m.end], (m.period or "").removeprefix("as_of:")
+            label = period_label(value) if value[:1].isdigit() else ""
+            out.append(Reading(surface, kind, text, r["articleId"], r.get("title"), s0, r["send"], (s0 + m.start, s0 + m.end),
+                               label if label and label != surface else None))
+        return out
     return []
 
 

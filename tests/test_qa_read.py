@@ -19,6 +19,9 @@ STORIES = [
              "自2019年7月开通以来，成都天府通平台已接入800项政务服务事项。"},
     {"id": "r-3", "date": "2023-10-20", "title": "5G网络",
      "text": "工业和信息化部10月20日发布数据，截至9月底，我国累计建成5G基站318.9万个。"},
+    {"id": "r-4", "date": "2023-09-01", "title": "算力中心",
+     "text": "据了解，南山智算中心今年6月正式上线。\n"
+             "清华大学与北京大学近日联合发布的《算力发展报告》显示，全国算力规模持续增长。"},
     {"id": "r-2", "date": "2021-03-02", "title": "货运航空",
      "text": "作为东方航空的机长，王建国已经累积了5000多个小时飞行时数。\n"
              "春节期间，王建国和同事们依然坚守岗位。"},
@@ -49,6 +52,7 @@ def test_answer_type(question, kind):
     ("王建国是做什么的？", "机长", "role"),
     ("哪个部门发布了5G基站的数据？", "工业和信息化部", "organisation"),  # no entity named: the figure's sentence
     ("谁发布了5G基站数据？", "工业和信息化部", "organisation"),
+    ("南山智算中心什么时候正式上线？", "今年6月", "date"),
 ])
 def test_read_from_text(store, question, expect, kind):
     a = answer(store, question)
@@ -64,3 +68,13 @@ def test_read_from_text(store, question, expect, kind):
 def test_nothing_read_when_the_sentence_lacks_the_asked_words(store):
     a = answer(store, "三峡水电站在哪个省的山区？")
     assert not a.found, a.answer
+
+
+def test_two_answers_when_two_are_asked(store):
+    a = answer(store, "哪两家机构联合发布了算力发展报告？")
+    assert a.found, a.answer
+    assert "清华大学" in a.answer and "北京大学" in a.answer and len(a.facts) == 2
+
+
+def test_relative_date_made_exact_by_the_story_date(store):
+    assert "今年6月（即2023年6月）" in answer(store, "南山智算中心什么时候正式上线？").answer
