@@ -1272,15 +1272,15 @@ def answer(store, question: str) -> Answer:
         if a is None:
             continue
         if a.found:
-            return _typed(a, kind)
+            return _typed(a, kind, store)
         first = first or a
     if kind is not None:  # no relation holds it: read the entity of the asked type from the text
         read = _read_from_text(_Ctx(store, question), kind)
         if read is not None:
             return read
     if first is not None:
-        return _typed(first, kind)
-    return _typed(_no_template(question), kind)
+        return _typed(first, kind, store)
+    return _typed(_no_template(question), kind, store)
 
 
 def _answer_each(store, question: str) -> Answer | None:
@@ -1311,9 +1311,19 @@ def _answer_each(store, question: str) -> Answer | None:
                   why="问题的一部分在语料中没有答案")
 
 
-def _typed(a: Answer, kind: str | None) -> Answer:
-    """``a`` with the asked answer type in what was understood."""
-    a.understood.setdefault("answer_type", _KIND_NAMES.get(kind, "figure" if a.template and a.template.startswith("metric") else None))
+def _typed(a: Answer, kind: str | None, store=None) -> Answer:
+    """``a`` with what was understood filled in (answer type; the subjects and the period
+    named when the handler did not say), and why nothing was found."""
+    u = a.understood
+    u.setdefault("answer_type", _KIND_NAMES.get(kind, "figure" if a.template and a.template.startswith("metric") else None))
+    if store is not None and "subject" not in u and "parts" not in u:
+        q = re.sub(f"[{re.escape(QUOTES)}]", "", normalize_question(a.question))
+        u["subject"] = [l.entity.name for l in label_index(store).find_mentions(q) if l.hard] or None
+        u.setdefault("indicator", None)
+        periods = asked_periods(q)
+        u["period"] = periods[0].value if periods else None
+    if not a.found and a.why is None:
+        a.why = ("没有能理解这个问题的模板" if a.template is None else "图中没有回答这个问题的关系或数据")
     return a
 
 

@@ -216,3 +216,14 @@ def test_unit_figure_given_for_its_parent_is_half_a_subject_match():
     stranger = Named("南京工厂", frozenset({"e:unit"}), True)
     assert score(ask, fig, [stranger]) == 0.0
     assert 0 < score(ask, fig, [unit]) < score(ask, fig, [Named("东方集团", frozenset({"e:parent"}), True)])
+
+
+def test_json_says_what_was_understood_for_every_answer(store):
+    d = answer(store, "国家统计局和华为技术有限公司有什么关系？").to_dict()
+    assert set(d["understood"]) >= {"subject", "indicator", "period", "answer_type"}
+    assert "国家统计局" in (d["understood"]["subject"] or [])
+    if not d["found"]:
+        assert d["why"]
+    d = answer(store, "2021年全国粮食总产量是多少？").to_dict()
+    assert d["understood"]["period"] == "2021" and d["understood"]["answer_type"] == "figure"
+    assert d["why"] is None and d["related"] == []
