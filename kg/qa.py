@@ -64,7 +64,11 @@ MAX_READ = 80
 #: longest question answered (characters, after normalising)
 MAX_QUESTION = 200
 #: an entity named this few times is read in its whole articles (else in its sentences)
-READ_ARTICLES_UPTO = 200
+READ_ARTICLES_UPTO = 50
+#: an entity named more often is no anchor for reading answers from the text (中国)
+READ_SENTENCES_UPTO = 400
+#: most entities of a question whose sentences are read
+MAX_ANCHORS = 2
 #: most figures whose sentences are read for who published them
 MAX_NEAR = 10
 #: most near figures listed apart as related facts of a not-found answer
@@ -1344,13 +1348,13 @@ def _read_from_text(ctx: _Ctx, kind: str) -> Answer | None:
         return _read_from_figures(ctx, kind, text, span, periods, content_words(text, cut))
     words = content_words(text, [(l.start, l.end) for l in links] + cut)
     rows = []
-    for l in links[:4]:  # whole articles of a rarely named entity, else the sentences naming it
-        query = "article_sentences.rq" if l.entity.mentions <= READ_ARTICLES_UPTO else "sentence_mentions.rq"
-        for r in ctx.select(query, entity=l.entity.iri):
-            rows.append({k: (v.value if v is not None else None) for k, v in r.items()})
-    for r in rows:
-        for k in ("sstart", "send", "mstart", "mend"):
-            r[k] = int(r[k]) if r.get(k) is not None else None
+    # the rarest names first: whole articles of a rarely named entity, else the sentences
+    # naming it; an entity named everywhere (中国) is no anchor
+    anchors = sorted({l.entity.iri: l for l in links}.values(), key=lambda l: l.entity.mentions)
+    for l in [a for a in anchors if a.entity.mentions <= READ_SENTENCES_UPTO][:MAX_ANCHORS]:
+        whole = l.entity.mentions <= READ_ARTICLES_UPTO
+        for r in ctx.select("article_sentences.rq" if whole else "sentence_mentions.rq", entity=l.entity.iri):
+            rows.append({**_plain_row(r), "anchored": not whole})
     asked = {l.entity.iri for l in links}
 
     def types_of(iri: str) -> tuple[str, ...]:
@@ -1361,7 +1365,7 @@ def _read_from_text(ctx: _Ctx, kind: str) -> Answer | None:
         found = read_role(rows, {l.surface for l in links} | {l.entity.name for l in links})
     else:
         names = {l.surface for l in links} | {n for l in links for n in (l.entity.name, *l.entity.aliases)}
-        found = read_answers(rows, kind, words, asked, types_of, names, how_many(text))
+        found = read_answers(rows, kind, words, asked, types_of, names, how_many(text), _mentions_of(ctx))
     understood = {"subject": [l.entity.name for l in links], "indicator": words or None, "period": None,
                   "answer_type": _KIND_NAMES[kind]}
     if not found:
@@ -1378,22 +1382,30 @@ def _read_from_text(ctx: _Ctx, kind: str) -> Answer | None:
 _KIND_LABELS = {"ORG": "机构", "PERSON": "人物", "PLACE": "地点", "DATE": "时间", "ROLE": "身份"}
 
 
+def _plain_row(r: dict) -> dict:
+    """A query row with plain values (offsets as integers)."""
+    out = {k: (v.value if v is not None else None) for k, v in r.items()}
+    for k in ("sstart", "send", "mstart", "mend"):
+        if out.get(k) is not None:
+            out[k] = int(out[k])
+    return out
+
+
+def _mentions_of(ctx: _Ctx):
+    """``sentence IRI -> its entity mention rows`` (sentence_entities.rq)."""
+    return lambda sent: [_plain_row(r) for r in ctx.select("sentence_entities.rq", sent=sent)]
+
+
 def _read_from_figures(ctx: _Ctx, kind: str, text: str, span, periods, words: str) -> Answer | None:
-    """Who published or measured a figure (哪个部门测算了…数据): the entity of ``kind`` in the
+    """Who published or measured a figure (哪个部门测算了…数据), where or when it was: the answer of ``kind`` in the
     sentences of the figures the question's words describe, in the asked period."""
-    if kind not in ("ORG", "PERSON") or not words:
+    if kind == "ROLE" or not words:
         return None
     rest = text[:span[0]] + text[span[1]:] if span else text
     search = _metric_search(ctx, rest)
     asked = periods[0].value if periods else None
     obs = [o for o in search.near if asked is None or period_matches(asked, o)]
-    rows = []
-    for o in obs:
-        for r in ctx.select("figure_sentence.rq", stmt=o.iri):
-            rows.append({k: (v.value if v is not None else None) for k, v in r.items()})
-    for r in rows:
-        for k in ("sstart", "send", "mstart", "mend"):
-            r[k] = int(r[k]) if r.get(k) is not None else None
+    rows = [_plain_row(r) for o in obs for r in ctx.select("figure_sentence.rq", stmt=o.iri)]
 
     def types_of(iri: str) -> tuple[str, ...]:
         e = ctx.index.entities.get(iri)

@@ -123,20 +123,23 @@ MAX_LISTED = 5
 
 
 def read_answers(rows: list, kind: str, words: str, asked: set[str], types_of, names: set[str] = frozenset(),
-                 many: int = 1) -> list[Reading]:
-    """The answers of ``kind`` in the best sentences of ``rows`` (sentence rows as dicts of
-    plain values, one per entity mention; ``other`` None for a sentence with none), the
-    sentences that name the asked entity (``asked`` IRIs, or one of ``names`` written in
-    the text) ranked by the question's ``words`` they hold; ``types_of(iri)`` -> types."""
+                 many: int = 1, mentions_of=None) -> list[Reading]:
+    """The answers of ``kind`` in the best sentences of ``rows`` (dicts of plain values: one
+    per sentence, ``anchored`` True when it is known to mention an ``asked`` entity, or one per
+    entity mention with ``other``), the sentences that name the asked entity (anchored, or one
+    of ``names`` written in the text) ranked by the question's ``words`` they hold;
+    ``types_of(iri)`` -> types; ``mentions_of(sentence IRI)`` -> mention rows of a sentence
+    (read only for the best sentences)."""
     by_sent: dict[str, dict] = {}
     for r in rows:
-        s = by_sent.setdefault(r["sent"], {"row": r, "mentions": []})
+        s = by_sent.setdefault(r["sent"], {"row": r, "mentions": [], "anchored": False})
+        s["anchored"] = s["anchored"] or bool(r.get("anchored")) or r.get("other") in asked
         if r.get("other") is not None and r not in s["mentions"]:
             s["mentions"].append(r)
     names = {n for n in names if len(n) >= 2}
     keep = [s for s in by_sent.values()
             if not (asked or names)  # sentences of figures: they need not name anything
-            or any(m["other"] in asked for m in s["mentions"]) or any(n in _plain(s["row"]["sentence"]) for n in names)]
+            or s["anchored"] or any(n in _plain(s["row"]["sentence"]) for n in names)]
     ranked = sorted(keep, key=lambda s: (-_sentence_score(words, _plain(s["row"]["sentence"])),
                                          s["row"]["articleId"], s["row"]["sstart"]))
     if not ranked:
@@ -144,13 +147,19 @@ def read_answers(rows: list, kind: str, words: str, asked: set[str], types_of, n
     top = _sentence_score(words, _plain(ranked[0]["row"]["sentence"]))
     if words and top < MIN_COVER * len(_word_grams(words)):
         return []  # no sentence says enough of what the question asks beyond the name
-    for s in ranked:
+    for s in ranked[:MAX_SENTENCES]:
         if _sentence_score(words, _plain(s["row"]["sentence"])) < top:
             break  # only the sentences that hold the question's words best
+        if mentions_of is not None and not s["mentions"] and kind in TYPE_CLASSES:
+            s["mentions"] = mentions_of(s["row"]["sent"])
         found = _read_one(s, kind, words, asked, types_of, names, many)
         if found:
             return found
     return []
+
+
+#: most sentences read for one answer (those holding the question's words best)
+MAX_SENTENCES = 8
 
 
 def _read_one(s: dict, kind: str, words: str, asked: set[str], types_of, names: set[str], many: int = 1) -> list[Reading]:
