@@ -10,6 +10,7 @@ True
 from __future__ import annotations
 
 import array
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -377,11 +378,34 @@ def best_possible(ask: MetricAsk, key: ObsKey, named: list[Named] | None = None)
 NATIONAL = frozenset({"中国", "全国", "我国", "国内", "中华人民共和国"})
 
 
+_QUOTES = re.compile("[“”\"'‘’《》「」『』]")
+_PLACE_END = re.compile("(省|市|县|区|自治区|特别行政区)$")
+
+
+def named_in_clause(nm: Named, o: Observation) -> bool:
+    """The figure's own clause names the asked subject, and the figure's subject is the place
+    that name begins with: the extraction gave the place (上海市) for 上海“一网通办”平台已接入
+    1274项, asked as 上海一网通办平台.
+
+    >>> o = Observation("o", None, "上海市", "政务服务事项", "1274", "项", None, "level", None, 30, 34,
+    ...                 "自2018年10月开通以来，上海“一网通办”平台已接入1274项政务服务事项。", 0, 40)
+    >>> named_in_clause(Named("上海一网通办平台", frozenset(), True), o)
+    True
+    """
+    place = _PLACE_END.sub("", o.subject_name or "")
+    surface = nm.surface
+    if len(place) < 2 or len(surface) <= len(place) or not surface.startswith(place):
+        return False
+    return surface in _QUOTES.sub("", o.clause)
+
+
 def _subject_ok(nm: Named, o: Observation, text: str) -> bool:
     if o.subject and o.subject in nm.iris:
         return True
     surface = nm.surface
     if surface in NATIONAL and o.subject_name in NATIONAL:
+        return True
+    if named_in_clause(nm, o):
         return True
     if surface and (surface in text or (o.subject_name and o.subject_name in surface)):
         return True

@@ -9,7 +9,7 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.qa_metrics import KIND_WORDS, MARK, NATIONAL, Named, Observation, period_matches
+from kg.qa_metrics import KIND_WORDS, MARK, NATIONAL, Named, Observation, named_in_clause, period_matches
 from kg.qa_parse import canonical_words
 
 DATA = Path(__file__).parent / "data"
@@ -153,6 +153,8 @@ def subject_matches(nm: Named, o: Observation, aliases: tuple[str, ...] = ()) ->
     """``o`` is about the subject ``nm`` names: the same entity, or one name is part of the
     other (中国 for 我国 through the scope table, 晋江市 for 晋江)."""
     if o.subject and (o.subject in nm.iris or o.subject in nm.parents):
+        return True
+    if named_in_clause(nm, o):
         return True
     names = [n for n in (o.subject_name, *aliases) if n]
     surface = nm.surface

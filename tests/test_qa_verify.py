@@ -30,6 +30,8 @@ STORIES = [
      "text": "前10个月，高技术产业投资同比增长17.3%，其中高技术制造业增长了23.5%。"},
     {"id": "t-day", "date": "2015-10-01", "title": "铁路",
      "text": "国庆假期第一天，全路增开旅客列车353列。"},
+    {"id": "t-gov", "date": "2019-03-02", "title": "政务服务",
+     "text": "自2018年10月开通以来，成都“天府通办”平台已接入1274项政务服务事项。"},
     {"id": "t-base", "date": "2023-02-12", "title": "新能源基地",
      "text": "在青海，格尔木大型风电光伏基地里又有50万千瓦的光伏装机并网发电。"},
 ]
@@ -54,6 +56,7 @@ def store(tmp_path_factory):
     "上半年中欧班列开行了多少列？",          # no year written: read against the stories, only the year
     "深圳前三季度进出口总值是多少？",          # no year written: only the first half
     "前三季度光伏发电量增长多少？",
+    "成都天府通办平台累计办件量是多少？",  # another indicator of the same platform
     "格尔木风电光伏基地的风电装机有多少？",  # another indicator: 风电 is the base's name, the figure is 光伏
 ])
 def test_absent_is_not_answered(store, question):
@@ -82,6 +85,7 @@ def test_near_figure_goes_to_related_labelled(store):
     ("上半年深圳进出口总值是多少？", "1.83万亿"),
     ("2021年前10个月高技术制造业投资增长多少？", "23.5%"),  # 其中… reads on from the clause before
     ("2015年10月1日全路增开了多少列旅客列车？", "353"),  # no period of its own: the story's day
+    ("成都天府通办平台接入了多少项政务服务事项？", "1274"),  # subject 成都市, the clause names the platform
     ("今年上半年光伏发电量同比增长多少？", "30%"),
 ])
 def test_present_is_answered(store, question, expect):
