@@ -5,12 +5,15 @@ not be answered with the whole year's figure. The grammar is :mod:`extract.perio
 from __future__ import annotations
 
 import functools
+import re
 
 from extract.periods import REL_YEARS, find_periods
 from kg.qa_parse import Period, parse_periods
 
 #: prefix of a period value that is read against a figure's story date (@上半年)
 RELATIVE = "@"
+#: a period value with its year (2023, 2023H1, 2023-01/2023-10); 1-10月 has none
+_YEAR = re.compile(r"\d{4}")
 
 
 def asked_periods(text: str) -> list[Period]:
@@ -21,11 +24,13 @@ def asked_periods(text: str) -> list[Period]:
     ['@上半年']
     >>> [p.value for p in asked_periods("2023年上半年深圳进出口")]
     ['2023H1']
+    >>> [p.value for p in asked_periods("1-10月汽车出口")]
+    ['@1-10月']
     """
     out = parse_periods(text)
     for mark in find_periods(text, None):
         value = (mark.period or "").removeprefix("as_of:")
-        if not value or value[:1].isdigit() or value in REL_YEARS:
+        if not value or _YEAR.match(value) or value in REL_YEARS:
             continue
         if mark.kind == "since":
             continue
@@ -46,4 +51,4 @@ def resolve(asked: str, date: str | None) -> str | None:
         return None
     marks = find_periods(asked[len(RELATIVE):], date)
     value = marks[0].period if marks else None
-    return value if value and value.removeprefix("as_of:")[:1].isdigit() else None
+    return value if value and _YEAR.match(value.removeprefix("as_of:")) else None

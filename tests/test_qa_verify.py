@@ -84,6 +84,7 @@ def test_near_figure_goes_to_related_labelled(store):
     ("格尔木风电光伏基地的光伏装机有多少？", "50万千瓦"),
     ("上半年深圳进出口总值是多少？", "1.83万亿"),
     ("2021年前10个月高技术制造业投资增长多少？", "23.5%"),  # 其中… reads on from the clause before
+    ("1-10月高技术制造业投资增长多少？", "23.5%"),  # months without a year: the story's year
     ("2015年10月1日全路增开了多少列旅客列车？", "353"),  # no period of its own: the story's day
     ("成都天府通办平台接入了多少项政务服务事项？", "1274"),  # subject 成都市, the clause names the platform
     ("今年上半年光伏发电量同比增长多少？", "30%"),
