@@ -1368,8 +1368,8 @@ def _read_from_text(ctx: _Ctx, kind: str) -> Answer | None:
         found = read_answers(rows, kind, words, asked, types_of, names, how_many(text), _mentions_of(ctx))
     understood = {"subject": [l.entity.name for l in links], "indicator": words or None, "period": None,
                   "answer_type": _KIND_NAMES[kind]}
-    if not found:
-        return None
+    if not found:  # the entities named say nothing of it: the sentences of the figures asked about
+        return _read_from_figures(ctx, kind, text, span, periods, content_words(text, cut))
     subject = links[0].entity.name
     values = "、".join(r.value + (f"（即{r.exact}）" if r.exact else "") for r in found)
     answer = f"{values}（据原文读出，图中没有相应的关系）。"

@@ -22,6 +22,8 @@ STORIES = [
     {"id": "r-4", "date": "2023-09-01", "title": "算力中心",
      "text": "据了解，南山智算中心今年6月正式上线。\n"
              "清华大学与北京大学近日联合发布的《算力发展报告》显示，全国算力规模持续增长。"},
+    {"id": "r-5", "date": "2023-02-20", "title": "技术合同",
+     "text": "科学技术部今天发布，2022年全国技术合同成交额达4.8万亿元。\n北京市科学技术委员会表示将继续推进技术转移。"},
     {"id": "r-2", "date": "2021-03-02", "title": "货运航空",
      "text": "作为东方航空的机长，王建国已经累积了5000多个小时飞行时数。\n"
              "春节期间，王建国和同事们依然坚守岗位。"},
@@ -78,3 +80,10 @@ def test_two_answers_when_two_are_asked(store):
 
 def test_relative_date_made_exact_by_the_story_date(store):
     assert "今年6月（即2023年6月）" in answer(store, "南山智算中心什么时候正式上线？").answer
+
+
+def test_who_published_a_figure_of_another_subject_is_not_read(store):
+    a = answer(store, "全国技术合同成交额是哪个部门发布的？")
+    assert a.found and "科学技术部" in a.answer, a.answer
+    a = answer(store, "北京技术合同成交额是哪个部门发布的？")  # only the national figure: not 北京's
+    assert "科学技术部" not in a.answer, a.answer
