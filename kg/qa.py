@@ -31,7 +31,9 @@ from kg.qa_metrics import (
     best_possible,
     indicator_index,
     may_answer,
+    obs_text,
     observations,
+    partner_in_clause,
     period_matches,
     score,
     scope_words,
@@ -47,7 +49,7 @@ from kg.qa_parse import (
     parse_periods,
     period_label,
 )
-from kg.qa_verify import Verdict, check_figure
+from kg.qa_verify import Verdict, check_figure, subject_matches
 from kg.qa_when import asked_periods
 from kg.qa_split import is_each, split_each
 from kg.qa_read import answer_type, content_words, how_many, read_answers, read_role
@@ -428,6 +430,7 @@ class _MetricSearch:
     rejected: list[tuple[Observation, Verdict]] = field(default_factory=list)  # near figures that failed verification
     understood: dict = field(default_factory=dict)  # subject, indicator, period as read from the question
     near: list[Observation] = field(default_factory=list)  # best scoring figures, verified or not
+    partners: list[str] = field(default_factory=list)  # asked subjects the figure's clause names beside its own
 
 
 def _metric_search(ctx: _Ctx, text: str, *, use_period: bool = True) -> _MetricSearch:
@@ -517,7 +520,9 @@ def _metric_search(ctx: _Ctx, text: str, *, use_period: bool = True) -> _MetricS
 
     best_score, best = ok[0]
     group = [o for s, o in ok if key(o) == key(best) and s >= best_score - 0.03]
-    return _MetricSearch(_sorted_by_period(group), [], asked, links, near, len(obs), sum(unread), [], understood, near_obs)
+    partners = [nm.surface for nm in named if not subject_matches(nm, best) and partner_in_clause(nm, best, named, obs_text(best))]
+    return _MetricSearch(_sorted_by_period(group), [], asked, links, near, len(obs), sum(unread), [], understood, near_obs,
+                         partners)
 
 
 def _aliases(ctx: _Ctx, o: Observation) -> tuple[str, ...]:
@@ -646,7 +651,11 @@ def _metric_answer(ctx: _Ctx, m: TemplateMatch, found: _MetricSearch, what: str)
     understood = {**found.understood, "answer_type": "figure"}
     if found.best:
         more = f"（另有{found.unread}项可能相关的数据未读取，全部数据可用下面的SPARQL查询）" if found.unread else ""
-        return Answer(ctx.question, True, _word_metrics(found.best) + more, [_fact_of_obs(o) for o in found.best],
+        words = _word_metrics(found.best)
+        if found.partners:  # 我国与东盟贸易总值: the figure of both subjects asked
+            name = found.best[0].subject_name
+            words = words.replace(name, f"{name}与{'、'.join(found.partners)}", 1)
+        return Answer(ctx.question, True, words + more, [_fact_of_obs(o) for o in found.best],
                       _dedupe_sources([_source_of_obs(o) for o in found.best]), m.template.name,
                       ctx.sparql([o.iri for o in found.best]), understood=understood)
     when = (found.period[1:] if found.period.startswith("@") else period_label(found.period)) if found.period else ""

@@ -289,7 +289,7 @@ def score(ask: MetricAsk, o: Observation, named: list[Named] | None = None) -> f
     for i, ch in enumerate(phrase):
         if MARK <= ord(ch) < MARK + len(named):
             nm = named[ord(ch) - MARK]
-            ok = 1.0 if _subject_ok(nm, o, text) else 0.5 if o.subject in nm.parents else 0.0
+            ok = 1.0 if _subject_ok(nm, o, text) or partner_in_clause(nm, o, named, text) else 0.5 if o.subject in nm.parents else 0.0
             if not ok and nm.hard:
                 return 0.0
             weights.append(2.0)
@@ -339,7 +339,8 @@ def may_answer(ask: MetricAsk, key: ObsKey, named: list[Named] | None = None) ->
     for i, ch in enumerate(ask.phrase):
         if MARK <= ord(ch) < MARK + len(named or ()):
             nm = named[ord(ch) - MARK]
-            if nm.hard and not _subject_ok(nm, o, text) and o.subject not in nm.parents:
+            others = any(_subject_ok(n2, o, text) for n2 in named if n2 is not nm)  # may be a partner (clause unread)
+            if nm.hard and not _subject_ok(nm, o, text) and o.subject not in nm.parents and not others:
                 return False
     return True
 
@@ -397,6 +398,21 @@ def named_in_clause(nm: Named, o: Observation) -> bool:
     if len(place) < 2 or len(surface) <= len(place) or not surface.startswith(place):
         return False
     return surface in _QUOTES.sub("", o.clause)
+
+
+def partner_in_clause(nm: Named, o: Observation, named: list[Named], text: str) -> bool:
+    """A question naming two subjects (我国和东盟的贸易总值): a figure of the other one whose
+    clause names ``nm`` too (我国与东盟贸易总值为4.24万亿元) is the figure of both.
+
+    >>> o = Observation("o", None, "我国", "贸易总值", "4.24", "万亿元", None, "level", None, 14, 18,
+    ...                 "前11个月，我国与东盟贸易总值为4.24万亿元。", 0, 26)
+    >>> both = [Named("中国", frozenset(), True), Named("东盟", frozenset(), True)]
+    >>> partner_in_clause(both[1], o, both, obs_text(o)), partner_in_clause(both[1], o, both[1:], obs_text(o))
+    (True, False)
+    """
+    if not nm.surface or nm.surface not in _QUOTES.sub("", o.clause):
+        return False
+    return any(_subject_ok(n2, o, text) for n2 in named if n2 is not nm and n2 is not None)
 
 
 def _subject_ok(nm: Named, o: Observation, text: str) -> bool:

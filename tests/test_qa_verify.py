@@ -32,6 +32,8 @@ STORIES = [
      "text": "国庆假期第一天，全路增开旅客列车353列。"},
     {"id": "t-gov", "date": "2019-03-02", "title": "政务服务",
      "text": "自2018年10月开通以来，成都“天府通办”平台已接入1274项政务服务事项。"},
+    {"id": "t-asean", "date": "2020-12-07", "title": "外贸",
+     "text": "海关总署今天发布，前11个月，我国与东盟贸易总值为4.24万亿元，同比增长7%。"},
     {"id": "t-base", "date": "2023-02-12", "title": "新能源基地",
      "text": "在青海，格尔木大型风电光伏基地里又有50万千瓦的光伏装机并网发电。"},
 ]
@@ -57,6 +59,7 @@ def store(tmp_path_factory):
     "深圳前三季度进出口总值是多少？",          # no year written: only the first half
     "前三季度光伏发电量增长多少？",
     "成都天府通办平台累计办件量是多少？",  # another indicator of the same platform
+    "2020年前11个月我国和欧盟的贸易总值是多少？",  # the clause names 东盟, not 欧盟
     "格尔木风电光伏基地的风电装机有多少？",  # another indicator: 风电 is the base's name, the figure is 光伏
 ])
 def test_absent_is_not_answered(store, question):
@@ -87,6 +90,7 @@ def test_near_figure_goes_to_related_labelled(store):
     ("1-10月高技术制造业投资增长多少？", "23.5%"),  # months without a year: the story's year
     ("2015年10月1日全路增开了多少列旅客列车？", "353"),  # no period of its own: the story's day
     ("成都天府通办平台接入了多少项政务服务事项？", "1274"),  # subject 成都市, the clause names the platform
+    ("2020年前11个月我国和东盟的贸易总值是多少？", "我国与东盟贸易总值为4.24万亿"),  # two subjects in one question
     ("今年上半年光伏发电量同比增长多少？", "30%"),
 ])
 def test_present_is_answered(store, question, expect):
