@@ -419,8 +419,8 @@ def _subject_ok(nm: Named, o: Observation, text: str) -> bool:
     if o.subject and o.subject in nm.iris:
         return True
     surface = nm.surface
-    if surface in NATIONAL and o.subject_name in NATIONAL:
-        return True
+    if surface in NATIONAL and (o.subject_name in NATIONAL or any(w in text for w in NATIONAL)):
+        return True  # 我国 = 全国 = 中国, also inside the indicator (东盟占我国外贸总值的比重)
     if named_in_clause(nm, o):
         return True
     if surface and (surface in text or (o.subject_name and o.subject_name in surface)):

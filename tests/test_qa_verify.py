@@ -33,7 +33,8 @@ STORIES = [
     {"id": "t-gov", "date": "2019-03-02", "title": "政务服务",
      "text": "自2018年10月开通以来，成都“天府通办”平台已接入1274项政务服务事项。"},
     {"id": "t-asean", "date": "2020-12-07", "title": "外贸",
-     "text": "海关总署今天发布，前11个月，我国与东盟贸易总值为4.24万亿元，同比增长7%。"},
+     "text": "海关总署今天发布，前11个月，我国与东盟贸易总值为4.24万亿元，同比增长7%。\n"
+             "前11个月，东盟继续为我国第一大贸易伙伴，东盟进出口占我国外贸总值的14.6%。"},
     {"id": "t-base", "date": "2023-02-12", "title": "新能源基地",
      "text": "在青海，格尔木大型风电光伏基地里又有50万千瓦的光伏装机并网发电。"},
 ]
@@ -91,6 +92,7 @@ def test_near_figure_goes_to_related_labelled(store):
     ("2015年10月1日全路增开了多少列旅客列车？", "353"),  # no period of its own: the story's day
     ("成都天府通办平台接入了多少项政务服务事项？", "1274"),  # subject 成都市, the clause names the platform
     ("2020年前11个月我国和东盟的贸易总值是多少？", "我国与东盟贸易总值为4.24万亿"),  # two subjects in one question
+    ("2020年前11个月东盟占我国外贸总值的比重是多少？", "14.6%"),  # 我国 inside the indicator
     ("今年上半年光伏发电量同比增长多少？", "30%"),
 ])
 def test_present_is_answered(store, question, expect):
