@@ -421,7 +421,6 @@ def _has_type(link: Link, types: tuple[str, ...]) -> bool:
 @dataclass
 class _MetricSearch:
     best: list[Observation]  # the chosen observations (one indicator, the asked period)
-    other_periods: list[Observation]  # same indicator, other periods (context for not-found)
     period: str | None
     links: list[Link]
     near_indicators: list[str]
@@ -513,7 +512,7 @@ def _metric_search(ctx: _Ctx, text: str, *, use_period: bool = True) -> _MetricS
     rejected = [(o, v) for _, o, v in checked if v is not None][:MAX_RELATED]
     near_obs = [o for sc, o in scored[:MAX_NEAR] if sc > 0]
     if not ok:
-        return _MetricSearch([], [], asked, links, near, len(obs), sum(unread), rejected, understood, near_obs)
+        return _MetricSearch([], asked, links, near, len(obs), sum(unread), rejected, understood, near_obs)
 
     def key(o: Observation):
         return (o.subject or o.subject_name, canonical_words(o.indicator), o.kind)
@@ -521,7 +520,7 @@ def _metric_search(ctx: _Ctx, text: str, *, use_period: bool = True) -> _MetricS
     best_score, best = ok[0]
     group = [o for s, o in ok if key(o) == key(best) and s >= best_score - 0.03]
     partners = [nm.surface for nm in named if not subject_matches(nm, best) and partner_in_clause(nm, best, named, obs_text(best))]
-    return _MetricSearch(_sorted_by_period(group), [], asked, links, near, len(obs), sum(unread), [], understood, near_obs,
+    return _MetricSearch(_sorted_by_period(group), asked, links, near, len(obs), sum(unread), [], understood, near_obs,
                          partners)
 
 
