@@ -15,6 +15,9 @@ from kg.qa_parse import canonical_words
 DATA = Path(__file__).parent / "data"
 #: an uncovered run of at least this many characters is an asked word the figure lacks
 MIN_MISSING = 2
+#: an uncovered single character the figure's words lack counts too (进口 is not 出口: 口 is
+#: covered by 出口量's 口量, 进 is nowhere)
+MIN_LOST = 1
 #: most characters between a modifier and its head in a figure's clause (进出境原有的8个环节)
 MAX_GAP = 8
 
@@ -44,6 +47,28 @@ def filler_words() -> tuple[str, ...]:
     return tuple(sorted(set(words), key=len, reverse=True))
 
 
+@functools.lru_cache(maxsize=None)
+def distinct_words() -> tuple[str, ...]:
+    """The words of ``distinct_words.txt``, canonical, longest first."""
+    lines = (DATA / "distinct_words.txt").read_text(encoding="utf-8").splitlines()
+    return tuple(sorted({canonical_words(x.strip()) for x in lines if x.strip() and not x.startswith("#")},
+                        key=len, reverse=True))
+
+
+def words_in(text: str) -> set[str]:
+    """The distinct measure words in ``text``, each not inside a longer one.
+
+    >>> sorted(words_in("深圳进口总值")), sorted(words_in("深圳进出口总值"))
+    (['进口'], ['进出口'])
+    """
+    found = set()
+    for w in distinct_words():
+        if w in text:
+            found.add(w)
+            text = text.replace(w, "\n")
+    return found
+
+
 def _bigrams(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1)}
 
@@ -56,6 +81,8 @@ def missing_words(phrase: str, known: str) -> list[str]:
     ['腾讯']
     >>> missing_words("出口额", "出口")
     []
+    >>> missing_words("汽车进口量", "汽车出口量")
+    ['进']
     """
     grams = _bigrams(known)
     covered = [False] * len(phrase)
@@ -79,7 +106,7 @@ def missing_words(phrase: str, known: str) -> list[str]:
     for run in runs:
         for w in filler_words():
             run = run.replace(w, " ")
-        out += [p for p in run.split() if len(p) >= MIN_MISSING]
+        out += [p for p in run.split() if len(p) >= MIN_MISSING or (len(p) >= MIN_LOST and p not in known)]
     return out
 
 
@@ -197,6 +224,7 @@ def check_figure(phrase: str, named: list[Named | None], asked_period: str | Non
     rest = drop_subject(phrase, names)
     clause = names + "\n" + canonical_words(figure_clause(o))
     lost = missing_words(rest, core + "\n" + clause) + loose_modifiers(rest, core, clause)
+    lost += sorted(words_in(rest) - words_in(core + "\n" + clause))
     if lost:
         return Verdict("indicator", "、".join(lost))
     return None
