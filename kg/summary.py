@@ -7,7 +7,7 @@ single-pattern GROUP BY queries and written as a diff against what is stored (in
 chunks, the digest last). It only uses its own
 predicates (``nkg:mentionCount``, ``nkg:canonicalName`` ...), so queries over the union of
 article graphs (``?e schema:name ?n``, ``GRAPH ?g { ... }``) never match it. It records a
-digest of the (article, checksum) pairs it was computed from: :func:`ensure_summary` compares
+digest of the (article, checksum, extractor version) it was computed from: :func:`ensure_summary` compares
 it with the store and recomputes only when they differ (after a build, a removal, a killed
 build, or on a store built before the summary existed). See docs/ontology.md, "Summary graph".
 
@@ -220,15 +220,22 @@ def summary_triples(store: Store) -> list[str]:
 
 
 def articles_digest(store: Store) -> tuple[int, str]:
-    """(number of articles, order-free digest of their (graph, checksum) pairs): what the
-    summary was computed from. Cost: one pass over the checksum triples."""
+    """(number of articles, order-free digest of their (graph, checksum) and (graph, extractor
+    version) pairs): what the summary was computed from, so the same articles made by another
+    extractor version (other facts) give another digest. Cost: one pass over the checksum
+    triples and one over the version triples."""
     acc = 0
     n = 0
     for q in store.quads_for_pattern(None, term("nkg:checksum"), None, None):
-        h = hashlib.blake2b(f"{q.graph_name}\t{q.object.value}".encode(), digest_size=8).digest()
-        acc ^= int.from_bytes(h, "big")
+        acc ^= _pair_hash(f"{q.graph_name}\t{q.object.value}")
         n += 1
+    for q in store.quads_for_pattern(None, term("nkg:extractorVersion"), None, None):
+        acc ^= _pair_hash(f"{q.graph_name}\tversion\t{q.object.value}")
     return n, f"{acc:016x}"
+
+
+def _pair_hash(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
 
 
 def summary_state(store: Store) -> tuple[int, str] | None:

@@ -34,12 +34,14 @@ def store_option(fn):
               help="Dask scheduler (tcp://host:8786 or a scheduler .json file); default: a local cluster of --workers")
 @click.option("--strict", is_flag=True, help="Stop at the first bad record instead of skipping it")
 @click.option("--prune", is_flag=True, help="Also remove stored articles not in PATHS")
+@click.option("--force", is_flag=True, help="Re-extract every article, even those stored unchanged by this extractor")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal)")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON")
-def build(paths, store_dir, workers, engine, scheduler, strict, prune, progress, as_json):
+def build(paths, store_dir, workers, engine, scheduler, strict, prune, force, progress, as_json):
     """Extract PATHS (files or folders; default: the bundled sample) into the graph.
 
-    Incremental: unchanged articles are skipped, changed ones replaced, new ones added.
+    Incremental: unchanged articles are skipped, changed ones replaced, new ones added;
+    articles extracted by another version of newskg's extractor are extracted again.
     A build that is stopped (Ctrl-C) or killed keeps every article committed before.
 
     In Python: kg.build.build(paths, store, workers=N)
@@ -54,7 +56,7 @@ def build(paths, store_dir, workers, engine, scheduler, strict, prune, progress,
 
     store = open_store(store_dir)
     summary = run_build(engine, list(paths) if paths else None, store, scheduler=scheduler, workers=workers,
-                        progress=progress, strict=strict, prune=prune)
+                        progress=progress, strict=strict, prune=prune, force=force)
     store.flush()
     if as_json:
         d = summary.as_dict()
@@ -64,7 +66,7 @@ def build(paths, store_dir, workers, engine, scheduler, strict, prune, progress,
     else:
         s = summary
         click.echo(f"articles {s.articles} (new {s.added}, changed {s.replaced}, unchanged {s.unchanged}"
-                   f"{f', removed {s.removed}' if s.removed else ''}{f', skipped {s.skipped_records}' if s.skipped_records else ''})")
+                   f"{f', re-extracted {s.reextracted}' if s.reextracted else ''}{f', removed {s.removed}' if s.removed else ''}{f', skipped {s.skipped_records}' if s.skipped_records else ''})")
         click.echo(f"entities {s.entities}  metrics {s.metrics}  relations {s.relations}  "
                    f"triples {s.triples}  seconds {s.seconds:.1f}  ({s.triples_per_second:,.0f} triples/s)")
         for msg in s.errors[:10]:
