@@ -70,10 +70,11 @@ def open_store(path: str | os.PathLike | None = DEFAULT_STORE, *, read_only: boo
         return _open(p, read_only=True)  # sees the recomputed summary
     store = _open(p, read_only=False)
     recover_pending(store)
-    from kg.summary import ensure_summary
+    from kg.summary import refresh_summary
 
     try:
-        ensure_summary(store)
+        if not summary_is_current(store):
+            refresh_summary(store)
     except GraphError as e:  # a full disk: the store stays usable for reading
         log.warning("the summary graph is out of date and could not be recomputed: %s", e)
     return store
@@ -106,10 +107,12 @@ def _foreign_files(p: Path) -> list[str]:
 
 
 def summary_is_current(store: Store) -> bool:
-    """True if the store's summary graph was computed from its article graphs as they are."""
-    from kg.summary import articles_digest, summary_state
+    """True if the store's summary graph was computed from its article graphs as they are (a
+    store with no article and no summary, such as a new one, has nothing to summarise)."""
+    from kg.summary import SUMMARY_GRAPH, articles_digest, summary_state
 
-    return summary_state(store) == articles_digest(store)
+    state, digest = summary_state(store), articles_digest(store)
+    return state == digest or (state is None and digest[0] == 0 and not store.contains_named_graph(SUMMARY_GRAPH))
 
 
 def fresh_summary(path: str | os.PathLike) -> bool:
@@ -117,7 +120,7 @@ def fresh_summary(path: str | os.PathLike) -> bool:
     graphs, through a short opening for writing; True if it did. Skipped (with a warning) when
     another process holds the store for writing (a running build refreshes it when it ends) or
     the store cannot be written: readers then see the summary as it is."""
-    from kg.summary import ensure_summary
+    from kg.summary import refresh_summary
 
     p = Path(path)
     try:
@@ -127,9 +130,11 @@ def fresh_summary(path: str | os.PathLike) -> bool:
         return False
     try:
         recover_pending(store)
-        changed = ensure_summary(store)
+        if summary_is_current(store):
+            return False
+        refresh_summary(store)
         store.flush()
-        return changed
+        return True
     except (GraphError, OSError) as e:
         log.warning("the summary graph of %s is out of date and could not be recomputed: %s", p, e)
         return False
