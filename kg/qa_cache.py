@@ -2,11 +2,12 @@
 answers its first question in about a second instead of reading every name in the graph.
 
 An index is stored under a key made of the graph's content and the code that builds it: the
-store's (articles, digest) pair (:func:`kg.summary.articles_digest`, over every article's
-checksum and extractor version: same digest, same article graphs, same index) and the
-version of all the Q&A code and data (:func:`kg.code_version.qa_code_version`). A store without
-a summary graph (an in-memory test store), or whose summary does not match its articles (the
-indexes read labels from it), is never cached. The cache folder is
+(articles, digest) pair the summary graph records (:func:`kg.summary.summary_state`: a digest
+of every article's checksum and extractor version, so the same articles with other facts give
+another key) and the version of all the Q&A code and data
+(:func:`kg.code_version.qa_code_version`). A store without a summary graph (an in-memory test
+store), or whose summary is out of date (marked stale by a change to its articles: the indexes
+read labels from it), is never cached. The cache folder is
 ``$NEWSKG_CACHE`` (``off`` or empty disables it), else ``$XDG_CACHE_HOME/newskg``, else
 ``~/.cache/newskg``. A file that cannot be read is rebuilt; one that cannot be written is
 skipped: the cache never makes a question fail.
@@ -44,11 +45,11 @@ def cache_path(store, name: str) -> Path | None:
     """Where index ``name`` of ``store`` is cached; None if it is not cached (no cache
     folder, or the store has no summary graph or one that does not match its articles)."""
     from kg.code_version import qa_code_version
-    from kg.summary import articles_digest, summary_state
+    from kg.summary import summary_state
 
     folder = cache_dir()
     state = summary_state(store) if folder is not None else None
-    if state is None or state != articles_digest(store):
+    if state is None:
         return None
     n, digest = state
     return folder / f"qa-{name}-{qa_code_version()}-{n}-{digest}.pickle"

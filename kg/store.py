@@ -26,6 +26,7 @@ from pyoxigraph import NamedNode, RdfFormat, Store, serialize
 
 from corpus.errors import GraphError
 from kg.rdf import ArticleGraph
+from kg.summary import SUMMARY_GRAPH, mark_stale, refresh_summary, summary_state
 from kg.vocab import BASE, PREFIXES, article_iri, graph_article_id, graph_iri, term
 
 log = logging.getLogger(__name__)
@@ -70,8 +71,6 @@ def open_store(path: str | os.PathLike | None = DEFAULT_STORE, *, read_only: boo
         return _open(p, read_only=True)  # sees the recomputed summary
     store = _open(p, read_only=False)
     recover_pending(store)
-    from kg.summary import refresh_summary
-
     try:
         if not summary_is_current(store):
             refresh_summary(store)
@@ -107,12 +106,14 @@ def _foreign_files(p: Path) -> list[str]:
 
 
 def summary_is_current(store: Store) -> bool:
-    """True if the store's summary graph was computed from its article graphs as they are (a
-    store with no article and no summary, such as a new one, has nothing to summarise)."""
-    from kg.summary import SUMMARY_GRAPH, articles_digest, summary_state
-
-    state, digest = summary_state(store), articles_digest(store)
-    return state == digest or (state is None and digest[0] == 0 and not store.contains_named_graph(SUMMARY_GRAPH))
+    """True if the store's summary graph was computed from its article graphs as they are: a
+    summary of this code not marked stale by a change since (a few look-ups: every change to
+    article graphs marks it in its own transaction), or no summary and nothing to summarise
+    (a new store)."""
+    if summary_state(store) is not None:
+        return True
+    return (not store.contains_named_graph(SUMMARY_GRAPH)
+            and next(store.quads_for_pattern(None, term("nkg:checksum"), None, None), None) is None)
 
 
 def fresh_summary(path: str | os.PathLike) -> bool:
@@ -120,8 +121,6 @@ def fresh_summary(path: str | os.PathLike) -> bool:
     graphs, through a short opening for writing; True if it did. Skipped (with a warning) when
     another process holds the store for writing (a running build refreshes it when it ends) or
     the store cannot be written: readers then see the summary as it is."""
-    from kg.summary import refresh_summary
-
     p = Path(path)
     try:
         store = _open(p, read_only=False)
@@ -181,7 +180,7 @@ def write_graphs(store: Store, graphs: Sequence[ArticleGraph], *, replace: Itera
     parts.append("INSERT DATA {\n")
     for g in graphs:
         parts.append(f"GRAPH {g.graph} {{\n{g.nt}}}\n")
-    parts.append("}")
+    parts.append("} ;\n" + mark_stale())
     try:
         store.update("".join(parts))
     except SyntaxError as e:
@@ -261,7 +260,7 @@ def bulk_write_graphs(store: Store, graphs: Sequence[PackedGraph]) -> int:
         return 0
     marks = " , ".join(str(graph_iri(g.article)) for g in graphs)
     try:
-        store.update(f"INSERT DATA {{ GRAPH {BUILD_STATE} {{ {BUILD_STATE} {_PENDING} {marks} }} }}")
+        store.update(f"INSERT DATA {{ GRAPH {BUILD_STATE} {{ {BUILD_STATE} {_PENDING} {marks} }} }} ;\n{mark_stale()}")
         store.bulk_load(b"".join(g.nq for g in graphs), format=RdfFormat.N_QUADS)
     except SyntaxError as e:
         recover_pending(store)
@@ -310,7 +309,7 @@ def remove_articles(store: Store, ids: Iterable[str]) -> list[str]:
     present = [aid for aid in ids if store.contains_named_graph(graph_iri(aid))]
     if present:
         try:
-            store.update(" ;\n".join(f"DROP GRAPH {graph_iri(aid)}" for aid in present))
+            store.update(" ;\n".join([f"DROP GRAPH {graph_iri(aid)}" for aid in present] + [mark_stale()]))
         except OSError as e:
             raise StoreWriteError(f"removing articles from the store failed: {e}") from e
     return present

@@ -40,7 +40,12 @@ _S = f"<{SUMMARY_GRAPH.value}>"
 _NKG = PREFIXES["nkg"]
 #: Bumped whenever the summary's content changes (new aggregates, new ranks): a summary written
 #: by another version is recomputed by :func:`ensure_summary` even if no article changed.
-SUMMARY_VERSION = 2
+SUMMARY_VERSION = 3
+#: Marks the stored summary out of date: every writer of article graphs (:mod:`kg.store`) adds it
+#: in the same transaction as its change (:func:`mark_stale`), :func:`refresh_summary` removes it.
+#: So whether the summary is current is one look-up (:func:`summary_state`), not a pass over
+#: every article.
+STALE = term("nkg:summaryStale")
 #: Summary lines per write transaction (bounds the writer's memory; see :func:`refresh_summary`).
 CHUNK = 50_000
 #: Summary lines per bulk load when many are added (a first summary, or most of it changed):
@@ -238,11 +243,21 @@ def _pair_hash(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
 
 
+def mark_stale() -> str:
+    """A SPARQL Update operation marking the stored summary (if there is one) out of date, for
+    writers of article graphs to join to their change in ONE request (one transaction)."""
+    return (f"INSERT {{ GRAPH {_S} {{ {_S} <{STALE.value}> true }} }} "
+            f"WHERE {{ GRAPH {_S} {{ {_S} <{_NKG}articlesDigest> ?digest }} }}")
+
+
 def summary_state(store: Store) -> tuple[int, str] | None:
-    """(articles, digest) the stored summary was computed from; None if there is none, or if
-    it was written by code of another :data:`SUMMARY_VERSION` (so it is recomputed)."""
+    """(articles, digest) the stored summary was computed from; None if there is none, if it
+    is marked out of date (:data:`STALE`: articles changed since), or if it was written by code
+    of another :data:`SUMMARY_VERSION` (so it is recomputed). A few look-ups."""
     n = d = v = None
     for q in store.quads_for_pattern(SUMMARY_GRAPH, None, None, SUMMARY_GRAPH):
+        if q.predicate == STALE:
+            return None
         if q.predicate == term("nkg:articleCount"):
             n = int(q.object.value)
         elif q.predicate == term("nkg:articlesDigest"):
@@ -347,4 +362,4 @@ def ensure_summary(store: Store) -> bool:
     return True
 
 
-__all__ = ["SUMMARY_GRAPH", "articles_digest", "ensure_summary", "refresh_summary", "summary_state", "summary_triples"]
+__all__ = ["STALE", "SUMMARY_GRAPH", "articles_digest", "ensure_summary", "mark_stale", "refresh_summary", "summary_state", "summary_triples"]

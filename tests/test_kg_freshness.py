@@ -153,11 +153,44 @@ def test_a_reader_of_a_locked_stale_store_answers_and_the_next_one_repairs(base_
     writer = Store(str(work))  # pyoxigraph's own opening: holds the lock, repairs nothing
     out = newskg("stats", "--json", "--store", str(work))
     assert out.returncode == 0 and "out of date" in out.stderr, out.stderr
+    counted = {k: v for k, v in json.loads(out.stdout).items() if k != "quads"}  # quads: the stale summary's too
+    assert counted == {k: v for k, v in stats.items() if k != "quads"}  # from the article graphs, not the summary
     assert summary_nquads(work) != summary
     del writer
     out = newskg("stats", "--json", "--store", str(work))
     assert out.returncode == 0 and json.loads(out.stdout) == stats
     assert summary_nquads(work) == summary
+
+
+@pytest.mark.parametrize("change", ["replace", "bulk", "remove"])
+def test_every_change_to_articles_marks_the_summary_stale_in_its_own_transaction(change):
+    """Whether a summary is current is one look-up: each writer of article graphs marks it
+    stale in the same request as its change, and the refresh clears the mark."""
+    from kg.rdf import article_graph
+    from kg.store import bulk_write_graphs, pack, remove_articles, summary_is_current, write_graphs
+    from kg.summary import ensure_summary
+    from extract.model import ArticleFacts
+
+    store = Store()
+    write_graphs(store, [article_graph(None, ArticleFacts("a1", "c1"), version="v")])
+    assert not summary_is_current(store)
+    assert ensure_summary(store) and summary_is_current(store)
+    if change == "replace":
+        write_graphs(store, [article_graph(None, ArticleFacts("a1", "c2"), version="v")], replace=["a1"])
+    elif change == "bulk":
+        bulk_write_graphs(store, [pack(article_graph(None, ArticleFacts("a2", "c1"), version="v"))])
+    else:
+        remove_articles(store, ["a1"])
+    assert summary_state(store) is None and not summary_is_current(store)
+    assert ensure_summary(store)
+    assert summary_is_current(store) and summary_state(store) == articles_digest(store)
+
+
+def test_a_new_store_is_current_without_a_summary(tmp_path):
+    from kg.store import summary_is_current
+
+    store = open_store(tmp_path / "new")
+    assert summary_is_current(store) and len(store) == 0  # opening wrote nothing
 
 
 # ------------------------------------------------------------------ folders and full disks
