@@ -25,9 +25,10 @@ _ROOT = Path(__file__).resolve().parent.parent
 EXTRACTOR_FILES = ("extract/**/*.py", "extract/data/**/*", "extract/models/**/*",
                    "kg/rdf.py", "kg/vocab.py", "kg/data/types.tsv", "kg/data/relations.tsv")
 #: What decides the Q&A indexes besides the graph: every Q&A module, its tables, queries and
-#: templates, the summary graph it reads labels from (plus the extractor: the question parser
-#: shares its rules).
-QA_FILES = ("kg/qa*.py", "kg/summary.py", "kg/vocab.py", "kg/data/**/*", "kg/queries/**/*", "kg/templates/**/*")
+#: templates, the summary graph it reads labels from, and the extraction rules the question
+#: parser may share (code and tables; not the NER model, which questions never run).
+QA_FILES = ("kg/qa*.py", "kg/summary.py", "kg/vocab.py", "kg/data/**/*", "kg/queries/**/*", "kg/templates/**/*",
+            "extract/**/*.py", "extract/data/**/*")
 
 
 def files_digest(patterns: Iterable[str], root: Path = _ROOT) -> str:
@@ -70,9 +71,8 @@ def _is_default(extractor: Callable) -> bool:
 
 @functools.lru_cache(maxsize=None)
 def qa_code_version() -> str:
-    """Digest of the code and data that build the Q&A indexes (:data:`QA_FILES` and the
-    extractor's files)."""
-    return files_digest(QA_FILES + EXTRACTOR_FILES)
+    """Digest of the code and data that build the Q&A indexes (:data:`QA_FILES`)."""
+    return files_digest(QA_FILES)
 
 
 __all__ = ["EXTRACTOR_FILES", "QA_FILES", "extractor_version", "files_digest", "qa_code_version"]
