@@ -65,10 +65,11 @@ def open_store(path: str | os.PathLike | None = DEFAULT_STORE, *, read_only: boo
         if not (p / "CURRENT").exists():
             raise GraphError(f"no graph store at {p} (run `newskg build` first, or pass --store DIR)")
         store = _open(p, read_only=True)
-        if summary_is_current(store) or not fresh_summary(p):
+        if summary_is_current(store):
             return store
         del store
-        return _open(p, read_only=True)  # sees the recomputed summary
+        fresh_summary(p)
+        return _open(p, read_only=True)  # sees the recomputed summary (or the article graphs)
     store = _open(p, read_only=False)
     recover_pending(store)
     try:
@@ -120,12 +121,14 @@ def fresh_summary(path: str | os.PathLike) -> bool:
     """Recompute the summary graph of the store at ``path`` if it does not match its article
     graphs, through a short opening for writing; True if it did. Skipped (with a warning) when
     another process holds the store for writing (a running build refreshes it when it ends) or
-    the store cannot be written: readers then see the summary as it is."""
+    the store cannot be written: a stale summary then reads as absent
+    (:func:`kg.summary.summary_state` is None), so readers count from the article graphs."""
     p = Path(path)
     try:
         store = _open(p, read_only=False)
     except GraphError as e:
-        log.warning("the summary graph of %s is out of date (%s); counts may lag until it is refreshed", p, e)
+        log.warning("the summary graph of %s is out of date and cannot be refreshed now (%s); "
+                    "counting from the article graphs instead (slower)", p, e)
         return False
     try:
         recover_pending(store)
