@@ -81,6 +81,7 @@ def open_store(path: str | os.PathLike | None = DEFAULT_STORE, *, read_only: boo
 
 
 def _open(p: Path, *, read_only: bool) -> Store:
+    """Open the store at ``p`` (no recovery, no summary check), with newskg's error messages."""
     try:
         if read_only:
             return Store.read_only(str(p))
