@@ -26,6 +26,7 @@ from pyoxigraph import NamedNode, RdfFormat, Store, serialize
 
 from corpus.errors import GraphError
 from kg.rdf import ArticleGraph
+from kg.store_damage import damaged_store_error, is_corruption
 from kg.summary import SUMMARY_GRAPH, mark_stale, refresh_summary, summary_state
 from kg.vocab import BASE, PREFIXES, article_iri, graph_article_id, graph_iri, term
 
@@ -98,6 +99,10 @@ def _open(p: Path, *, read_only: bool) -> Store:
             raise GraphError(f"the store at {p} is open for writing by another process "
                              f"(a running `newskg build`?); wait for it or use another --store ({msg})") from e
         raise GraphError(f"cannot open the store at {p}: {msg}") from e
+    except RuntimeError as e:
+        if is_corruption(e):
+            raise damaged_store_error(e, p) from e
+        raise
 
 
 def _foreign_files(p: Path) -> list[str]:
