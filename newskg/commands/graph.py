@@ -72,8 +72,8 @@ def build(paths, store_dir, workers, engine, scheduler, strict, prune, force, pr
                    f"{f', re-extracted {s.reextracted}' if s.reextracted else ''}{f', removed {s.removed}' if s.removed else ''}{f', skipped {s.skipped_records}' if s.skipped_records else ''})")
         click.echo(f"entities {s.entities}  metrics {s.metrics}  relations {s.relations}  "
                    f"triples {s.triples}  seconds {s.seconds:.1f}  ({s.triples_per_second:,.0f} triples/s)")
-    verdict(summary.added + summary.replaced + summary.unchanged, summary.skipped_records, strict=strict,
-            noun="article", paths=paths)
+    read = summary.added + summary.replaced + summary.reextracted + summary.unchanged
+    verdict(read, summary.skipped_records, strict=strict, noun="article", paths=paths)
     if summary.interrupted:
         click.echo("interrupted: the articles above are committed; run the same build again to continue", err=True)
         sys.exit(130)
