@@ -228,14 +228,14 @@ def _limited(limit: int):
 
 
 def test_a_full_disk_stops_the_build_at_the_first_write_error(tmp_path):
-    """Files limited to 300 KB (as a full disk would): the build stops with one clear error,
+    """Files limited to 150 KB (as a full disk would): the build stops with one clear error,
     counts nothing as skipped, keeps what it committed, and a rerun with room finishes it."""
     corpus = tmp_path / "news.jsonl"
     ids = write_mixed_corpus(corpus, 40)
     work = tmp_path / "store"
     env = dict(os.environ, NEWSKG_BATCH_ARTICLES="4")  # many small commits
     proc = subprocess.run([sys.executable, "-m", "newskg", "build", str(corpus), "--store", str(work), "--workers", "1"],
-                          capture_output=True, text=True, timeout=300, env=env, preexec_fn=_limited(300_000))
+                          capture_output=True, text=True, timeout=300, env=env, preexec_fn=_limited(150_000))
     assert proc.returncode != 0
     assert "skipped" not in proc.stderr + proc.stdout
     errors = [line for line in proc.stderr.splitlines() if line.strip()]
