@@ -6,7 +6,9 @@ through :func:`bulk_write_graphs` (Oxigraph's bulk loader, several times faster 
 transactional): a pending marker committed before the load and removed after it lets
 :func:`recover_pending` drop what a crash cut short, and :func:`open_store` runs it whenever
 it opens a store for writing. So a store reopened after a crash shows every article graph
-either whole or not at all.
+either whole or not at all. Each of these writes also marks the summary graph stale in its
+own transaction (:func:`kg.summary.mark_stale`), and :func:`open_store` recomputes a stale
+summary at every opening, so no command reads aggregates of articles that are gone.
 
 >>> store = open_store(None)
 >>> stored_checksum(store, "a1") is None

@@ -7,9 +7,11 @@ single-pattern GROUP BY queries and written as a diff against what is stored (in
 chunks, the digest last). It only uses its own
 predicates (``nkg:mentionCount``, ``nkg:canonicalName`` ...), so queries over the union of
 article graphs (``?e schema:name ?n``, ``GRAPH ?g { ... }``) never match it. It records a
-digest of the (article, checksum, extractor version) it was computed from: :func:`ensure_summary` compares
-it with the store and recomputes only when they differ (after a build, a removal, a killed
-build, or on a store built before the summary existed). See docs/ontology.md, "Summary graph".
+digest of the (article, checksum, extractor version) it was computed from:
+:func:`ensure_summary` compares it with the store and recomputes only when they differ (after
+a build, a removal, a killed build, or on a store built before the summary existed). Writers
+of article graphs also mark it :data:`STALE` in the same transaction as their change, so a
+stale summary is known in one look-up and reads as absent. See docs/ontology.md, "Summary graph".
 
 >>> from pyoxigraph import Store
 >>> s = Store()
