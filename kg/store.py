@@ -127,11 +127,16 @@ def summary_is_current(store: Store) -> bool:
 
 def fresh_summary(path: str | os.PathLike) -> bool:
     """Recompute the summary graph of the store at ``path`` if it does not match its article
-    graphs, through a short opening for writing; True if it did. Skipped (with a warning) when
+    graphs (a read-only look first), through a short opening for writing; True if it did. Skipped (with a warning) when
     another process holds the store for writing (a running build refreshes it when it ends) or
     the store cannot be written: a stale summary then reads as absent
     (:func:`kg.summary.summary_state` is None), so readers count from the article graphs."""
     p = Path(path)
+    reader = _open(p, read_only=True)
+    current = summary_is_current(reader)
+    del reader
+    if current:
+        return False
     try:
         store = _open(p, read_only=False)
     except GraphError as e:

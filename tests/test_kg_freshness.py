@@ -11,6 +11,8 @@ import shutil
 import signal
 import subprocess
 import sys
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -159,6 +161,28 @@ def test_a_reader_of_a_locked_stale_store_answers_and_the_next_one_repairs(base_
     del writer
     out = newskg("stats", "--json", "--store", str(work))
     assert out.returncode == 0 and json.loads(out.stdout) == stats
+    assert summary_nquads(work) == summary
+
+
+def test_serve_recomputes_a_stale_summary_before_its_workers_read_it(base_store, clean_remove, tmp_path):
+    """`newskg serve`'s query workers open the store themselves: the command repairs first."""
+    summary, _ = clean_remove
+    work = tmp_path / "store"
+    assert _killed_remove(base_store, work, 3).returncode == -signal.SIGKILL
+    assert summary_nquads(work) != summary
+    proc = subprocess.Popen([sys.executable, "-m", "newskg", "serve", "--store", str(work), "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        line = proc.stdout.readline()
+        assert "http://127.0.0.1:" in line, line
+        url = line[line.index("http://"):].split()[0].rstrip("/")
+        q = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <%s> { ?s ?p ?o } }" % SUMMARY_GRAPH.value})
+        with urllib.request.urlopen(f"{url}/sparql?{q}", timeout=60) as r:
+            n = int(json.load(r)["results"]["bindings"][0]["n"]["value"])
+        assert n == len(summary)
+    finally:
+        proc.terminate()
+        proc.wait(30)
     assert summary_nquads(work) == summary
 
 
