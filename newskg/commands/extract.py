@@ -145,20 +145,36 @@ def ner_cmd() -> None:
 @click.option("--msra/--no-msra", default=True, help="Also score NER on the MSRA held-out split (needs ../shared)")
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON (misses, false positives)")
 @click.option("--gold", type=click.Path(exists=True, dir_okay=False), help="Entity gold file (default tests/data/seed_entities_gold.json)")
-def eval_cmd(msra: bool, as_json: bool, gold: str | None) -> None:
+@click.option("--relations-duie", "duie", type=click.Choice(["dev", "blind"]), help="Instead: relation recall on a part of DuIE (../shared/data/duie)")
+def eval_cmd(msra: bool, as_json: bool, gold: str | None, duie: str | None) -> None:
     """Score extraction on the bundled sample against the hand-made gold.
 
     Entity recall and precision by type, relation recall, metric recall/precision (with and
     without period), and NER micro-F1 on the MSRA held-out split when ../shared is present.
+    With --relations-duie: recall per relation type on DuIE sentences (docs/relations.md).
 
-    In Python: extract.evaluate.evaluate_sample()
+    In Python: extract.evaluate.evaluate_sample(), extract.relations_eval.evaluate_duie()
 
-    Example:
+    Examples:
 
         newskg eval --no-msra
+
+        newskg eval --relations-duie dev
     """
     from extract.evaluate import evaluate_sample, summary_rows
 
+    if duie:
+        from extract import relations_eval
+
+        result = relations_eval.evaluate_duie(part=duie, sample=0)
+        if result is None:
+            click.echo("skipped: DuIE data not found (set NEWSKG_SHARED_DATA)", err=True)
+            return
+        if as_json:
+            click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        else:
+            emit_rows(relations_eval.summary_rows(result), "table")
+        return
     result = evaluate_sample(msra=msra, gold_path=gold)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2, default=str))
