@@ -229,7 +229,7 @@ def indicator_index(store) -> IndicatorIndex:
     :mod:`kg.qa_cache`) and kept in memory (at most 4 stores)."""
     from kg.qa_cache import cached
 
-    return _CACHE.get(store, lambda st: cached(st, "indicators", _build_indicator_index, __name__))
+    return _CACHE.get(store, lambda st: cached(st, "indicators", _build_indicator_index))
 
 
 def _build_indicator_index(store) -> IndicatorIndex:

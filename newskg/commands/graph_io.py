@@ -50,9 +50,14 @@ def serve(store_dir: str, host: str, port: int, timeout: float, max_results: int
 
         newskg serve --port 7878
     """
+    from pathlib import Path
+
     from kg.sparql_http import make_server, run_until_stopped
+    from kg.store import fresh_summary
     from kg.vocab import PREFIXES
 
+    if Path(store_dir, "CURRENT").is_file():
+        fresh_summary(store_dir)  # the workers read what is stored: a summary left stale is recomputed first
     if host not in LOOPBACK:
         click.echo(f"warning: listening on {host}: anyone who can reach this address can query the graph", err=True)
     server = make_server(store_dir, host=host, port=port, timeout=timeout, max_results=max_results, workers=workers,
