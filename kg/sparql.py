@@ -227,7 +227,10 @@ def run_query(
         for k, v in substitutions.items():
             if not isinstance(v, (NamedNode, BlankNode, Literal, Triple)):
                 raise QueryError(f"substitution for {k} must be an RDF term, not {type(v).__name__}")
-            subs[k if isinstance(k, Variable) else Variable(str(k).lstrip("?$"))] = v
+            try:
+                subs[k if isinstance(k, Variable) else Variable(str(k).lstrip("?$"))] = v
+            except ValueError as e:  # pyoxigraph: "The variable name is invalid"
+                raise QueryError(f"cannot bind {k!r}: not a SPARQL variable name ({e})") from e
     return call_without_network(_evaluate, store, query, subs, timeout, limit)
 
 

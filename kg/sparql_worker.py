@@ -17,6 +17,7 @@ import json
 import os
 import resource
 import sys
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -101,19 +102,23 @@ def solutions_bytes(variables: list[str], rows: list, fmt) -> bytes:
     return ox.parse_query_results(data, ox.QueryResultsFormat.JSON).serialize(format=fmt)
 
 
-def _nodes(iris: list[str] | None) -> list | None:
-    return [ox.NamedNode(i) for i in iris] if iris else None
+def _nodes(iris: list[str] | None, param: str) -> list | None:
+    """The graph IRIs of a ``default-graph-uri``/``named-graph-uri`` parameter; 400 for one that is not an IRI."""
+    try:
+        return [ox.NamedNode(i) for i in iris] if iris else None
+    except ValueError as e:
+        raise QueryFailed(400, f"{param}: not an IRI ({e})") from None
 
 
 def run(store: ox.Store, req: dict) -> tuple[str, bytes]:
     """Run one request; return (media type, body) or raise :class:`QueryFailed`."""
     kwargs = {"prefixes": req.get("prefixes") or None}
     if req.get("default_graph"):
-        kwargs["default_graph"] = _nodes(req["default_graph"])
+        kwargs["default_graph"] = _nodes(req["default_graph"], "default-graph-uri")
     else:
         kwargs["use_default_graph_as_union"] = bool(req.get("union", True))
     if req.get("named_graphs"):
-        kwargs["named_graphs"] = _nodes(req["named_graphs"])
+        kwargs["named_graphs"] = _nodes(req["named_graphs"], "named-graph-uri")
     try:
         results = store.query(req["query"], **kwargs)
     except SyntaxError as e:
@@ -196,6 +201,36 @@ def limit_memory(megabytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_DATA, (n if hard == resource.RLIM_INFINITY else min(n, hard), hard))
 
 
+#: A read-only opening (or a query) that fails while a writer changes the store is tried again
+#: this many times, after 0.05, 0.1, 0.2 ... s; still failing, the answer is a 503 (retry).
+STORE_RETRIES = 6
+BUSY_MESSAGE = "the store is being written (a build or remove is running); try again in a moment"
+
+
+def _answer(path: str, req: dict, store, opened) -> tuple:
+    """(store, fingerprint, run's answer): the store reopened when its files changed. An
+    opening or query that fails while the files keep changing (pyoxigraph calls a read-only
+    open during a write undefined) is tried again on a fresh opening, then answered 503."""
+    for attempt in range(STORE_RETRIES + 1):
+        fp = store_fingerprint(path)
+        try:
+            if store is None or fp != opened:
+                store = None
+                store = ox.Store.read_only(str(path))
+                opened = fp
+            return store, opened, run(store, req)
+        except (OSError, RuntimeError, QueryFailed) as e:
+            if isinstance(e, QueryFailed) and e.status != 500:
+                raise
+            store = None
+            if store_fingerprint(path) == fp and attempt == 0:
+                raise  # the files did not change: not a writer's doing
+            if attempt == STORE_RETRIES:
+                raise QueryFailed(503, BUSY_MESSAGE) from None
+            time.sleep(0.05 * 2 ** attempt)
+    raise AssertionError("unreachable")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Worker loop: answer requests from stdin until it closes."""
     args = sys.argv[1:] if argv is None else argv
@@ -214,12 +249,7 @@ def main(argv: list[str] | None = None) -> None:
     for line in inp:
         req = json.loads(line)
         try:
-            fp = store_fingerprint(path)
-            if store is None or fp != opened:
-                store = None
-                store = ox.Store.read_only(str(path))
-                opened = fp
-            mtype, body = run(store, req)
+            store, opened, (mtype, body) = _answer(path, req, store, opened)
             head = {"status": 200, "type": mtype, "length": len(body)}
         except MemoryError:
             body = MEMORY_MESSAGE.encode("utf-8")

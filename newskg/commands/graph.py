@@ -6,6 +6,7 @@ Each command is a thin call into ``kg``; ``--store DIR`` (default ``./newskg-dat
 from __future__ import annotations
 
 import json
+import re
 import sys
 
 import click
@@ -172,6 +173,8 @@ def sparql(query, query_file, fmt, limit, timeout, binds, store_dir):
         name, eq, value = b.partition("=")
         if not eq or not name:
             raise click.UsageError(f"--bind takes NAME=VALUE, not {b!r}")
+        if not re.fullmatch(r"[?$]?\w+", name):
+            raise click.UsageError(f"--bind NAME must be a SPARQL variable name (letters, digits, _), not {name!r}")
         overrides[name.lstrip("?$")] = value
     if not query_file:  # inline query: no declared parameters, bind Chinese text literals
         from pyoxigraph import Literal
