@@ -7,6 +7,7 @@ that forwards every call to the real store and kills its own process before the 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -101,8 +102,9 @@ def killed_build(sc: Scenario, work: Path, at: int) -> subprocess.CompletedProce
     """A copy of the base store at ``work``, built with corpus B by a child killed before write ``at``."""
     shutil.copytree(sc.base, work)
     (work / "LOCK").unlink(missing_ok=True)
+    env = dict(os.environ, NEWSKG_BATCH_ARTICLES="4")  # article batches and bulk loads of 4
     return subprocess.run([sys.executable, "-c", KILL_AT_WRITE, str(sc.corpus_b), str(work), str(at)],
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=600, env=env)
 
 
 @dataclass

@@ -140,3 +140,35 @@ def test_a_second_build_on_a_store_being_built_is_refused_and_the_first_complete
     assert "open for writing by another process" in second.stderr and "Traceback" not in second.stderr
     store = open_store(work)
     assert store.dump(format=RdfFormat.N_QUADS) == scenario.clean
+
+
+def test_a_read_only_store_directory_is_a_clear_error_and_stays_readable(scenario, tmp_path):
+    """The store on a read-only file system (a read-only bind mount; skipped where mounting is
+    not allowed): `build` and `remove` fail with one coded line, `stats` still reads, the graph
+    is as it was."""
+    import shutil
+
+    src, mnt = tmp_path / "src", tmp_path / "mnt"
+    shutil.copytree(scenario.base, src / "store")
+    mnt.mkdir()
+    if subprocess.run(["mount", "--bind", str(src), str(mnt)], capture_output=True).returncode != 0:
+        pytest.skip("cannot bind-mount here (needs root)")
+    try:
+        ro = subprocess.run(["mount", "-o", "remount,bind,ro", str(mnt)], capture_output=True)
+        if ro.returncode != 0:
+            pytest.skip("cannot remount read-only here")
+        before = (src / "store").stat().st_mtime_ns, sorted(p.name for p in (src / "store").iterdir())
+        for args in (["build", str(scenario.corpus_b), "--workers", "1"], ["remove", "k001"]):
+            p = subprocess.run([sys.executable, "-m", "newskg", *args, "--store", str(mnt / "store")],
+                               capture_output=True, text=True, timeout=300)
+            assert p.returncode == 1, p.stderr
+            assert "Read-only file system [E300]" in p.stderr and "Traceback" not in p.stderr
+        p = subprocess.run([sys.executable, "-m", "newskg", "stats", "--json", "--store", str(mnt / "store")],
+                           capture_output=True, text=True, timeout=300)
+        assert p.returncode == 0 and json.loads(p.stdout)["articles"] == len(scenario.version_a), p.stderr
+    finally:
+        subprocess.run(["umount", str(mnt)], capture_output=True)
+    assert ((src / "store").stat().st_mtime_ns, sorted(p.name for p in (src / "store").iterdir())) == before
+    store = open_store(src / "store")
+    from kg_support import graph_dumps
+    assert graph_dumps(store) == scenario.version_a
