@@ -55,8 +55,15 @@ def store_fingerprint(path: str | Path) -> tuple:
     (directory identity plus names, sizes and mtimes of its files)."""
     p = Path(path)
     st = p.stat()
-    entries = sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(p) if e.is_file())
-    return (st.st_ino, st.st_dev, tuple(entries))
+    entries = []
+    for e in os.scandir(p):
+        try:
+            if e.is_file():
+                f = e.stat()
+                entries.append((e.name, f.st_size, f.st_mtime_ns))
+        except FileNotFoundError:  # a writer removed it between the listing and the stat
+            entries.append((e.name, -1, -1))
+    return (st.st_ino, st.st_dev, tuple(sorted(entries)))
 
 
 def term_json(term) -> dict:
