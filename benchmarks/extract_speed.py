@@ -21,8 +21,9 @@ import sys
 import time
 from pathlib import Path
 
+from corpus.shared_data import shared_location
 ROOT = Path(__file__).resolve().parent.parent
-XWLB = ROOT.parent / "shared" / "data" / "news" / "xwlb"
+XWLB = shared_location() / "data" / "news" / "xwlb"
 
 
 def load(year: int, n: int, skip: int = 0):
