@@ -30,6 +30,7 @@ def test_magnitude_words_scale_the_figure(text, surface, base):
 
 @pytest.mark.parametrize("text,date,surface,period,qualifier", [
     ("到2023年，全省新能源汽车产量将达到50万辆。", "2023-03-01", "50万辆", "2023", "target"),   # the story's own year
+    ("到2023年底，全省充电桩将达到8万个。", "2023-03-01", "8万个", "2023", "target"),           # not as of its end
     ("到2025年，全省新能源汽车产量将达到50万辆。", "2023-03-01", "50万辆", "2025", "target"),
 ])
 def test_a_year_not_yet_over_is_a_target(text, date, surface, period, qualifier):
