@@ -23,14 +23,18 @@ from pathlib import Path
 
 from corpus.shared_data import shared_location
 ROOT = Path(__file__).resolve().parent.parent
-XWLB = shared_location() / "data" / "news" / "xwlb"
+
+
+def xwlb_dir() -> Path:
+    """The CCTV transcripts under the shared folder (corpus.shared_data)."""
+    return shared_location() / "data" / "news" / "xwlb"
 
 
 def load(year: int, n: int, skip: int = 0):
     """Articles of stories ``skip`` .. ``skip + n`` of a year."""
     from corpus.articles import articles_from_record
 
-    path = XWLB / f"{year}.jsonl.gz"
+    path = xwlb_dir() / f"{year}.jsonl.gz"
     if not path.exists():
         sys.exit(f"skipped: {path} not found")
     arts = []

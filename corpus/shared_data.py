@@ -3,7 +3,8 @@ one answer for every module, benchmark and test, so none guesses paths of its ow
 
 ``$NEWSKG_SHARED`` (the ``shared`` folder itself), else ``$NEWSKG_SHARED_DATA`` (its ``data``
 folder, the older name still documented in docs/ner.md and docs/relations.md), else the folder
-``shared`` next to the repository. Nothing from it is ever copied into the project (licences).
+``shared`` next to the repository (or next to its parent: a git worktree under ``wt/``).
+Nothing from it is ever copied into the project (licences).
 """
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ def shared_location() -> Path:
         return Path(os.environ[SHARED_ENV])
     if os.environ.get(SHARED_DATA_ENV):
         return Path(os.environ[SHARED_DATA_ENV]).parent
+    for base in (REPO.parent, REPO.parent.parent):  # a git worktree under wt/ finds it one level up
+        if (base / "shared").is_dir():
+            return base / "shared"
     return REPO.parent / "shared"
 
 

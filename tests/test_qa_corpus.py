@@ -53,7 +53,20 @@ def test_seed_dev(sample_store, example):
     _check(sample_store, example)
 
 
-@pytest.mark.parametrize("example", [e for e in QUESTIONS if e["id"].startswith("h")], ids=lambda e: e["id"])
+#: held-out questions answered wrongly today, each with why; strict: the test fails once the
+#: answer is right again, so the entry must then go (an entry here is a known regression)
+KNOWN_WRONG = {
+    "h27": "issue 13 verification (merged from h/qa) rejects 平均连接工业设备超218万台 as another "
+           "indicator; hidden before by the 0.8 held-out floor",
+}
+
+
+def _heldout_case(e: dict):
+    marks = [pytest.mark.xfail(reason=KNOWN_WRONG[e["id"]], strict=True)] if e["id"] in KNOWN_WRONG else []
+    return pytest.param(e, id=e["id"], marks=marks)
+
+
+@pytest.mark.parametrize("example", [_heldout_case(e) for e in QUESTIONS if e["id"].startswith("h")])
 def test_heldout(sample_store, example):
     """Every held-out question, one by one (no accuracy floor: one regression fails)."""
     _check(sample_store, example)
