@@ -79,12 +79,22 @@ GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP 
 
 
 def _graph_sizes(url: str) -> dict[str, int]:
+    """Triples per graph, through the endpoint; a 503 "the store is being written" (documented:
+    the worker retried and the files kept changing) is asked again, as its message says; any
+    other error fails."""
     q = urllib.parse.urlencode({"query": GRAPH_SIZES})
-    try:
-        with urllib.request.urlopen(f"{url}/sparql?{q}", timeout=60) as r:
-            rows = json.load(r)["results"]["bindings"]
-    except urllib.error.HTTPError as e:
-        raise AssertionError(f"{e.code}: {e.read().decode()}") from None
+    for _ in range(20):
+        try:
+            with urllib.request.urlopen(f"{url}/sparql?{q}", timeout=60) as r:
+                rows = json.load(r)["results"]["bindings"]
+            break
+        except urllib.error.HTTPError as e:
+            body = e.read().decode()
+            if e.code != 503 or "being written" not in body:
+                raise AssertionError(f"{e.code}: {body}") from None
+            time.sleep(0.5)
+    else:
+        raise AssertionError("20 answers in a row were 503: the store is being written")
     return {b["g"]["value"].rsplit("/", 1)[-1]: int(b["n"]["value"]) for b in rows}
 
 
