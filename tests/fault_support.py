@@ -31,8 +31,10 @@ import kg.summary
 from kg.build import build
 from kg.store import open_store
 
+import kg.build
 kg.summary.CHUNK = 3
 kg.summary.BULK_CHUNK = 3
+kg.build.BATCH_SECONDS = kg.build.BULK_SECONDS = 1e9  # batches by count only: the same writes every run
 
 class DiesAtWrite:
     def __init__(self, store, n):
