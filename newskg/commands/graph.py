@@ -175,7 +175,12 @@ def sparql(query, query_file, fmt, limit, timeout, binds, store_dir):
     subs = ready.bindings(overrides)
     result = run_query(open_store(store_dir, read_only=True), ready.text, substitutions=subs or None,
                        limit=limit, timeout=timeout)
-    out = format_results(result, fmt)
+    if fmt == "table" and result.kind == "select":
+        from newskg.cli import results_table
+
+        out = results_table(result)  # ids whole, other columns fit the terminal
+    else:
+        out = format_results(result, fmt)
     click.echo(out, nl=not out.endswith("\n"))
     if result.truncated and fmt != "table":
         click.echo(f"(results cut at --limit {limit})", err=True)
