@@ -66,7 +66,7 @@ def build(paths, store_dir, workers, engine, scheduler, strict, prune, progress,
         click.echo(f"articles {s.articles} (new {s.added}, changed {s.replaced}, unchanged {s.unchanged}"
                    f"{f', removed {s.removed}' if s.removed else ''}{f', skipped {s.skipped_records}' if s.skipped_records else ''})")
         click.echo(f"entities {s.entities}  metrics {s.metrics}  relations {s.relations}  "
-                   f"triples {s.triples}  seconds {s.seconds:.1f}  ({s.triples_per_second:,.0f} triples/s)")
+                   f"article triples {s.triples}  seconds {s.seconds:.1f}  ({s.triples_per_second:,.0f} triples/s)")
         for msg in s.errors[:10]:
             click.echo(f"skipped: {msg}", err=True)
         if len(s.errors) > 10:

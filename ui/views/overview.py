@@ -42,10 +42,12 @@ except Exception as e:  # library errors are shown, never raised
 cols = st.columns(6)
 for col, key, label in zip(
     cols,
-    ("articles", "sentences", "entities", "metrics", "relations", "quads"),
-    ("Articles", "Sentences", "Entities", "Metrics", "Relations", "Triples"),
+    ("articles", "sentences", "entities", "metrics", "relations", "article_triples"),
+    ("Articles", "Sentences", "Entities", "Metrics", "Relations", "Article triples"),
 ):
     col.metric(label, f"{s.get(key, 0):,}")
+# the words of docs/ontology.md ("Counting"), as `newskg build` and `newskg stats` print them
+cols[-1].caption(f"+ {s.get('summary_triples', 0):,} summary triples = {s.get('quads', 0):,} quads")
 
 left, right = st.columns(2)
 with left:
