@@ -25,6 +25,7 @@ from pyoxigraph import NamedNode, RdfFormat, Store, serialize
 
 from corpus.errors import GraphError
 from kg.rdf import ArticleGraph
+from kg.store_holder import describe_holder, record_holder
 from kg.vocab import BASE, PREFIXES, article_iri, graph_article_id, graph_iri, term
 
 log = logging.getLogger(__name__)
@@ -57,9 +58,11 @@ def open_store(path: str | os.PathLike | None = DEFAULT_STORE, *, read_only: boo
     except OSError as e:
         msg = str(e)
         if "lock" in msg.lower():
-            raise GraphError(f"the store at {p} is open for writing by another process "
-                             f"(a running `newskg build`?); wait for it or use another --store ({msg})") from e
+            holder = describe_holder(p) or "another process"
+            raise GraphError(f"the store at {p} is open for writing by {holder}; stop it or wait for it, "
+                             f"or use another --store ({msg})") from e
         raise GraphError(f"cannot open the store at {p}: {msg}") from e
+    record_holder(p)
     recover_pending(store)
     return store
 

@@ -365,6 +365,7 @@ def test_upload_bad_file_changes_nothing(upload_app, name, content, expected):
     _upload(at, [("good.jsonl", good, "application/octet-stream"), (name, content, "application/octet-stream")])
     assert at.error and not at.success
     assert expected in at.error[0].value.replace("\\", "")
+    assert at.error[0].value.replace("\\", "").count(name) == 1, "the file is named once"
     assert "Nothing was added" in at.error[0].value
     assert _listed(at) == before
 

@@ -70,6 +70,17 @@ def _safe_name(name: str) -> str:
     return stem + suffix
 
 
+def upload_error(err: Exception, name: str, path: Path) -> str:
+    """An uploaded file's read error naming the file once, as uploaded (not its temp path)."""
+    from corpus.errors import NewskgError
+
+    if isinstance(err, NewskgError) and err.path is not None:
+        err.path = name
+        return str(err)
+    text = str(err).replace(str(path), name)
+    return text if text.startswith(name) else f"{name}: {text}"
+
+
 def _add_uploads(files) -> None:
     """Parse every upload first (strict); only when all are good, build them into the store."""
     from corpus import read_corpus
@@ -91,7 +102,7 @@ def _add_uploads(files) -> None:
             try:
                 got = list(read_corpus([str(p)], strict=True))
             except Exception as e:
-                st.error(f"{md_escape(name)}: {md_escape(str(e).replace(str(p), name))}. Nothing was added.")
+                st.error(f"{md_escape(upload_error(e, name, p))}. Nothing was added.")
                 return
             if not got:
                 st.error(f"{md_escape(name)}: no article found in the file. Nothing was added.")
