@@ -21,6 +21,7 @@ def test_build_and_stats_count_article_triples_alike(tmp_path):
     assert st["summary_triples"] > 0
     assert st["quads"] == st["article_triples"] + st["summary_triples"]
     table = runner.invoke(cli, ["stats", "--store", d]).output
-    assert re.search(rf"article_triples\s+{written}\b", table)
+    assert re.search(rf"article triples\s+{written}\b", table)  # the words of kg/data/labels.tsv
+    assert "entities: organisation (ORG)" in table
     again = runner.invoke(cli, ["build", "--store", d, "--workers", "1"])
     assert "article triples 0" in again.output  # an incremental build reports what it wrote

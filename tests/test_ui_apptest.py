@@ -101,7 +101,7 @@ def test_overview_counts_and_examples(app):
     at = app()
     metrics = {m.label: m.value for m in at.metric}
     assert int(metrics["Articles"].replace(",", "")) == len(_article_ids()) + 1  # + the hostile article
-    for label in ("Entities", "Metrics", "Relations", "Triples"):
+    for label in ("Entities", "Metrics", "Relations", "Article triples"):
         assert int(metrics[label].replace(",", "")) > 0, label
     assert at.dataframe, "top entities table"
     assert any("？" in b.label for b in at.button), "example questions to click"
@@ -428,3 +428,48 @@ def test_uploaded_article_is_answerable_at_once(upload_app):
     assert not at.exception, [e.message for e in at.exception]
     assert at.success, _texts(at)
     assert expected in at.success[0].value.replace("\\", "")
+
+
+# ---------------------------------------------------------------- issue 20: first hour
+
+
+def test_explore_no_match_says_so_and_drops_the_entity(app):
+    at = app("explore")
+    at.text_input(key="explore_text").input("研究院").run()
+    assert at.subheader, "a match shows its entity"
+    at.text_input(key="explore_text").input("没有这个实体名称").run()
+    assert not at.exception
+    assert not at.subheader and not at.selectbox, "the previous entity is not shown"
+    assert any("No match for" in i.value and "没有这个实体名称" in i.value for i in at.info)
+
+
+def _cells(at: AppTest) -> list[str]:
+    return [str(v) for df in at.dataframe for col in df.value.columns for v in df.value[col]]
+
+
+def test_tables_show_blanks_and_words_not_codes(app):
+    at = app("entity", id="中国")
+    cells = _cells(at)
+    assert cells and "None" not in cells
+    metrics = next(df.value for df in at.dataframe if "qualifier" in df.value.columns)
+    kinds = set(metrics["kind"])
+    assert "year-on-year growth (yoy_growth)" in kinds and "level" in kinds
+    assert not {"more_than", "yoy_growth", "less_than", "approx"} & (set(metrics["qualifier"]) | kinds)
+    assert "more than" in set(metrics["qualifier"])
+    at = app("entity", id="中国信息通信研究院")
+    rels = next((df.value for df in at.dataframe if "relation" in df.value.columns), None)
+    if rels is not None:
+        assert not any(r in {"located_in", "works_for", "operates", "part_of"} for r in rels["relation"])
+    at = app("corpus")
+    assert "None" not in _cells(at)
+
+
+def test_overview_counts_article_triples_as_stats_does(app, built_store):
+    from kg.stats import triple_counts
+    from ui.state import get_store
+
+    at = app()
+    metrics = {m.label: m.value for m in at.metric}
+    counts = triple_counts(get_store())
+    assert int(metrics["Article triples"].replace(",", "")) == counts["article_triples"]
+    assert f"{counts['quads']:,} quads" in _texts(at)

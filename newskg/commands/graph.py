@@ -123,8 +123,10 @@ def stats(store_dir, top, as_json):
     if as_json:
         click.echo(json.dumps(st, ensure_ascii=False, indent=2))
         return
-    rows = [{"count": k, "value": v} for k, v in st.items() if isinstance(v, int)]
-    rows += [{"count": f"entities: {t}", "value": n} for t, n in st["entities_by_type"].items()]
+    from kg.labels import label  # the words of kg/data/labels.tsv, as the app shows them
+
+    rows = [{"count": label("count", k), "value": v} for k, v in st.items() if isinstance(v, int)]
+    rows += [{"count": f"entities: {label('type', t)}", "value": n} for t, n in st["entities_by_type"].items()]
     emit_rows(rows, "table")
     for key, title in (("top_by_mentions", "Top entities by mentions"), ("top_by_metrics", "Top entities by metrics")):
         if st[key]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import state
+from ui.tables import show_table
 from ui.text import highlight, md_escape
 
 
@@ -88,7 +89,7 @@ else:
 facts = ans.get("facts") or []
 if facts:
     st.subheader("Facts")
-    st.dataframe(facts, hide_index=True, width="stretch")
+    show_table(facts)
     _entity_buttons([f.get("subject") for f in facts] + [f.get("value") for f in facts], "ask_ent")
 
 sources = ans.get("sources") or []

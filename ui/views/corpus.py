@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui import state
+from ui.tables import show_table
 from ui.text import md_escape, paragraphs
 
 ACCEPTED = ["txt", "jsonl", "gz"]
@@ -150,7 +151,7 @@ except Exception as e:
     st.stop()
 
 st.caption(f"{len(arts)} articles in the graph")
-st.dataframe(arts, hide_index=True, width="stretch")
+show_table(arts, {"kind": "article_kind"})
 ids = [a["id"] for a in arts]
 current = state.param("corpus", "article")
 titles = {a["id"]: f"{a.get('title') or a['id']} · {a.get('kind', '')}" for a in arts}

@@ -8,6 +8,9 @@ from streamlit_echarts import st_echarts
 
 from ui import state
 from ui.charts import line_options
+from kg.labels import label
+from ui.i18n import lang
+from ui.tables import show_table
 from ui.text import highlight, md_escape
 
 
@@ -57,7 +60,7 @@ except Exception as e:
     st.stop()
 
 st.header(md_escape(d["name"]))
-st.markdown(f"**Type:** {md_escape(d['type'])}  \n**Id:** {md_escape(d['id'])}")
+st.markdown(f"**Type:** {md_escape(label('type', d['type'], lang()))}  \n**Id:** {md_escape(d['id'])}")
 if d.get("aliases"):
     st.markdown("**Aliases:** " + "、".join(md_escape(a) for a in d["aliases"]))
 c1, c2 = st.columns(2)
@@ -68,16 +71,13 @@ st.subheader("Relations")
 rels = d.get("relations") or []
 co = d.get("co_mentions") or []
 if rels:
-    st.dataframe(
-        [{k: r.get(k) for k in ("direction", "relation", "other_name", "role", "article", "sentence")} for r in rels],
-        hide_index=True, width="stretch",
-    )
+    show_table([{k: r.get(k) for k in ("direction", "relation", "other_name", "role", "article", "sentence")}
+                for r in rels])
 else:
     st.caption("No typed relations.")
 if co:
     st.markdown("**Named in the same sentences as**")
-    st.dataframe([{"entity": c["other_name"], "sentences": c["sentences"], "articles": c["articles"]} for c in co],
-                 hide_index=True, width="stretch")
+    show_table([{"entity": c["other_name"], "sentences": c["sentences"], "articles": c["articles"]} for c in co])
 others = sorted({(r["other"], r["other_name"]) for r in rels if r.get("other")}
                 | {(c["other"], c["other_name"]) for c in co}, key=lambda x: x[1])
 if others:
@@ -89,11 +89,8 @@ if others:
 st.subheader("Figures")
 metrics = d.get("metrics") or []
 if metrics:
-    st.dataframe(
-        [{k: m.get(k) for k in ("indicator", "value", "unit", "qualifier", "kind", "period", "base_value",
-                                "base_unit", "article", "text")} for m in metrics],
-        hide_index=True, width="stretch",
-    )
+    show_table([{k: m.get(k) for k in ("indicator", "value", "unit", "qualifier", "kind", "period", "base_value",
+                                       "base_unit", "article", "text")} for m in metrics])
     for i, (name, ms) in enumerate(_series(metrics).items()):
         st.markdown(f"**{md_escape(name)} over time**")
         st_echarts(line_options([str(m["period"]) for m in ms], [float(m["value"]) for m in ms],

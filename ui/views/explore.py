@@ -7,6 +7,7 @@ from streamlit_echarts import st_echarts
 from extract.model import ENTITY_TYPES
 from ui import state
 from ui.network import EVENTS, network_options
+from ui.tables import show_table
 from ui.text import md_escape
 
 
@@ -38,16 +39,20 @@ except Exception as e:
     st.stop()
 
 current = state.param("explore", "id")
-if found and st.session_state.get("explore_last_search") != (text, tuple(types)):
+if not found:
+    # nothing matches what was typed: say so, never keep showing the previous entity
+    st.session_state["explore_last_search"] = (text, tuple(types))
+    st.info(f"No match for “{md_escape(text.strip())}”" if text.strip() else "No entity of these types.",
+            icon=":material/search_off:")
+    st.caption("Try a shorter name, an alias, or other types.")
+    st.stop()
+if st.session_state.get("explore_last_search") != (text, tuple(types)):
     # a new search: show its best match (the first visit keeps an entity given in the URL)
     if st.session_state.get("explore_last_search") is not None or not current:
         current = found[0]["id"]
         st.session_state["nav_explore_id"] = current
         st.query_params["id"] = current
 st.session_state["explore_last_search"] = (text, tuple(types))
-if not found and not current:
-    st.info("No entity matches. Try a shorter name or another type.")
-    st.stop()
 
 labels = {f["id"]: f"{f['name']} · {f['type']} · {f.get('mentions', 0)}" for f in found}
 options = list(labels)
@@ -86,8 +91,5 @@ if st.button("Open entity page", key="explore_open", type="primary"):
     state.go("entity", id=current)
 with st.expander("Links as a table"):
     names = {n["id"]: n["label"] for n in net["nodes"]}
-    st.dataframe(
-        [{"from": names.get(e["source"], e["source"]), "relation": e.get("label"),
-          "to": names.get(e["target"], e["target"]), "weight": e.get("weight", 1)} for e in net["edges"]],
-        hide_index=True, width="stretch",
-    )
+    show_table([{"from": names.get(e["source"], e["source"]), "relation": e.get("label"),
+                 "to": names.get(e["target"], e["target"]), "weight": e.get("weight", 1)} for e in net["edges"]], {})

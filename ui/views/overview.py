@@ -7,6 +7,7 @@ from streamlit_echarts import st_echarts
 
 from ui import state
 from ui.charts import bar_options
+from ui.tables import show_table
 from ui.text import md_escape
 
 
@@ -58,8 +59,7 @@ with left:
     st.subheader("Most mentioned")
     top = s.get("top_by_mentions", [])
     if top:
-        st.dataframe([{k: t[k] for k in ("name", "type", "mentions")} for t in top], hide_index=True,
-                     width="stretch")
+        show_table([{k: t[k] for k in ("name", "type", "mentions")} for t in top])
         pick = st.selectbox("Open an entity", [t["name"] for t in top], index=None, key="ov_entity",
                             placeholder="choose…")
         if pick:
@@ -69,8 +69,7 @@ with right:
     st.subheader("Most figures")
     top_m = s.get("top_by_metrics", [])
     if top_m:
-        st.dataframe([{k: t[k] for k in ("name", "type", "metrics")} for t in top_m], hide_index=True,
-                     width="stretch")
+        show_table([{k: t[k] for k in ("name", "type", "metrics")} for t in top_m])
     st.subheader("Ask, for example")
     for i, q in enumerate(_examples(state.store_path(), state.data_version())):
         if st.button(md_escape(q), key=f"ov_q{i}"):
