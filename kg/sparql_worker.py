@@ -5,7 +5,8 @@ Run as ``python -m kg.sparql_worker STORE_DIR``. The server kills a worker whose
 past the time limit and starts a new one, since a pyoxigraph query cannot be interrupted from
 Python. Protocol, one exchange per query: the server writes one JSON line
 ``{"query", "result_type", "graph_type", "max_results", "union", "default_graph",
-"named_graphs", "prefixes"}``; the worker answers one JSON line ``{"status", "type",
+"named_graphs", "prefixes"}`` (the app adds ``"substitutions"``: variable -> N-Triples term,
+and ``"truncate"``: the first ``max_results`` instead of an error); the worker answers one JSON line ``{"status", "type",
 "length", "message"}`` followed by ``length`` bytes of body.
 """
 from __future__ import annotations
@@ -93,6 +94,15 @@ def solutions_bytes(variables: list[str], rows: list, fmt) -> bytes:
     return ox.parse_query_results(data, ox.QueryResultsFormat.JSON).serialize(format=fmt)
 
 
+def _term(text: str):
+    """One RDF term written in N-Triples syntax (``"中国"@zh``, ``<http://…>``)."""
+    try:
+        (q,) = ox.parse(f"<urn:s> <urn:p> {text} .".encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    except (SyntaxError, ValueError) as e:
+        raise QueryFailed(400, f"not an RDF term in N-Triples syntax: {text!r} ({e})") from None
+    return q.object
+
+
 def _nodes(iris: list[str] | None) -> list | None:
     return [ox.NamedNode(i) for i in iris] if iris else None
 
@@ -106,6 +116,8 @@ def run(store: ox.Store, req: dict) -> tuple[str, bytes]:
         kwargs["use_default_graph_as_union"] = bool(req.get("union", True))
     if req.get("named_graphs"):
         kwargs["named_graphs"] = _nodes(req["named_graphs"])
+    if req.get("substitutions"):  # {variable: N-Triples term}: bound before evaluation
+        kwargs["substitutions"] = {ox.Variable(k): _term(v) for k, v in req["substitutions"].items()}
     try:
         results = store.query(req["query"], **kwargs)
     except SyntaxError as e:
@@ -122,22 +134,25 @@ def run(store: ox.Store, req: dict) -> tuple[str, bytes]:
             if not mtype:
                 raise QueryFailed(406, "no acceptable media type for SELECT results; accept one of " + ", ".join(RESULT_FORMATS))
             variables = [v.value for v in results.variables]
-            rows = _take(results, cap)
+            rows = _take(results, cap, bool(req.get("truncate")))
             return mtype, solutions_bytes(variables, rows, RESULT_FORMATS[mtype])
         mtype = req.get("graph_type")
         if not mtype:
             raise QueryFailed(406, "no acceptable media type for a graph result; accept one of " + ", ".join(GRAPH_FORMATS))
-        triples = _take(results, cap)
+        triples = _take(results, cap, bool(req.get("truncate")))
         prefixes = req.get("prefixes") if GRAPH_FORMATS[mtype] == ox.RdfFormat.TURTLE else None
         return mtype, ox.serialize(triples, format=GRAPH_FORMATS[mtype], prefixes=prefixes or None)
     except OSError as e:
         raise QueryFailed(500, f"query evaluation failed: {e}") from None
 
 
-def _take(results, cap: int) -> list:
-    """All results, or :class:`QueryFailed` (413) as soon as there are more than ``cap``."""
+def _take(results, cap: int, truncate: bool = False) -> list:
+    """All results, or :class:`QueryFailed` (413) as soon as there are more than ``cap``
+    (with ``truncate``: the first ``cap``, no error)."""
     rows = []
     for r in results:
+        if truncate and cap and len(rows) >= cap:
+            break
         rows.append(r)
         if cap and len(rows) > cap:
             raise QueryFailed(

@@ -149,6 +149,7 @@ def test_ask_sparql_opens_in_editor(app):
     assert not at.exception
     assert at.text_area(key="sparql_editor").value == sparql
     at.button(key="sparql_run").click().run()
+    _finish(at)
     assert not at.error, _texts(at)
     assert at.dataframe
 
@@ -218,6 +219,23 @@ def test_entity_page_unknown_id_is_a_clear_error(app):
     assert at.error and "E310" in at.error[0].value
 
 
+def _running(at: AppTest) -> bool:
+    """The SPARQL page shows a query running (its Cancel button is there)."""
+    return any(b.key == "sparql_cancel" for b in at.button)
+
+
+def _finish(at: AppTest, polls: int = 240) -> None:
+    """Rerun the page (as its polling fragment does in a browser) until the query is done."""
+    import time
+
+    for _ in range(polls):
+        if not _running(at):
+            return
+        time.sleep(0.5)
+        at.run()
+    pytest.fail("the query was still running after the polls")
+
+
 def test_sparql_ready_queries_all_run(app):
     from kg.browse import ready_queries
 
@@ -229,6 +247,7 @@ def test_sparql_ready_queries_all_run(app):
         at.selectbox(key="sparql_ready").select_index(i).run()
         assert at.text_area(key="sparql_editor").value == ready[i]["query"]
         at.button(key="sparql_run").click().run()
+        _finish(at)
         assert not at.exception and not at.error, (ready[i]["name"], _texts(at))
         assert any("rows in" in c.value or "answer in" in c.value for c in at.caption)
 
@@ -236,8 +255,9 @@ def test_sparql_ready_queries_all_run(app):
 def test_sparql_ready_query_parameter(app):
     at = app("sparql")
     at.selectbox(key="sparql_ready").set_value("entity_metrics").run()
-    at.text_input(key="sparql_param_entity_metrics_name").input("京西智谷人工智能计算中心")
+    next(t for t in at.text_input if t.label == "?name").input("京西智谷人工智能计算中心")
     at.button(key="sparql_run").click().run()
+    _finish(at)
     assert not at.error, _texts(at)
     df = at.dataframe[0].value
     assert len(df) >= 2 and set(df["name"]) == {"京西智谷人工智能计算中心"}
@@ -249,6 +269,7 @@ def test_sparql_bad_query_is_a_clear_error(app, query, expected):
     at = app("sparql")
     at.text_area(key="sparql_editor").input(query)
     at.button(key="sparql_run").click().run()
+    _finish(at)
     assert not at.exception
     assert at.error and expected in at.error[0].value
     assert not at.dataframe
@@ -260,6 +281,7 @@ def test_sparql_time_limit_is_a_clear_error(app):
     at.number_input(key="sparql_timeout").set_value(0.01)
     at.number_input(key="sparql_limit").set_value(1_000_000)
     at.button(key="sparql_run").click().run()
+    _finish(at)
     assert not at.exception
     assert at.error and "time limit" in at.error[0].value and "E301" in at.error[0].value
     assert not at.dataframe
@@ -270,6 +292,7 @@ def test_sparql_row_limit_truncates(app):
     at.text_area(key="sparql_editor").input("SELECT ?s WHERE { ?s ?p ?o }")
     at.number_input(key="sparql_limit").set_value(5)
     at.button(key="sparql_run").click().run()
+    _finish(at)
     assert not at.error, _texts(at)
     assert len(at.dataframe[0].value) == 5
     assert any("truncated" in c.value for c in at.caption)
@@ -473,3 +496,82 @@ def test_overview_counts_article_triples_as_stats_does(app, built_store):
     counts = triple_counts(get_store())
     assert int(metrics["Article triples"].replace(",", "")) == counts["article_triples"]
     assert f"{counts['quads']:,} quads" in _texts(at)
+
+
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # the issue's cross join
+
+
+def _workers(store: Path) -> list[int]:
+    """Pids of the live query worker processes over ``store``."""
+    out = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                cmd = (d / "cmdline").read_bytes().split(b"\0")
+                state = (d / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                continue
+            if any(c.endswith(b"sparql_worker.py") for c in cmd) and str(store).encode() in cmd and state != "Z":
+                out.append(int(d.name))
+    return out
+
+
+def test_sparql_time_limit_stops_the_query(app, built_store):
+    at = app("sparql")
+    at.text_area(key="sparql_editor").input(HEAVY)
+    at.number_input(key="sparql_timeout").set_value(2.0)
+    at.button(key="sparql_run").click().run()
+    assert not at.exception
+    _finish(at)
+    assert at.error and "time limit of 2 s" in at.error[0].value and "stopped" in at.error[0].value
+    before = _workers(built_store.resolve())
+    assert len(before) == 2, "the stopped worker was killed and replaced"
+    at.text_area(key="sparql_editor").input("ASK { ?s ?p ?o }")
+    at.button(key="sparql_run").click().run()
+    _finish(at)
+    assert not at.error and "**ASK:** True" in _texts(at)
+
+
+def test_sparql_running_state_and_cancel(app, built_store):
+    at = app("sparql")
+    at.text_area(key="sparql_editor").input(HEAVY)
+    at.number_input(key="sparql_timeout").set_value(300.0)
+    at.button(key="sparql_run").click().run()
+    assert not at.exception
+    assert _running(at), "a running query shows its state and a Cancel button"
+    assert any("Running the query" in e.label for e in at.get("status")), "its status says running"
+    at.run()  # the next refresh: still running, and Run waits for it
+    assert _running(at) and at.button(key="sparql_run").disabled
+    busy = set(_workers(built_store.resolve()))
+    at.button(key="sparql_cancel").click().run()
+    _finish(at)
+    assert at.error and "cancelled" in at.error[0].value
+    after = set(_workers(built_store.resolve()))
+    assert len(after) == 2 and after != busy, "the cancelled query's worker is gone"
+    at.text_area(key="sparql_editor").input("SELECT ?s WHERE { ?s ?p ?o } LIMIT 3")
+    at.button(key="sparql_run").click().run()
+    _finish(at)
+    assert not at.error and len(at.dataframe[0].value) == 3
+
+
+def test_sparql_bindings_are_shown_and_do_not_carry_over(app):
+    own = "SELECT ?e ?name WHERE { ?e schema:name ?name } LIMIT 10"
+    fresh = app("sparql")
+    fresh.text_area(key="sparql_editor").input(own)
+    fresh.button(key="sparql_run").click().run()
+    _finish(fresh)
+    expected = len(fresh.dataframe[0].value)
+    assert expected == 10
+
+    at = app("sparql")
+    at.selectbox(key="sparql_ready").set_value("entity_metrics").run()
+    shown = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "Bound before running: ?name = " in shown and "中国" in shown
+    at.text_area(key="sparql_editor").input(own)  # the user's own query, no `# param:` lines
+    at.run()
+    shown = " ".join(c.value for c in at.caption)
+    assert "No variables bound" in shown and "Bound before running" not in shown
+    assert not [t for t in at.text_input if t.label == "?name"], "no field for a binding the query does not declare"
+    at.button(key="sparql_run").click().run()
+    _finish(at)
+    assert not at.error and len(at.dataframe[0].value) == expected
