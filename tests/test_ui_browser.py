@@ -207,3 +207,78 @@ def test_markup_in_names_is_shown_not_run(app_url, page):
     assert page.evaluate("() => window.__pwned") is None
     assert page.locator('[data-testid="stMain"] iframe[src^="javascript"]').count() == 0
     assert page.dialogs == []
+
+
+# ---------------------------------------------------------------- issue 20: first hour
+
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # a cross join
+
+
+def _set_query(page, text: str) -> None:
+    box = _main(page).locator("textarea").first
+    box.fill(text)
+    box.press("Control+Enter")  # Streamlit applies a text area on Ctrl+Enter
+    page.wait_for_timeout(300)
+
+
+def _set_number(page, label: str, value: str) -> None:
+    field = page.get_by_label(label)
+    field.fill(value)
+    field.press("Enter")
+    page.wait_for_timeout(300)
+
+
+def _run(page) -> None:
+    page.get_by_role("button", name="Run", exact=True).click()
+
+
+def test_sparql_time_limit_running_state_and_cancel(app_url, page, tmp_path):
+    page.goto(app_url + "/sparql")
+    _set_query(page, HEAVY)
+    _set_number(page, "Time limit (s)", "4")
+    _run(page)
+    sync_api.expect(_main(page).get_by_text("Running the query").first).to_be_visible()
+    _shot(page, tmp_path, "sparql-running.png", docs=False)
+    error = page.locator('[data-testid="stAlertContentError"]')
+    sync_api.expect(error).to_contain_text("time limit of 4 s", timeout=60_000)
+    sync_api.expect(error).to_contain_text("stopped")
+
+    # the next query answers at once
+    _set_query(page, "ASK { ?s ?p ?o }")
+    _run(page)
+    sync_api.expect(_main(page).get_by_text("True")).to_be_visible()
+
+    # a long limit: Cancel stops it
+    _set_query(page, HEAVY)
+    _set_number(page, "Time limit (s)", "300")
+    _run(page)
+    cancel = page.get_by_role("button", name="Cancel")
+    sync_api.expect(cancel).to_be_visible()
+    cancel.click()
+    sync_api.expect(error).to_contain_text("cancelled")
+    sync_api.expect(cancel).to_have_count(0)
+    assert page.external == [] and page.dialogs == []
+
+
+def test_sparql_bindings_shown_and_not_carried_over(app_url, page):
+    page.goto(app_url + "/sparql")
+    _main(page).locator('[data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name="All metrics of an entity, with sources").click()
+    sync_api.expect(_main(page).get_by_text("Bound before running")).to_contain_text("中国")
+    _set_query(page, "SELECT ?e ?name WHERE { ?e schema:name ?name } LIMIT 10")
+    sync_api.expect(_main(page).get_by_text("No variables bound")).to_be_visible()
+    sync_api.expect(_main(page).get_by_text("Bound before running")).to_have_count(0)
+    _run(page)
+    sync_api.expect(_main(page).get_by_text("10 rows in")).to_be_visible()
+
+
+def test_explore_no_match(app_url, page):
+    page.goto(app_url + "/explore")
+    search = page.get_by_label("Search entities by name or alias")
+    search.fill(ENTITY)
+    search.press("Enter")
+    sync_api.expect(_main(page).locator("h3", has_text=ENTITY).first).to_be_visible()
+    search.fill("没有这个实体名称")
+    search.press("Enter")
+    sync_api.expect(_main(page).get_by_text("No match for")).to_be_visible()
+    sync_api.expect(_main(page).locator("h3")).to_have_count(0)
