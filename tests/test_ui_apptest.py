@@ -575,3 +575,26 @@ def test_sparql_bindings_are_shown_and_do_not_carry_over(app):
     at.button(key="sparql_run").click().run()
     _finish(at)
     assert not at.error and len(at.dataframe[0].value) == expected
+
+
+def test_corpus_remove_article_after_confirmation(upload_app):
+    at = upload_app()
+    victim = _listed(at)[0]
+    at.query_params["article"] = victim
+    at.run()
+    at.button(key="corpus_remove").click().run()
+    assert at.warning and victim in at.warning[0].value.replace("\\", "")
+    at.button(key="corpus_remove_no").click().run()  # keep it: nothing changes
+    assert victim in _listed(at) and not at.warning
+    at.button(key="corpus_remove").click().run()
+    at.button(key="corpus_remove_yes").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert victim not in _listed(at)
+    assert any(victim in s.value.replace("\\", "") for s in at.success)
+    from kg.store import stored_articles
+    from ui.state import get_store
+
+    assert victim not in set(stored_articles(get_store()))
+    at.switch_page("views/overview.py").run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["Articles"].replace(",", "")) == len(_article_ids())  # one of the + hostile gone

@@ -131,6 +131,27 @@ def _add_uploads(files) -> None:
     st.session_state["corpus_summary"] = total
 
 
+def _remove(article_id: str) -> None:
+    """Take the article and all its facts out of the graph (``kg.build.remove``: one
+    transaction, then the summary graph; through the store this app holds open for writing)."""
+    from kg import qa_link
+    from kg.build import remove
+
+    try:
+        removed = remove(state.get_store(), [article_id])
+    except Exception as e:
+        state.show_error(e)
+        return
+    finally:
+        st.session_state.pop("corpus_confirm", None)
+    state.bump_data_version()
+    qa_link.clear_cache(state.get_store())  # Q&A names and indicators of the article go too
+    st.session_state["corpus_removed"] = removed
+    st.session_state.pop("nav_corpus_article", None)
+    st.query_params.pop("article", None)
+    st.rerun()
+
+
 st.title("Corpus")
 state.cli_hint("newskg corpus list --json · newskg corpus show ID · newskg build FILES")
 
@@ -150,6 +171,9 @@ except Exception as e:
     state.show_error(e)
     st.stop()
 
+removed = st.session_state.pop("corpus_removed", None)
+if removed:
+    st.success("Removed from the graph: " + ", ".join(md_escape(i) for i in removed), icon=":material/delete:")
 st.caption(f"{len(arts)} articles in the graph")
 show_table(arts, {"kind": "article_kind"})
 ids = [a["id"] for a in arts]
@@ -171,6 +195,20 @@ except Exception as e:
     st.stop()
 full = _from_source(current, art.get("source"), art.get("checksum"))
 st.header(md_escape(art.get("title") or art["id"]))
+if st.session_state.get("corpus_confirm") == current:
+    with st.container(border=True):
+        st.warning(f"Remove {md_escape(art['id'])} and all its facts (entities it alone mentions, figures, "
+                   "relations) from the graph? To add it back, upload or build its file again.",
+                   icon=":material/warning:")
+        yes, no = st.columns(2)
+        if yes.button("Remove", type="primary", key="corpus_remove_yes"):
+            _remove(current)
+        if no.button("Keep it", key="corpus_remove_no"):
+            st.session_state.pop("corpus_confirm", None)
+            st.rerun()
+elif st.button("Remove from the graph…", key="corpus_remove", icon=":material/delete:"):
+    st.session_state["corpus_confirm"] = current
+    st.rerun()
 meta = {k: art.get(k) for k in ("id", "kind", "date", "source", "line", "url") if art.get(k)}
 meta.update((full or {}).get("meta") or {})
 st.markdown("  \n".join(f"**{md_escape(k)}:** {md_escape(v)}" for k, v in meta.items()))
