@@ -598,3 +598,48 @@ def test_corpus_remove_article_after_confirmation(upload_app):
     at.switch_page("views/overview.py").run()
     metrics = {m.label: m.value for m in at.metric}
     assert int(metrics["Articles"].replace(",", "")) == len(_article_ids())  # one of the + hostile gone
+
+
+def test_app_in_chinese_with_the_switch(app):
+    at = app()
+    assert at.radio(key="ui_lang").value == "en"  # no browser asking for Chinese: English
+    at.radio(key="ui_lang").set_value("zh").run()
+    assert not at.exception
+    labels = [m.label for m in at.metric]
+    assert "文章" in labels and "文章三元组" in labels
+    assert "提及最多" in _texts(at)
+    assert "名称" in at.dataframe[0].value.columns  # table headers too
+    at.switch_page("views/sparql.py").run()
+    assert at.button(key="sparql_run").label == "运行"
+    at.switch_page("views/explore.py").run()
+    at.text_input(key="explore_text").input("没有这个实体名称").run()
+    assert any("没有与“没有这个实体名称”匹配的实体" in i.value for i in at.info)
+    at.radio(key="ui_lang").set_value("en").run()
+    assert any("No match for" in i.value for i in at.info)
+
+
+def test_every_interface_string_has_both_languages():
+    """Every t("key") in ui/ is in ui/data/strings.tsv, with English and Chinese."""
+    import re
+
+    from ui.i18n import _strings
+
+    table = _strings()
+    assert all(v["en"].strip() and v["zh"].strip() for v in table.values())
+    used = set()
+    for p in (APP.parent).rglob("*.py"):
+        used |= set(re.findall(r"""\bt\(\s*f?["']([\w.]+)["']""", p.read_text(encoding="utf-8")))
+    used = {k for k in used if not k.endswith(".")}  # f"page.{name}": checked below
+    assert used and used <= set(table), used - set(table)
+    from ui.state import PAGES
+
+    assert {f"page.{name}" for name in PAGES} <= set(table)
+
+
+def test_accept_language_picks_chinese():
+    import doctest
+
+    import ui.i18n
+
+    res = doctest.testmod(ui.i18n)
+    assert res.failed == 0 and res.attempted > 0

@@ -95,9 +95,8 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser):
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+def _context_page(browser, locale: str):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale=locale)
     pg = ctx.new_page()
     pg.set_default_timeout(UI_TIMEOUT)
     pg.external = []  # requests that left the machine
@@ -105,6 +104,21 @@ def page(browser):
     pg.on("request", lambda r: pg.external.append(r.url)
           if not r.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")) else None)
     pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    return ctx, pg
+
+
+@pytest.fixture
+def page(browser):
+    """A page of a browser that asks for English (Accept-Language, navigator.language)."""
+    ctx, pg = _context_page(browser, "en-US")
+    yield pg
+    ctx.close()
+
+
+@pytest.fixture
+def page_zh(browser):
+    """A page of a browser that asks for Chinese."""
+    ctx, pg = _context_page(browser, "zh-CN")
     yield pg
     ctx.close()
 
@@ -282,3 +296,41 @@ def test_explore_no_match(app_url, page):
     search.press("Enter")
     sync_api.expect(_main(page).get_by_text("No match for")).to_be_visible()
     sync_api.expect(_main(page).locator("h3")).to_have_count(0)
+
+
+# (page, URL path and query, what the page shows in English, in Chinese)
+PAGES = [
+    ("overview", "/", "Most mentioned", "提及最多"),
+    ("ask", "/ask?q=" + quote(QUESTION), "Sources", "来源"),
+    ("explore", "/explore?id=" + quote(ENTITY), "Links as a table", "连接列表"),
+    ("entity", "/entity?id=" + quote(ENTITY), "Mentions", "提及"),
+    ("sparql", "/sparql", "Max rows", "最多行数"),
+    ("corpus", "/corpus?article=renmin_ribao_2023_digital_trade_industrial_internet_01", "Read an article", "阅读文章"),
+]
+
+
+def _settled(page) -> None:
+    """Wait until the app's script run is over and its tables and charts are drawn."""
+    page.wait_for_timeout(500)
+    sync_api.expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0)
+    page.wait_for_timeout(1500)
+
+
+def test_chinese_where_the_browser_asks_and_a_switch(app_url, page_zh, page, tmp_path):
+    for name, path, en, zh in PAGES:
+        page_zh.goto(app_url + path)
+        sync_api.expect(_main(page_zh).get_by_text(zh, exact=True).first).to_be_visible()
+        _settled(page_zh)
+        _shot(page_zh, tmp_path, f"{name}-zh.png")
+        page.goto(app_url + path)
+        sync_api.expect(_main(page).get_by_text(en, exact=True).first).to_be_visible()
+        _settled(page)
+        _shot(page, tmp_path, f"{name}-en.png")
+    # the switch: a Chinese browser turns the app English, and back
+    page_zh.goto(app_url + "/sparql")
+    sync_api.expect(page_zh.get_by_role("button", name="运行", exact=True)).to_be_visible()
+    page_zh.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+    sync_api.expect(page_zh.get_by_role("button", name="Run", exact=True)).to_be_visible()
+    page_zh.locator('[data-testid="stSidebar"]').get_by_text("中文", exact=True).click()
+    sync_api.expect(page_zh.get_by_role("button", name="运行", exact=True)).to_be_visible()
+    assert page_zh.external == [] and page_zh.dialogs == []

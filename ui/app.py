@@ -20,6 +20,7 @@ _ROOT = str(Path(__file__).resolve().parent.parent)
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
+from ui.i18n import language_switch, t  # noqa: E402
 from ui.state import PAGES, store_path  # noqa: E402
 from ui.text import md_escape  # noqa: E402
 
@@ -28,13 +29,14 @@ st.set_page_config(page_title="newskg", page_icon=str(Path(__file__).parent / "s
                    layout="wide")
 
 pages = [
-    st.Page(path, title=title, icon=icon, url_path=name, default=(name == "overview"))
+    st.Page(path, title=t(f"page.{name}"), icon=icon, url_path=name, default=(name == "overview"))
     for name, (path, title, icon) in PAGES.items()
 ]
 nav = st.navigation(pages)
 with st.sidebar:
-    st.caption("newskg · knowledge graph of Chinese news")
-    st.caption(f"Store: {md_escape(store_path())}")
+    language_switch()
+    st.caption(t("app.tagline"))
+    st.caption(t("app.store", path=md_escape(store_path())))
 try:
     nav.run()
 finally:

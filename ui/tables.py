@@ -8,11 +8,14 @@ import streamlit as st
 CODES = {"relation": "relation", "kind": "kind", "qualifier": "qualifier", "type": "type", "direction": "direction"}
 
 
-def show_table(rows: list[dict], fields: dict[str, str] | None = None, **kwargs) -> None:
+def show_table(rows: list[dict], fields: dict[str, str] | None = None, *, headers: bool = True, **kwargs) -> None:
     """``st.dataframe`` of ``rows`` made readable: ``fields`` maps columns to label fields
-    (default :data:`CODES`), every None shows blank."""
+    (default :data:`CODES`), every None shows blank, and (``headers``) the column names are
+    in the app's language."""
     from kg.labels import readable_rows
-    from ui.i18n import lang
+    from ui.i18n import column, lang
 
-    st.dataframe(readable_rows(rows, CODES if fields is None else fields, lang()), hide_index=True,
-                 width="stretch", **kwargs)
+    out = readable_rows(rows, CODES if fields is None else fields, lang())
+    if headers and lang() != "en":
+        out = [{column(k): v for k, v in r.items()} for r in out]
+    st.dataframe(out, hide_index=True, width="stretch", **kwargs)

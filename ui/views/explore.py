@@ -6,6 +6,7 @@ from streamlit_echarts import st_echarts
 
 from extract.model import ENTITY_TYPES
 from ui import state
+from ui.i18n import t
 from ui.network import EVENTS, network_options
 from ui.tables import show_table
 from ui.text import md_escape
@@ -25,12 +26,12 @@ def _network(path: str, version: int, entity: str, depth: int) -> dict:
     return neighbourhood(state.get_store(), entity, depth=depth, index=state.get_index())
 
 
-st.title("Explore")
+st.title(t("page.explore"))
 state.cli_hint("newskg entity search TEXT --json · newskg entity network ID --depth 2 --json")
 
 c1, c2 = st.columns([3, 2])
-text = c1.text_input("Search entities by name or alias", key="explore_text", placeholder="例如：研究院")
-types = c2.multiselect("Types", ENTITY_TYPES, key="explore_types")
+text = c1.text_input(t("explore.search"), key="explore_text", placeholder=t("explore.placeholder"))
+types = c2.multiselect(t("explore.types"), ENTITY_TYPES, key="explore_types")
 
 try:
     found = _search(state.store_path(), state.data_version(), text.strip(), tuple(types))
@@ -42,9 +43,9 @@ current = state.param("explore", "id")
 if not found:
     # nothing matches what was typed: say so, never keep showing the previous entity
     st.session_state["explore_last_search"] = (text, tuple(types))
-    st.info(f"No match for “{md_escape(text.strip())}”" if text.strip() else "No entity of these types.",
+    st.info(t("explore.no_match", text=md_escape(text.strip())) if text.strip() else t("explore.no_type_match"),
             icon=":material/search_off:")
-    st.caption("Try a shorter name, an alias, or other types.")
+    st.caption(t("explore.no_match_hint"))
     st.stop()
 if st.session_state.get("explore_last_search") != (text, tuple(types)):
     # a new search: show its best match (the first visit keeps an entity given in the URL)
@@ -60,14 +61,14 @@ if current and current not in labels:
     options.insert(0, current)
     labels[current] = current
 c3, c4 = st.columns([4, 1])
-choice = c3.selectbox("Entity", options, index=options.index(current) if current in options else 0,
+choice = c3.selectbox(t("explore.entity"), options, index=options.index(current) if current in options else 0,
                       format_func=lambda i: labels.get(i, i), key=f"explore_pick_{current}")
 if choice != current:
     st.session_state["nav_explore_id"] = choice
     st.query_params["id"] = choice
     current = choice
 
-depth = c4.radio("Depth", [1, 2], horizontal=True, key="explore_depth")
+depth = c4.radio(t("explore.depth"), [1, 2], horizontal=True, key="explore_depth")
 try:
     net = _network(state.store_path(), state.data_version(), current, int(depth))
 except Exception as e:
@@ -76,8 +77,7 @@ except Exception as e:
 
 center = next((n for n in net["nodes"] if n["id"] == current), None)
 st.subheader(md_escape(center["label"] if center else current))
-st.caption(f"{len(net['nodes'])} entities, {len(net['edges'])} links. Click a node to move there; "
-           "drag to move, scroll to zoom.")
+st.caption(t("explore.net_caption", nodes=len(net["nodes"]), edges=len(net["edges"])))
 value = st_echarts(network_options(net["nodes"], net["edges"], center=current),
                    events=EVENTS, height="560px", key="explore_net")
 clicked = value.get("chart_event") if isinstance(value, dict) else None
@@ -87,9 +87,9 @@ if clicked and clicked != st.session_state.get("explore_last_click"):
         st.session_state["nav_explore_id"] = clicked
         st.query_params["id"] = clicked
         st.rerun()
-if st.button("Open entity page", key="explore_open", type="primary"):
+if st.button(t("explore.open_entity"), key="explore_open", type="primary"):
     state.go("entity", id=current)
-with st.expander("Links as a table"):
+with st.expander(t("explore.links")):
     names = {n["id"]: n["label"] for n in net["nodes"]}
     show_table([{"from": names.get(e["source"], e["source"]), "relation": e.get("label"),
                  "to": names.get(e["target"], e["target"]), "weight": e.get("weight", 1)} for e in net["edges"]], {})

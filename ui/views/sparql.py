@@ -10,6 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui import state
+from ui.i18n import t
 from ui.tables import show_table
 from ui.text import md_escape
 
@@ -68,8 +69,8 @@ def _running_panel() -> None:
         return
     if not job.done():
         with st.container(key="sparql_running"):
-            st.status(f"Running the query… {job.seconds():.0f} s (time limit {job.timeout:g} s)", state="running")
-            if st.button("Cancel", key="sparql_cancel", icon=":material/stop_circle:"):
+            st.status(t("sparql.running", seconds=f"{job.seconds():.0f}", limit=f"{job.timeout:g}"), state="running")
+            if st.button(t("sparql.cancel"), key="sparql_cancel", icon=":material/stop_circle:"):
                 job.cancel()
                 job.wait(5)
     if job.done():
@@ -82,7 +83,7 @@ state.cli_hint("newskg sparql -f QUERY.rq --format csv")
 
 ready = {q["name"]: q for q in _ready()}
 if ready:
-    pick = st.selectbox("Ready queries (docs/queries/)", list(ready), index=None, placeholder="load a ready query…",
+    pick = st.selectbox(t("sparql.ready"), list(ready), index=None, placeholder=t("sparql.ready_placeholder"),
                         format_func=lambda n: ready[n]["title"], key="sparql_ready")
     if pick and st.session_state.get("sparql_loaded") != pick:
         st.session_state["sparql_loaded"] = pick
@@ -92,8 +93,7 @@ if "sparql_editor" not in st.session_state:
     st.session_state["sparql_editor"] = st.session_state.get("sparql_query") or (
         "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 20")
 
-query = st.text_area("Query (prefixes nkg:, schema:, prov:, rdfs:, xsd:, ent: are predefined)",
-                     key="sparql_editor", height=260)
+query = st.text_area(t("sparql.editor"), key="sparql_editor", height=260)
 unchanged = bool(loaded) and query == loaded["query"]
 if unchanged and loaded["answers"]:
     st.caption(loaded["answers"])
@@ -115,10 +115,10 @@ if declared is not None:
     except Exception as e:
         header_error = e
 if bound:
-    st.caption("Bound before running: " + ", ".join(f"?{k} = {md_escape(v)}" for k, v in bound.items()),
-               help="Declared by the query's `# param:` lines; remove a line to leave its variable free.")
+    st.caption(t("sparql.bound", bindings=", ".join(f"?{k} = {md_escape(v)}" for k, v in bound.items())),
+               help=t("sparql.bound_help"))
 else:
-    st.caption("No variables bound (a query binds only what its own `# param:` lines declare).")
+    st.caption(t("sparql.unbound"))
 if unchanged:
     binds = "".join(f" --bind {shlex.quote(f'{k}={v}')}" for k, v in overrides.items())
     st.code(f"newskg sparql -f docs/queries/{loaded['name']}.rq{binds} --format csv", language="bash")
@@ -129,9 +129,9 @@ if job is not None and job.done():  # finished between two runs of the page
     job = None
 running = job is not None
 c1, c2, c3 = st.columns([1, 1, 3])
-timeout = c1.number_input("Time limit (s)", min_value=0.01, max_value=600.0, value=TIMEOUT_S, key="sparql_timeout")
-limit = c2.number_input("Max rows", min_value=1, max_value=1_000_000, value=MAX_ROWS, step=1000, key="sparql_limit")
-run = st.button("Run", type="primary", key="sparql_run", disabled=running)
+timeout = c1.number_input(t("sparql.timeout"), min_value=0.01, max_value=600.0, value=TIMEOUT_S, key="sparql_timeout")
+limit = c2.number_input(t("sparql.limit"), min_value=1, max_value=1_000_000, value=MAX_ROWS, step=1000, key="sparql_limit")
+run = st.button(t("sparql.run"), type="primary", key="sparql_run", disabled=running)
 if run:
     st.session_state["sparql_query"] = query
     st.session_state.pop("sparql_result", None)
@@ -145,7 +145,7 @@ if run:
         state.get_store()  # the store exists (an empty one is created) before workers read it
         job = QueryJob(_pool(store), query, bound, timeout=float(timeout), limit=int(limit))
         st.session_state["sparql_job"] = job
-        with st.spinner("Running the query…"):
+        with st.spinner(t("sparql.spinner")):
             job.wait(FIRST_WAIT_S)
         if job.done():
             _settle(job)
@@ -158,18 +158,18 @@ if "sparql_error" in st.session_state:
     state.show_error(st.session_state["sparql_error"])
 res = st.session_state.get("sparql_result")
 if res:
-    size = "1 answer" if res["kind"] == "ask" else f"{len(res['rows'])} rows"
-    st.caption(f"{size} in {res['seconds'] * 1000:.0f} ms"
-               + (" (truncated at the row limit)" if res.get("truncated") else ""))
+    ms = f"{res['seconds'] * 1000:.0f}"
+    st.caption((t("sparql.answer", ms=ms) if res["kind"] == "ask" else t("sparql.rows", n=len(res["rows"]), ms=ms))
+               + (t("sparql.truncated") if res.get("truncated") else ""))
     if res["kind"] == "ask":
         st.markdown(f"**ASK:** {res['boolean']}")
     elif res["kind"] == "graph":
         st.code(res["text"], language="turtle")
-        st.download_button("Download Turtle", res["text"].encode("utf-8"), "result.ttl", "text/turtle")
+        st.download_button(t("sparql.download_turtle"), res["text"].encode("utf-8"), "result.ttl", "text/turtle")
     else:
-        show_table(res["rows"], {})
+        show_table(res["rows"], {}, headers=False)
         c1, c2 = st.columns(2)
-        c1.download_button("Download CSV", res["csv"].encode("utf-8"), "result.csv", "text/csv",
+        c1.download_button(t("sparql.download_csv"), res["csv"].encode("utf-8"), "result.csv", "text/csv",
                            key="sparql_csv")
-        c2.download_button("Download JSON", res["json"].encode("utf-8"), "result.json",
+        c2.download_button(t("sparql.download_json"), res["json"].encode("utf-8"), "result.json",
                            "application/sparql-results+json", key="sparql_json")
