@@ -101,20 +101,32 @@ def _cut(s: str, width: int) -> str:
     return s + "…"
 
 
+def terminal_width() -> int | None:
+    """Display columns a table may use: ``$COLUMNS``, else the terminal's width when output
+    goes to one; None (no limit) when it goes to a file or a pipe."""
+    import os
+    import shutil
+
+    env = os.environ.get("COLUMNS", "")
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size((80, 24)).columns
+    return None
+
+
 def format_table(rows: list[dict], width: int | None = None, *, keep: tuple[str, ...] = ID_COLUMNS) -> str:
     """A plain text table, wide-character aware. Columns named in ``keep`` (ids) are printed
     whole; the others shorten, widest first, until a line fits ``width`` display columns
-    (default: the terminal's width, ``$COLUMNS`` or 80)."""
-    import shutil
-
+    (default: :func:`terminal_width`; no limit into a file or pipe)."""
     if not rows:
         return "(no rows)"
     cols = list(rows[0])
     cells = [["" if r.get(c) is None else str(r.get(c)).replace("\n", " ") for c in cols] for r in rows]
     widths = [max(_width(c), *(_width(row[i]) for row in cells)) for i, c in enumerate(cols)]
-    limit = width if width is not None else shutil.get_terminal_size((80, 24)).columns
+    limit = width if width is not None else terminal_width()
     cuttable = [i for i, c in enumerate(cols) if c not in keep]
-    while sum(widths) + 2 * (len(cols) - 1) > limit:
+    while limit is not None and sum(widths) + 2 * (len(cols) - 1) > limit:
         i = max(cuttable, key=lambda j: widths[j], default=None)
         if i is None or widths[i] <= max(MIN_CUT, _width(cols[i])):
             break  # ids and headers stay whole: the line may be wider than the terminal

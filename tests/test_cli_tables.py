@@ -42,6 +42,14 @@ def test_other_columns_shorten_to_the_width():
     assert "很长的标题" * 10 in format_table(rows, 400)  # wide enough: nothing is cut
 
 
+def test_nothing_is_cut_into_a_file_or_pipe(monkeypatch):
+    monkeypatch.delenv("COLUMNS", raising=False)
+    rows = [{"id": "a", "title": "很长的标题" * 30}]
+    r = CliRunner(env={"COLUMNS": None}).invoke(cli, ["corpus", "list"])  # not a terminal
+    assert "…" not in r.output
+    assert "很长的标题" * 30 in format_table(rows, None)
+
+
 def test_none_is_blank():
     table = format_table([{"id": "a", "title": None}], 80)
     assert "None" not in table
