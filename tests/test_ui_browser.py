@@ -334,3 +334,15 @@ def test_chinese_where_the_browser_asks_and_a_switch(app_url, page_zh, page, tmp
     page_zh.locator('[data-testid="stSidebar"]').get_by_text("中文", exact=True).click()
     sync_api.expect(page_zh.get_by_role("button", name="运行", exact=True)).to_be_visible()
     assert page_zh.external == [] and page_zh.dialogs == []
+
+
+def test_build_names_the_running_app_as_the_holder(app_url, page):
+    page.goto(app_url + "/")
+    caption = page.locator('[data-testid="stSidebar"]').get_by_text("Store:")
+    sync_api.expect(caption).to_be_visible()
+    store = caption.inner_text().split("Store:", 1)[1].strip()
+    assert Path(store, "CURRENT").is_file()
+    p = subprocess.run([sys.executable, "-m", "newskg", "build", "--store", store, "--workers", "1"],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode != 0 and "Traceback" not in p.stderr
+    assert "open for writing by pid " in p.stderr and "ui/app.py" in p.stderr, p.stderr
