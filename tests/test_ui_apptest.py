@@ -485,6 +485,9 @@ def test_tables_show_blanks_and_words_not_codes(app):
         assert not any(r in {"located_in", "works_for", "operates", "part_of"} for r in rels["relation"])
     at = app("corpus")
     assert "None" not in _cells(at)
+    at = app("explore", id="中国信息通信研究院")
+    links = set(at.dataframe[-1].value["relation"])
+    assert "named together with (co_mention)" in links and not links & {"coMentionedWith", "co-mention", "partOf"}
 
 
 def test_overview_counts_article_triples_as_stats_does(app, built_store):

@@ -26,6 +26,20 @@ def _network(path: str, version: int, entity: str, depth: int) -> dict:
     return neighbourhood(state.get_store(), entity, depth=depth, index=state.get_index())
 
 
+@st.cache_data(show_spinner=False)
+def _edge_relations() -> dict[str, str]:
+    """Edge label (the predicate's local name, as kg.browse.neighbourhood gives it) -> the
+    relation code of kg/data/relations.tsv, whose words kg/data/labels.tsv holds."""
+    from kg.browse import EDGE_LABELS
+    from kg.rdf import relation_predicates
+
+    out = {}
+    for rel, pred in relation_predicates().items():
+        local = pred.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        out[EDGE_LABELS.get(local, local)] = rel
+    return out
+
+
 st.title(t("page.explore"))
 state.cli_hint("newskg entity search TEXT --json · newskg entity network ID --depth 2 --json")
 
@@ -91,5 +105,7 @@ if st.button(t("explore.open_entity"), key="explore_open", type="primary"):
     state.go("entity", id=current)
 with st.expander(t("explore.links")):
     names = {n["id"]: n["label"] for n in net["nodes"]}
-    show_table([{"from": names.get(e["source"], e["source"]), "relation": e.get("label"),
-                 "to": names.get(e["target"], e["target"]), "weight": e.get("weight", 1)} for e in net["edges"]], {})
+    codes = _edge_relations()
+    show_table([{"from": names.get(e["source"], e["source"]), "relation": codes.get(e.get("label"), e.get("label")),
+                 "to": names.get(e["target"], e["target"]), "weight": e.get("weight", 1)} for e in net["edges"]],
+               {"relation": "relation"})
