@@ -1,7 +1,7 @@
 """One catalogue of newskg errors; every layer raises these, only the CLI and UI display them.
 
-Each error carries a short code (``E1xx`` corpus, ``E2xx`` extract, ``E3xx`` kg, ``E4xx`` Q&A)
-so that messages can be looked up in docs and matched in tests.
+Each error carries a short code (``E0xx`` output, ``E1xx`` corpus, ``E2xx`` extract, ``E3xx``
+kg, ``E4xx`` Q&A) so that messages can be looked up in docs and matched in tests.
 """
 from __future__ import annotations
 
@@ -24,6 +24,12 @@ class NewskgError(Exception):
         return f"{where}{self.message} [{self.code}]"
 
 
+class OutputError(NewskgError):
+    """The output could not be written (a full disk, a closed pipe, a read-only file)."""
+
+    code = "E010"
+
+
 class CorpusError(NewskgError):
     """Something about an input file is wrong (encoding, format, content)."""
 
@@ -37,7 +43,7 @@ class DecodeError(CorpusError):
 
 
 class BinaryFileError(CorpusError):
-    """A file that is not text at all."""
+    """A file that is not text at all, or one line of binary data in a line-based input."""
 
     code = "E102"
 
@@ -52,6 +58,19 @@ class EmptyFileError(CorpusError):
     """An input file with no text (empty or only whitespace); skipped with a warning unless strict."""
 
     code = "E105"
+
+
+class NothingReadError(CorpusError):
+    """Not one usable article, line or question was read: every input was skipped or empty."""
+
+    code = "E106"
+
+
+class InputsSkippedError(CorpusError):
+    """Some inputs (files, records, lines of a batch) were skipped; raised with ``--strict``
+    and at the end of an ``ask``/``ner`` batch, after each skip has been reported."""
+
+    code = "E107"
 
 
 class ArticleNotFound(CorpusError):

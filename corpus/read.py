@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import io
 import json
 import os
 import sys
@@ -16,7 +17,7 @@ import warnings
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 from corpus.dates import normalize_date
 from corpus.errors import BinaryFileError, CorpusError, DecodeError, EmptyFileError, RecordError
@@ -29,6 +30,12 @@ RECORD_KEYS = {"text": str, "title": str, "id": (str, int), "url": str, "source"
                "date": (str, int)}
 
 _CONTROL = bytes(set(range(32)) - {9, 10, 12, 13, 27})
+MAX_LINE = 16 * 1024 * 1024  # bytes (characters in UTF-16 files) in one JSONL line
+BINARY_LINES = 8  # a JSONL file whose first non-blank lines are all binary is a binary file
+_BINARY_LINE = "binary data in this line (NUL bytes or control codes), not text"
+_UTF16_MARK = "\udcff"  # stands for undecodable UTF-16 (a lone surrogate: never valid text)
+_BAD_UTF16 = "newskg-bad-utf16"
+codecs.register_error(_BAD_UTF16, lambda e: (_UTF16_MARK, e.end))
 ENCODING_HINT = ("convert it to UTF-8 first, e.g. `iconv -f big5 -t utf-8 FILE > FILE.utf8.txt` "
                  "(newskg reads UTF-8 and GB18030/GBK)")
 
@@ -44,7 +51,7 @@ def looks_binary(head: bytes) -> bool:
     """
     if b"\x00" in head:
         return True
-    return bool(head) and sum(head.count(c) for c in _CONTROL) / len(head) > 0.05
+    return bool(head) and (len(head) - len(head.translate(None, _CONTROL))) / len(head) > 0.05
 
 
 def _plausible_gb(text: str) -> bool:
@@ -214,24 +221,72 @@ def read_sidecar(path: str) -> dict[str, str]:
 # ---------------------------------------------------------------------------- JSONL
 
 
-def open_lines(src: Source) -> Iterator[tuple[int, bytes]]:
-    """(1-based line number, raw bytes) of a JSONL file, gzipped or not."""
+def open_lines(src: Source) -> Iterator[tuple[int, bytes | str | CorpusError]]:
+    """Numbered lines of a JSONL file, gzipped or not (see :func:`numbered_lines`)."""
     opener = gzip.open if src.path.lower().endswith(".gz") else open
     try:
         with opener(src.path, "rb") as f:
-            head = f.read(8192)
-            if looks_binary(head.lstrip(codecs.BOM_UTF8)):
-                raise BinaryFileError("binary file (not JSON lines)", path=src.path)
-            f.seek(0)
-            yield from enumerate(f, 1)
+            yield from numbered_lines(f)
     except (gzip.BadGzipFile, EOFError, zlib.error) as e:
         raise BinaryFileError(f"not a valid gzip file ({e})", path=src.path) from e
+    except OSError as e:
+        raise CorpusError(f"cannot read: {e.strerror or e}", path=src.path) from e
 
 
-def decode_line(raw: bytes, path: str, line: int) -> str:
-    """One JSONL line as text: UTF-8 (BOM allowed), else plausible GB18030."""
+def numbered_lines(f: BinaryIO) -> Iterator[tuple[int, bytes | str | CorpusError]]:
+    """(1-based line number, line) of a byte stream, judged line by line, never as a whole.
+
+    A line is raw bytes (decoded later by :func:`decode_line`), text when the stream is
+    UTF-16 with a BOM (decoded here, as its newlines are two bytes), or a :class:`RecordError`
+    for a line longer than :data:`MAX_LINE` (read past, never held in memory).
+    """
+    if not hasattr(f, "peek"):
+        f = io.BufferedReader(f)
+    head = f.peek(2)[:2]
+    if head in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        stream = io.TextIOWrapper(f, encoding="utf-16", errors=_BAD_UTF16, newline="")
+        yield from enumerate(_bounded(stream.readline, "\n"), 1)
+    else:
+        yield from enumerate(_bounded(f.readline, b"\n"), 1)
+
+
+def _bounded(readline, newline):
+    """Lines from ``readline``, each over MAX_LINE units replaced by a RecordError."""
+    while line := readline(MAX_LINE):
+        if len(line) < MAX_LINE or line.endswith(newline):
+            yield line
+            continue
+        size = len(line)
+        while (rest := readline(MAX_LINE)) and not rest.endswith(newline):
+            size += len(rest)
+        yield RecordError(f"line too long ({size + len(rest):,} characters or bytes; at most "
+                          f"{MAX_LINE:,}): not one news article")
+
+
+def decode_line(raw: bytes | str | CorpusError, path: str, line: int) -> str:
+    """One line of JSONL or of a batch on stdin as text: UTF-8 (BOM allowed), else GB18030.
+
+    :raises BinaryFileError: the line holds NUL bytes or control codes (binary data).
+    :raises DecodeError: the line is in no encoding newskg reads (or is broken UTF-16).
+    :raises RecordError: the line was too long to read (from :func:`numbered_lines`).
+
+    >>> decode_line("记者".encode("gbk") + b"\\n", "f.jsonl", 2)
+    '记者\\n'
+    """
+    if isinstance(raw, CorpusError):
+        raw.path, raw.line = path, line
+        raise raw
+    if isinstance(raw, str):
+        if _UTF16_MARK in raw:
+            raise DecodeError("invalid UTF-16 in this line (the file starts with a UTF-16 BOM)",
+                              path=path, line=line)
+        if looks_binary(raw.lstrip("\ufeff").encode("utf-8", "surrogatepass")):
+            raise BinaryFileError(_BINARY_LINE, path=path, line=line)
+        return raw.lstrip("\ufeff") if line == 1 else raw
     if line == 1 and raw.startswith(codecs.BOM_UTF8):
         raw = raw[3:]
+    if looks_binary(raw):
+        raise BinaryFileError(_BINARY_LINE, path=path, line=line)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -242,7 +297,7 @@ def decode_line(raw: bytes, path: str, line: int) -> str:
             return text
     except UnicodeDecodeError:
         pass
-    raise RecordError(f"line is not UTF-8 or GB18030; {ENCODING_HINT}", path=path, line=line)
+    raise DecodeError(f"line is not UTF-8 or GB18030; {ENCODING_HINT}", path=path, line=line)
 
 
 def parse_record(text: str, path: str, line: int) -> dict | None:
@@ -282,16 +337,46 @@ def parse_record(text: str, path: str, line: int) -> dict | None:
     return obj
 
 
-def iter_records(lines: Iterable[tuple[int, bytes]], name: str, report) -> Iterator[tuple[int, dict]]:
-    """(line, record) pairs of numbered JSONL byte lines; bad lines go to ``report`` (may raise)."""
+def iter_records(lines: Iterable[tuple[int, bytes | str | CorpusError]], name: str,
+                 report: Callable[[CorpusError], None]) -> Iterator[tuple[int, dict]]:
+    """(line, record) pairs of numbered JSONL lines; each bad line goes to ``report`` (may raise).
+
+    Judged per line, except for two verdicts on the whole file: :class:`BinaryFileError` when
+    its first non-blank lines (up to :data:`BINARY_LINES`) are all binary (a binary file, not
+    a few bad lines), :class:`EmptyFileError` when it has no non-blank line at all.
+    """
+    held: list[CorpusError] = []  # binary lines before the first line of text
+    text_seen = False
     for no, raw in lines:
         try:
             rec = parse_record(decode_line(raw, name, no), name, no)
-        except RecordError as e:
-            report(e)
+        except BinaryFileError as e:
+            if text_seen:
+                report(e)
+                continue
+            held.append(e)
+            if len(held) == BINARY_LINES:
+                raise BinaryFileError(f"binary file (lines {held[0].line}-{no} are not text), "
+                                      "not JSON lines", path=name) from None
             continue
-        if rec is not None:
-            yield no, rec
+        except CorpusError as e:
+            rec, error = None, e
+        else:
+            error = None
+        if rec is None and error is None:  # a blank line
+            continue
+        if not text_seen:
+            text_seen = True
+            for e in held:
+                report(e)
+        if error is not None:
+            report(error)
+            continue
+        yield no, rec
+    if held and not text_seen:
+        raise BinaryFileError("binary file (no line is text), not JSON lines", path=name)
+    if not text_seen:
+        raise EmptyFileError("empty file (no JSON lines)", path=name)
 
 
 def stdin_format(data: bytes) -> str:
@@ -300,4 +385,8 @@ def stdin_format(data: bytes) -> str:
     >>> stdin_format(b'  {"text": "x"}'), stdin_format("正文".encode())
     ('jsonl', 'txt')
     """
+    for bom in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        if data.startswith(bom):
+            head = data[:64].decode("utf-16", "ignore")
+            return "jsonl" if head.lstrip("\ufeff \t\r\n").startswith("{") else "txt"
     return "jsonl" if data.lstrip(codecs.BOM_UTF8 + b" \t\r\n").startswith(b"{") else "txt"

@@ -1,14 +1,15 @@
 """The corpus as a lazy stream of articles: ``read_corpus`` and ``find_article``."""
 from __future__ import annotations
 
+import io
 import warnings
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from corpus.articles import articles_from_record, articles_from_text
-from corpus.errors import ArticleNotFound, CorpusError, EmptyFileError, RecordError
+from corpus.errors import ArticleNotFound, CorpusError, EmptyFileError, NothingReadError, RecordError
 from corpus.model import Article
-from corpus.read import (Source, decode_bytes, iter_records, iter_sources, open_lines,
+from corpus.read import (Source, decode_bytes, iter_records, iter_sources, numbered_lines, open_lines,
                          read_sidecar, read_source_bytes, read_text_source, stdin_format)
 
 BUNDLED_NAME = "renmin_ribao_2023_digital_trade_industrial_internet.txt"
@@ -54,8 +55,7 @@ def _read_source(src: Source, report: Callable[[CorpusError], None]) -> Iterator
     elif src.format == "stdin":
         data = read_source_bytes(src)
         if stdin_format(data) == "jsonl":
-            lines = enumerate(data.splitlines(keepends=True), 1)
-            for no, rec in iter_records(lines, "<stdin>", report):
+            for no, rec in iter_records(numbered_lines(io.BytesIO(data)), "<stdin>", report):
                 yield from _record_articles(rec, "-", "<stdin>", no, report)
         else:
             text, enc = decode_bytes(data, "<stdin>")
@@ -112,15 +112,32 @@ def read_corpus(paths: Sequence[str] | None = None, *, strict: bool = False,
         warnings.warn(f"skipped {len(errors)} bad input(s); first: {errors[0]}", stacklevel=2)
 
 
-def find_article(article_id: str, paths: Sequence[str] | None = None) -> Article:
+def find_article(article_id: str, paths: Sequence[str] | None = None, *,
+                 on_error: Callable[[CorpusError], None] | None = None) -> Article:
     """The article with ``article_id`` in the corpus at ``paths`` (None -> bundled sample).
 
+    Bad inputs on the way are passed to ``on_error`` (default: ignored, but counted in the
+    error raised when the id is not found, which then says what could not be read).
+
+    :raises NothingReadError: not one article could be read (every input was skipped).
     :raises ArticleNotFound: no such id (the message says how to list the ids).
     """
-    for art in read_corpus(paths, on_error=lambda e: None):
+    skipped: list[CorpusError] = []
+
+    def report(err: CorpusError) -> None:
+        skipped.append(err)
+        if on_error is not None:
+            on_error(err)
+
+    read = 0
+    for art in read_corpus(paths, on_error=report):
+        read += 1
         if art.id == article_id:
             return art
     where = ", ".join(paths) if paths else "the bundled corpus"
-    raise ArticleNotFound(f"no article with id {article_id!r} in {where}; "
+    unread = (f"; {len(skipped)} input(s) could not be read, first: {skipped[0]}"
+              if skipped and on_error is None else "")
+    if read == 0:
+        raise NothingReadError(f"nothing usable was read: no articles in {where}{unread}")
+    raise ArticleNotFound(f"no article with id {article_id!r} in {where}{unread}; "
                           "`newskg corpus list` shows the ids")
-

@@ -412,7 +412,7 @@ def load_with(
     try:
         feed(articles, loader, tick)
         loader.flush()
-        if prune:
+        if prune and loader.seen:  # nothing read (every input skipped): prune nothing
             gone = [aid for aid in stored_articles(store) if aid not in loader.seen]
             summary.removed = len(remove_articles(store, gone))
     except KeyboardInterrupt:

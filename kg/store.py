@@ -25,6 +25,7 @@ from pyoxigraph import NamedNode, RdfFormat, Store, serialize
 
 from corpus.errors import GraphError
 from kg.rdf import ArticleGraph
+from kg.store_damage import damaged_store_error, is_corruption
 from kg.store_holder import describe_holder, record_holder
 from kg.vocab import BASE, PREFIXES, article_iri, graph_article_id, graph_iri, term
 
@@ -62,6 +63,10 @@ def open_store(path: str | os.PathLike | None = DEFAULT_STORE, *, read_only: boo
             raise GraphError(f"the store at {p} is open for writing by {holder}; stop it or wait for it, "
                              f"or use another --store ({msg})") from e
         raise GraphError(f"cannot open the store at {p}: {msg}") from e
+    except RuntimeError as e:
+        if is_corruption(e):
+            raise damaged_store_error(e, p) from e
+        raise
     record_holder(p)
     recover_pending(store)
     return store

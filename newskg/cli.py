@@ -16,24 +16,37 @@ import sys
 import click
 
 from corpus.errors import NewskgError
+from kg.store_damage import damaged_store_error, is_corruption
+from newskg.exit_codes import help_table
+from newskg.failures import CommandFailed, os_failure, raise_deferred, silence_stdout
 
 COMMAND_MODULES = ("corpus", "extract", "graph", "graph_io", "ask", "ui", "bench")
 
 
 class NewskgGroup(click.Group):
-    """A group that turns library errors into ``click.ClickException``."""
+    """A group that turns errors into a message and an exit code (:mod:`newskg.failures`)."""
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            raise_deferred(ctx)
+            sys.stdout.flush()  # a full disk shows here, while it can still be reported
+            return result
         except NewskgError as e:
-            raise click.ClickException(str(e)) from e
+            raise CommandFailed(e) from e
         except BrokenPipeError:  # `newskg ... | head`
             sys.stderr.close()
             sys.exit(0)
+        except OSError as e:
+            silence_stdout()
+            raise CommandFailed(os_failure(e)) from e
+        except RuntimeError as e:  # RocksDB's "Corruption" found while reading the store
+            if is_corruption(e):
+                raise CommandFailed(damaged_store_error(e)) from e
+            raise
 
 
-@click.group(cls=NewskgGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=NewskgGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=help_table())
 @click.version_option(package_name="newskg")
 def cli() -> None:
     """newskg: turn a corpus of Chinese news into an RDF knowledge graph and ask it questions.

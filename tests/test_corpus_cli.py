@@ -57,7 +57,7 @@ def test_stdin_jsonl_with_a_bad_line(runner):
     data = '{"id": "s1", "text": "第一条。"}\n{oops\n{"id": "s2", "text": "第二条。"}\n'
     result = runner.invoke(cli, ["corpus", "list", "-", "--json"], input=data)
     assert result.exit_code == 0, result.output
-    assert "skipped 1 bad input; first: <stdin>:2: invalid JSON" in result.stderr
+    assert result.stderr.startswith("skipped: <stdin>:2: invalid JSON")
     assert [r["id"] for r in json.loads(result.stdout)] == ["s1", "s2"]
 
 
@@ -67,12 +67,13 @@ def test_stdin_text(runner):
     assert [(r["id"], r["title"], r["source"]) for r in json.loads(result.stdout)] == [("stdin_01", "标题", "-")]
 
 
-def test_strict_exits_non_zero(runner, tmp_path):
+def test_strict_exits_with_the_skipped_code_after_listing_what_was_read(runner, tmp_path):
     path = tmp_path / "bad.jsonl"
     path.write_text('{"text": "好。"}\n{oops\n', encoding="utf-8")
-    result = runner.invoke(cli, ["corpus", "list", str(path), "--strict"])
-    assert result.exit_code == 1
-    assert f"{path}:2: invalid JSON" in result.stderr and "[E103]" in result.stderr
+    result = runner.invoke(cli, ["corpus", "list", str(path), "--strict", "--json"])
+    assert result.exit_code == 3
+    assert f"{path}:2: invalid JSON" in result.stderr and "[E103]" in result.stderr and "[E107]" in result.stderr
+    assert [r["id"] for r in json.loads(result.stdout)] == ["bad_01"]
 
 
 def test_missing_path_exits_non_zero(runner, tmp_path):

@@ -185,7 +185,7 @@ def test_cli_query_file_and_bind(store_dir, tmp_path):
 
 def test_cli_needs_exactly_one_query(store_dir):
     r = CliRunner().invoke(cli, ["sparql", "--store", store_dir])
-    assert r.exit_code == 1 and "QUERY or -f FILE" in r.output
+    assert r.exit_code == 2 and "QUERY or -f FILE" in r.output
 
 
 def test_cli_missing_store_is_a_clean_error(tmp_path):

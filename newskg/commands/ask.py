@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import click
 
+from corpus.errors import CorpusError, NewskgError
+from newskg.batch import BatchReport, error_object, stdin_lines
 from newskg.cli import cli
 
 
@@ -36,7 +37,10 @@ def ask(question: str | None, store_dir: str | None, as_json: bool, list_templat
     """Answer a question in Chinese from the graph, with its sources and the SPARQL used.
 
     With no QUESTION, reads questions from standard input, one per line, and answers each
-    (one JSON object per line with --json). In Python: kg.qa.answer(store, question).
+    (one JSON object per line with --json). A question that cannot be answered (or a line
+    that is not text) is reported with its line number and code, on stderr and, with --json,
+    as {"line", "question", "error": {"code", "message"}}; the others are still answered.
+    In Python: kg.qa.answer(store, question).
 
     Example:
 
@@ -60,17 +64,26 @@ def ask(question: str | None, store_dir: str | None, as_json: bool, list_templat
         a = qa.answer(store, question)
         click.echo(json.dumps(a.to_dict(), ensure_ascii=False, indent=2) if as_json else _plain(a))
         return
-    first = True
-    for line in sys.stdin:
-        q = line.strip()
-        if not q:
+    batch = BatchReport()
+    for no, line in stdin_lines():
+        q = None if isinstance(line, CorpusError) else line.strip()
+        if q == "":
             continue
-        a = qa.answer(store, q)
+        try:
+            if isinstance(line, CorpusError):
+                raise line
+            a = qa.answer(store, q)
+        except NewskgError as e:
+            batch.fail(no, e)
+            if as_json:
+                click.echo(json.dumps({"line": no, "question": q, **error_object(no, e)}, ensure_ascii=False))
+            continue
         if as_json:
             click.echo(json.dumps(a.to_dict(), ensure_ascii=False))
         else:
-            if not first:
+            if batch.done:
                 click.echo("\n" + "=" * 40)
             click.echo(f"问：{q}")
             click.echo(_plain(a))
-        first = False
+        batch.ok()
+    batch.verdict("question")

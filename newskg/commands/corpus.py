@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import json
-import warnings
 
 import click
 
 from corpus import find_article, read_corpus
-from corpus.errors import CorpusError
 from newskg.cli import cli, output_options
+from newskg.skips import SkipReport, warnings_as_notes
 
 
 @cli.group()
@@ -23,22 +22,6 @@ def corpus() -> None:
     """
 
 
-class SkipCounter:
-    """Collects skipped bad inputs and reports them on stderr at the end."""
-
-    def __init__(self) -> None:
-        self.errors: list[CorpusError] = []
-
-    def __call__(self, err: CorpusError) -> None:
-        self.errors.append(err)
-
-    def report(self) -> None:
-        if self.errors:
-            n = len(self.errors)
-            click.echo(f"skipped {n} bad input{'s' if n > 1 else ''}; first: {self.errors[0]}",
-                       err=True)
-
-
 def _row(a) -> dict:
     return {"id": a.id, "kind": a.kind, "title": a.title, "date": a.date, "source": a.source,
             "chars": len(a.text), "sentences": len(a.sentences)}
@@ -46,13 +29,14 @@ def _row(a) -> dict:
 
 @corpus.command("list")
 @click.argument("paths", nargs=-1)
-@click.option("--strict", is_flag=True, help="Stop at the first bad file or record")
+@click.option("--strict", is_flag=True, help="Exit with code 3 if any input was skipped")
 @output_options
 def list_cmd(paths: tuple[str, ...], strict: bool) -> list[dict]:
     """List one row per piece: id, kind, title, date, source, chars, sentences.
 
     PATHS are .txt, .jsonl or .jsonl.gz files, directories (read recursively) or - for
-    standard input. Bad records are skipped and counted on stderr unless --strict.
+    standard input. Each bad file or record is skipped and named on stderr (file:line);
+    the exit code says when nothing was read (see `newskg --help`).
 
     In Python: corpus.read_corpus(paths)
 
@@ -62,13 +46,10 @@ def list_cmd(paths: tuple[str, ...], strict: bool) -> list[dict]:
 
         newskg corpus list ../shared/data/news/xwlb/2023.jsonl.gz --csv
     """
-    skipped = SkipCounter()
-    with warnings.catch_warnings(record=True) as notes:
-        warnings.simplefilter("always")
-        rows = [_row(a) for a in read_corpus(list(paths) or None, strict=strict, on_error=skipped)]
-    for note in notes:
-        click.echo(f"note: {note.message}", err=True)
-    skipped.report()
+    skips = SkipReport()
+    with warnings_as_notes():
+        rows = [_row(a) for a in read_corpus(list(paths) or None, on_error=skips)]
+    skips.verdict(len(rows), strict=strict, noun="article", paths=paths)
     return rows
 
 
@@ -85,7 +66,8 @@ def show_cmd(article_id: str, paths: tuple[str, ...], as_json: bool) -> None:
 
         newskg corpus show renmin_ribao_2023_digital_trade_industrial_internet_02
     """
-    art = find_article(article_id, list(paths) or None)
+    with warnings_as_notes():
+        art = find_article(article_id, list(paths) or None, on_error=SkipReport())
     if as_json:
         click.echo(json.dumps(art.to_dict(), ensure_ascii=False, indent=2))
         return

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import click
 
+from corpus.errors import CorpusError
+
 from newskg.cli import cli, emit_rows, format_table
+from newskg.batch import BatchReport, error_object, stdin_lines
+from newskg.skips import SkipReport, warnings_as_notes
 
 
 def extraction_json(ext) -> dict:
@@ -38,12 +41,13 @@ def extraction_json(ext) -> dict:
 @cli.command("extract")
 @click.argument("paths", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object: articles, entities, metrics, relations")
-@click.option("--strict", is_flag=True, help="Stop at the first bad file or record")
+@click.option("--strict", is_flag=True, help="Exit with code 3 if any input was skipped")
 def extract_cmd(paths: tuple[str, ...], as_json: bool, strict: bool) -> None:
     """Extract entities, metrics and relations from a corpus (default: the bundled sample).
 
     PATHS are .txt, .jsonl or .jsonl.gz files, directories or - for standard input. Without
-    --json, prints tables of entities and relations (co-mentions left out).
+    --json, prints tables of entities and relations (co-mentions left out). Each bad file or
+    record is skipped and named on stderr (file:line).
 
     In Python: extract.pipeline.extract_corpus(corpus.read_corpus(paths))
 
@@ -54,7 +58,10 @@ def extract_cmd(paths: tuple[str, ...], as_json: bool, strict: bool) -> None:
     from corpus import read_corpus
     from extract.pipeline import extract_corpus
 
-    ext = extract_corpus(read_corpus(list(paths) or None, strict=strict))
+    skips = SkipReport()
+    with warnings_as_notes():
+        ext = extract_corpus(read_corpus(list(paths) or None, on_error=skips))
+    skips.verdict(len(ext.articles), strict=strict, noun="article", paths=paths)
     if as_json:
         click.echo(json.dumps(extraction_json(ext), ensure_ascii=False))
         return
@@ -78,7 +85,9 @@ def ner_cmd() -> None:
     """Tag entities in text from standard input, one sentence per line.
 
     Writes one JSON array per input line, in order: [{"start", "end", "type", "text"}] with
-    character offsets into that line; types ORG, PLATFORM, PERSON, PLACE, EVENT, WORK.
+    character offsets into that line; types ORG, PLATFORM, PERSON, PLACE, EVENT, WORK. Each
+    line is decoded on its own (UTF-8 or GB18030/GBK); a binary or undecodable line gets
+    {"line": N, "error": {"code", "message"}} in its place, and the batch goes on.
 
     In Python: extract.pipeline.ner(text)
 
@@ -88,10 +97,19 @@ def ner_cmd() -> None:
     """
     from extract.pipeline import ner
 
-    for line in sys.stdin:
-        line = line.rstrip("\r\n")
-        spans = ner(line) if line.strip() else []
+    batch = BatchReport()
+    for no, line in stdin_lines():
+        if isinstance(line, CorpusError):
+            batch.fail(no, line)
+            click.echo(json.dumps(error_object(no, line), ensure_ascii=False))
+            continue
+        if not line.strip():
+            click.echo("[]")
+            continue
+        spans = ner(line)
+        batch.ok()
         click.echo(json.dumps([{"start": s.start, "end": s.end, "type": s.label, "text": s.text} for s in spans], ensure_ascii=False))
+    batch.verdict("sentence")
 
 
 @cli.command("eval")

@@ -11,6 +11,7 @@ import sys
 import click
 
 from newskg.cli import cli, emit_rows
+from newskg.skips import skips_logged, verdict, warnings_as_notes
 
 
 def store_option(fn):
@@ -32,7 +33,7 @@ def store_option(fn):
               help="local: a process pool; dask: a Dask cluster (docs/scale.md)")
 @click.option("--scheduler", metavar="ADDRESS", default=None,
               help="Dask scheduler (tcp://host:8786 or a scheduler .json file); default: a local cluster of --workers")
-@click.option("--strict", is_flag=True, help="Stop at the first bad record instead of skipping it")
+@click.option("--strict", is_flag=True, help="Exit with code 3 if any record or article was skipped")
 @click.option("--prune", is_flag=True, help="Also remove stored articles not in PATHS")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal)")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON")
@@ -41,6 +42,7 @@ def build(paths, store_dir, workers, engine, scheduler, strict, prune, progress,
 
     Incremental: unchanged articles are skipped, changed ones replaced, new ones added.
     A build that is stopped (Ctrl-C) or killed keeps every article committed before.
+    Each bad file, record or article is skipped and named on stderr (file:line).
 
     In Python: kg.build.build(paths, store, workers=N)
 
@@ -53,8 +55,9 @@ def build(paths, store_dir, workers, engine, scheduler, strict, prune, progress,
     from kg.store import open_store, store_size
 
     store = open_store(store_dir)
-    summary = run_build(engine, list(paths) if paths else None, store, scheduler=scheduler, workers=workers,
-                        progress=progress, strict=strict, prune=prune)
+    with skips_logged("kg.build"), warnings_as_notes():
+        summary = run_build(engine, list(paths) if paths else None, store, scheduler=scheduler, workers=workers,
+                            progress=progress, strict=False, prune=prune)
     store.flush()
     if as_json:
         d = summary.as_dict()
@@ -67,10 +70,8 @@ def build(paths, store_dir, workers, engine, scheduler, strict, prune, progress,
                    f"{f', removed {s.removed}' if s.removed else ''}{f', skipped {s.skipped_records}' if s.skipped_records else ''})")
         click.echo(f"entities {s.entities}  metrics {s.metrics}  relations {s.relations}  "
                    f"article triples {s.triples}  seconds {s.seconds:.1f}  ({s.triples_per_second:,.0f} triples/s)")
-        for msg in s.errors[:10]:
-            click.echo(f"skipped: {msg}", err=True)
-        if len(s.errors) > 10:
-            click.echo(f"... and {len(s.errors) - 10} more skipped", err=True)
+    verdict(summary.added + summary.replaced + summary.unchanged, summary.skipped_records, strict=strict,
+            noun="article", paths=paths)
     if summary.interrupted:
         click.echo("interrupted: the articles above are committed; run the same build again to continue", err=True)
         sys.exit(130)
@@ -157,18 +158,20 @@ def sparql(query, query_file, fmt, limit, timeout, binds, store_dir):
         newskg sparql 'SELECT ?org ?name { ?org a schema:Organization ; schema:name ?name } LIMIT 5'
         newskg sparql -f docs/queries/top_organisations.rq --format csv
     """
-    from corpus.errors import QueryError
+    from corpus.errors import NothingReadError
     from kg.sparql import ReadyQuery, format_results, load_query, run_query
     from kg.store import open_store
 
     if (query is None) == (query_file is None):
-        raise QueryError("give a QUERY or -f FILE (one of them)")
+        raise click.UsageError("give a QUERY or -f FILE (one of them)")
     ready = load_query(query_file) if query_file else ReadyQuery(name="query", text=query)
+    if query_file and not ready.text.strip():
+        raise NothingReadError("the query file is empty", path=query_file)
     overrides = {}
     for b in binds:
         name, eq, value = b.partition("=")
         if not eq or not name:
-            raise QueryError(f"--bind takes NAME=VALUE, not {b!r}")
+            raise click.UsageError(f"--bind takes NAME=VALUE, not {b!r}")
         overrides[name.lstrip("?$")] = value
     if not query_file:  # inline query: no declared parameters, bind Chinese text literals
         from pyoxigraph import Literal

@@ -12,6 +12,16 @@ DEFAULT_STORE = "newskg-data"  # same default as kg.store.DEFAULT_STORE
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
+def require_articles(store, store_dir: str, what: str) -> None:
+    """Refuse (exit code NOTHING_READ) to export or push a store that holds no article."""
+    from corpus.errors import NothingReadError
+    from kg.store import stored_articles
+
+    if next(stored_articles(store), None) is None:
+        raise NothingReadError(f"the store holds no articles: nothing to {what} "
+                               "(run `newskg build` first)", path=store_dir)
+
+
 @cli.command()
 @click.option("--store", "store_dir", default=DEFAULT_STORE, show_default=True, help="Store directory")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default)")
@@ -75,6 +85,7 @@ def push(endpoint: str, graph_iri: str | None, method: str, batch: int, user: st
     from kg.store import open_store
 
     store = open_store(store_dir, read_only=True)
+    require_articles(store, store_dir, "push")
     with tqdm(total=len(store), unit="triple", disable=None, file=sys.stderr) as bar:
         report = push_graph(store, endpoint, graph=graph_iri, method=method, batch=batch, user=user, password=password,
                             timeout=timeout, on_batch=bar.update)
@@ -108,6 +119,7 @@ def export(fmt: str, output: str, types: str | None, min_weight: float, store_di
     from kg.store import open_store
 
     store = open_store(store_dir, read_only=True)
+    require_articles(store, store_dir, "export")
     type_list = [t.strip() for t in types.split(",") if t.strip()] if types else None
     if output == "-":
         if fmt == "csv":
