@@ -9,6 +9,7 @@ half-years and quarters (上半年, 第三季度), months, as-of dates (截至6�
 """
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 
@@ -169,3 +170,51 @@ def _as_of(m: re.Match, year0: int | None, date: str | None = None) -> str | Non
         month = f"{year}-{int(m.group('am')):02d}"
         return f"as_of:{month}-{int(m.group('ad')):02d}" if m.group("ad") else f"as_of:{month}"
     return f"as_of:{year}-12" if m.group("aend") else f"as_of:{year}"
+
+
+# months covered by the parts of a year in the period notation (2023H1, 2023Q3, 2023Q1-Q3)
+_PARTS = {"H1": (1, 6), "H2": (7, 12), "Q1": (1, 3), "Q2": (4, 6), "Q3": (7, 9), "Q4": (10, 12), "Q1-Q3": (1, 9)}
+_BOUND_RES = [  # period notation -> how to read its first and last month (or day)
+    (re.compile(rf"({YEAR})"), lambda y: ((y, 1), (y, 12))),
+    (re.compile(rf"({YEAR})-({YEAR})"), lambda a, b: ((a, 1), (b, 12))),
+    (re.compile(rf"({YEAR})(H1|H2|Q[1-4]|Q1-Q3)"), lambda y, p: ((y, _PARTS[p][0]), (y, _PARTS[p][1]))),
+    (re.compile(rf"({YEAR})-(\d\d)"), lambda y, m: ((y, m), (y, m))),
+    (re.compile(rf"({YEAR})-(\d\d)/({YEAR})-(\d\d)"), lambda a, m, b, n: ((a, m), (b, n))),
+    (re.compile(rf"({YEAR})-(\d\d)-(\d\d)"), lambda y, m, d: ((y, m, d), (y, m, d))),
+]
+
+
+def _day(parts: tuple, last: bool) -> str:
+    """ISO day of (year, month[, day]): the month's first or last day when no day is given."""
+    y, m = int(parts[0]), int(parts[1])
+    d = int(parts[2]) if len(parts) > 2 else (calendar.monthrange(y, m)[1] if last else 1)
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def period_bounds(period: str | None) -> tuple[str, str]:
+    """First and last day (ISO) a period in the graph's notation covers, '' where unknown:
+    a tidy table can then sort and filter figures by time. ``as_of:`` periods are the one
+    day they stand at (start = end); ``since:`` has no end; relative periods the extraction
+    could not resolve (今年6月 in an undated article) have neither.
+
+    >>> period_bounds("2023H1"), period_bounds("2019-2022"), period_bounds("2024-02")
+    (('2023-01-01', '2023-06-30'), ('2019-01-01', '2022-12-31'), ('2024-02-01', '2024-02-29'))
+    >>> period_bounds("as_of:2023-09"), period_bounds("since:2015"), period_bounds("今年")
+    (('2023-09-30', '2023-09-30'), ('2015-01-01', ''), ('', ''))
+    """
+    if not period:
+        return "", ""
+    if period.startswith("as_of:"):
+        end = period_bounds(period[6:])[1]
+        return end, end
+    if period.startswith("since:"):
+        return period_bounds(period[6:])[0], ""
+    for rx, read in _BOUND_RES:
+        m = rx.fullmatch(period)
+        if m:
+            first, last = read(*m.groups())
+            try:
+                return _day(first, False), _day(last, True)
+            except ValueError:  # month 13, day 32: not a calendar date
+                return "", ""
+    return "", ""

@@ -1164,7 +1164,29 @@ def h_entity_about(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
                   _dedupe_sources([_source_of_obs(o) for o in obs]), m.template.name, ctx.sparql())
 
 
+def h_names_of(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
+    """Other names of an entity: its short names and acronyms (template short_names), or its
+    full name when the question names it by a short one (template full_name). Names come
+    from the graph's schema:alternateName, as extraction read them (以下简称, brackets)."""
+    surface = m.slots["e"].strip("“”\"《》")
+    links = _link(ctx, surface, fuzzy=False)
+    if not links:
+        return None
+    ent = links[0].entity
+    if m.template.name == "full_name":
+        if norm_key(ent.name) == norm_key(surface):
+            return _not_found(ctx, m, f"{surface}的全称", [ent])
+        return Answer(ctx.question, True, f"{surface}的全称是{ent.name}。",
+                      [Fact(ent.name, "简称", surface)], [], m.template.name, ctx.sparql())
+    others = [a for a in ent.aliases if norm_key(a) != norm_key(ent.name) and (len(a) < len(ent.name) or a.isascii())]
+    if not others:
+        return _not_found(ctx, m, f"{ent.name}的简称", [ent])
+    return Answer(ctx.question, True, f"{ent.name}简称{_join(others)}。",
+                  [Fact(ent.name, "简称", a) for a in others], [], m.template.name, ctx.sparql())
+
+
 HANDLERS = {
+    "names_of": h_names_of,
     "metric_value": h_metric_value,
     "metric_trend": h_metric_trend,
     "metric_compare": h_metric_compare,

@@ -646,3 +646,16 @@ def test_accept_language_picks_chinese():
 
     res = doctest.testmod(ui.i18n)
     assert res.failed == 0 and res.attempted > 0
+
+def test_export_offers_the_figures_table(app, built_store):
+    from kg.store import open_store
+    from kg.tidy_tables import figure_rows
+
+    at = app("export")
+    at.button(key="export_figures_go").click().run()
+    assert not at.exception and not at.error, _texts(at)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert any(lb.startswith("Download figures.csv") for lb in labels)
+    assert any(lb.startswith("Download figures.parquet") for lb in labels)
+    n = len(figure_rows(open_store(built_store, read_only=True)))
+    assert n and f"{n:,} figures" in _texts(at)

@@ -93,27 +93,43 @@ def push(endpoint: str, graph_iri: str | None, method: str, batch: int, user: st
                f"in {report.requests} requests, {report.seconds:.2f} s ({report.method})")
 
 
-EXPORT_FORMATS = ("gexf", "graphml", "csv", "ttl", "nt", "nq", "trig", "jsonld")  # = kg.export.FORMATS
+EXPORT_FORMATS = ("gexf", "graphml", "csv", "ttl", "nt", "nq", "trig", "jsonld",
+                  "figures", "entities", "relations")  # = kg.export.FORMATS
+TABLE_FORMATS = ("figures", "entities", "relations")  # = kg.export.TABLE_FORMATS
 
 
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True, help="Output format")
 @click.option("-o", "--output", required=True,
-              help="Output file (- for stdout); csv: a directory (DIR/nodes.csv, DIR/edges.csv) or a prefix")
-@click.option("--types", default=None, help="Entity types to keep, comma-separated (graph formats), e.g. ORG,PERSON")
+              help="Output file (- for stdout); csv: a directory (DIR/nodes.csv, DIR/edges.csv) or a prefix; "
+                   "figures/entities/relations: .csv, .jsonl or .parquet")
+@click.option("--types", "--type", "types", default=None,
+              help="Entity types to keep, comma-separated (graph formats and tables), e.g. ORG,PERSON")
 @click.option("--min-weight", default=1.0, show_default=True, type=float,
               help="Drop edges backed by fewer statements (graph formats)")
+@click.option("--subject", default=None, help="Tables: only this entity (id or name; figures: subject as written too)")
+@click.option("--indicator", default=None, help="figures: only this indicator (as extracted)")
+@click.option("--since", default=None, help="Tables: articles dated on or after (YYYY, YYYY-MM or YYYY-MM-DD)")
+@click.option("--until", default=None, help="Tables: articles dated on or before (YYYY, YYYY-MM or YYYY-MM-DD)")
+@click.option("--bom/--no-bom", default=None,
+              help="Tables as CSV: UTF-8 byte order mark, for Excel (default: with one in a file, none on stdout)")
 @click.option("--store", "store_dir", default=DEFAULT_STORE, show_default=True, help="Store directory")
-def export(fmt: str, output: str, types: str | None, min_weight: float, store_dir: str) -> None:
+def export(fmt: str, output: str, types: str | None, min_weight: float, subject: str | None, indicator: str | None,
+           since: str | None, until: str | None, bom: bool | None, store_dir: str) -> None:
     """Export the graph: gexf (Gephi, with colours, sizes and a timeline), graphml, csv
-    (Gephi spreadsheet nodes + edges), or RDF (ttl, nt: all triples once; nq, trig, jsonld:
-    one named graph per article).
+    (Gephi spreadsheet nodes + edges), RDF (ttl, nt: all triples once; nq, trig, jsonld:
+    one named graph per article), or a tidy table for pandas, R, Stata and Excel: figures
+    (one row per figure, with subject, period, article, sentence and conflicts), entities or
+    relations, as CSV (UTF-8 with BOM), JSON Lines or Parquet by the file's extension.
 
-    In Python: kg.export.export(store, output, format=..., types=..., min_weight=...)
+    In Python: kg.export.export(store, output, format=..., types=..., min_weight=...);
+    tables: kg.tidy_tables.table_rows(store, "figures", ...) or table_frame(...) (pandas)
 
     Example:
 
         newskg export --format gexf -o graph.gexf --types ORG,PERSON --min-weight 2
+
+        newskg export --format figures -o figures.csv --since 2020
     """
     from kg.export import export as export_graph
     from kg.store import open_store
@@ -121,6 +137,10 @@ def export(fmt: str, output: str, types: str | None, min_weight: float, store_di
     store = open_store(store_dir, read_only=True)
     require_articles(store, store_dir, "export")
     type_list = [t.strip() for t in types.split(",") if t.strip()] if types else None
+    if fmt in TABLE_FORMATS or any(v is not None for v in (subject, indicator, since, until, bom)):
+        _export_table(store, fmt, output, type_list, min_weight, subject=subject, indicator=indicator, since=since,
+                      until=until, bom=bom)
+        return
     if output == "-":
         if fmt == "csv":
             raise click.UsageError("csv writes two files; give -o a directory or a prefix")
@@ -133,3 +153,29 @@ def export(fmt: str, output: str, types: str | None, min_weight: float, store_di
     what = (f"{report.nodes} nodes, {report.edges} edges" if report.nodes is not None
             else f"{report.statements} quads" if report.statements is not None else "all triples")
     click.echo(f"wrote {what} to {', '.join(str(p) for p in report.paths)}", err=True)
+
+
+def _export_table(store, fmt: str, output: str, types: list[str] | None, min_weight: float, *, subject: str | None,
+                  indicator: str | None, since: str | None, until: str | None, bom: bool | None) -> None:
+    """`newskg export --format figures|entities|relations`: the tidy table to a file or stdout."""
+    from kg.export import export_table
+
+    if fmt not in TABLE_FORMATS:
+        used = [name for name, v in (("--subject", subject), ("--indicator", indicator), ("--since", since),
+                                     ("--until", until), ("--bom/--no-bom", bom)) if v is not None]
+        raise click.UsageError(f"{', '.join(used)}: only for the tables (figures, entities, relations)")
+    if min_weight != 1:
+        raise click.UsageError("--min-weight filters the entity graph (gexf, graphml, csv), not a table")
+    if indicator is not None and fmt != "figures":
+        raise click.UsageError(f"--indicator picks figures; the {fmt} table has no indicator")
+    filters = {"types": types, "subject": subject, "since": since, "until": until}
+    if fmt == "figures":
+        filters["indicator"] = indicator
+    if output == "-":
+        report = export_table(store, None, fmt, bom=bool(bom), **filters)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(report.data)
+        sys.stdout.buffer.flush()
+        return
+    report = export_table(store, output, fmt, bom=bom is not False, **filters)
+    click.echo(f"wrote {report.rows} rows to {', '.join(str(p) for p in report.paths)}", err=True)
