@@ -63,7 +63,6 @@ def write_hostile(path: Path) -> None:
     """Add the hostile article to the store at ``path``."""
     from kg.rdf import article_graph
     from kg.store import write_graphs
-
     from kg.summary import ensure_summary
 
     art, facts = hostile_article()

@@ -146,7 +146,9 @@ def ner_cmd() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON (misses, false positives)")
 @click.option("--gold", type=click.Path(exists=True, dir_okay=False), help="Entity gold file (default tests/data/seed_entities_gold.json)")
 @click.option("--relations-duie", "duie", type=click.Choice(["dev", "blind"]), help="Instead: relation recall on a part of DuIE (../shared/data/duie)")
-def eval_cmd(msra: bool, as_json: bool, gold: str | None, duie: str | None) -> None:
+@click.option("--figures", type=click.Path(exists=True, dir_okay=False),
+              help="Only score this figures gold file (the sample's, or CCTV stories by 'doc' id, read from ../shared)")
+def eval_cmd(msra: bool, as_json: bool, gold: str | None, duie: str | None, figures: str | None) -> None:
     """Score extraction on the bundled sample against the hand-made gold.
 
     Entity recall and precision by type, relation recall, metric recall/precision (with and
@@ -160,7 +162,15 @@ def eval_cmd(msra: bool, as_json: bool, gold: str | None, duie: str | None) -> N
         newskg eval --no-msra
 
         newskg eval --relations-duie dev
+
+        newskg eval --figures eval/figures/dev.json
     """
+    if figures:
+        from extract.figures_gold import score_gold_file, summary_lines
+
+        result = score_gold_file(figures)
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2, default=str) if as_json else "\n".join(summary_lines(result)))
+        return
     from extract.evaluate import evaluate_sample, summary_rows
 
     if duie:
