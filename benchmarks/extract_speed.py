@@ -22,14 +22,20 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-XWLB = ROOT.parent / "shared" / "data" / "news" / "xwlb"
+
+
+def xwlb_dir() -> Path:
+    """The CCTV transcripts under the shared data ($NEWSKG_SHARED_DATA or ../shared/data)."""
+    from extract.ner_eval import shared_data_dir
+
+    return shared_data_dir() / "news" / "xwlb"
 
 
 def load(year: int, n: int, skip: int = 0):
     """Articles of stories ``skip`` .. ``skip + n`` of a year."""
     from corpus.articles import articles_from_record
 
-    path = XWLB / f"{year}.jsonl.gz"
+    path = xwlb_dir() / f"{year}.jsonl.gz"
     if not path.exists():
         sys.exit(f"skipped: {path} not found")
     arts = []

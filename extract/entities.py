@@ -160,6 +160,8 @@ def _tagger_cands(text: str, tagger_spans: Sequence[Span], tokens: Sequence[Toke
                 if b - a < 2:
                     continue
                 s = Span(s.start + a, s.start + b, s.label, s.text[a:b])
+        if s.label == "PER" and s.text in _title_set():
+            continue  # a job title tagged as a person (CEO)
         # an organisation followed by a job title (…政治局常委)
         if s.label == "ORG":
             t = next((t for t in titles if s.text.endswith(t) and len(s.text) - len(t) >= 2), None)
@@ -170,11 +172,12 @@ def _tagger_cands(text: str, tagger_spans: Sequence[Span], tokens: Sequence[Toke
         inside = [t for t in tokens[lo:hi] if t.end <= s.end]
         if inside and inside[0].start == s.start and any(
             t.text in _stop_tokens() or (t.tag in ("v", "p", "d", "l", "i") and len(t.text) > 1) for t in inside
-        ):
+        ) and not _named_company(s, inside):
             continue  # a span holding a function word or a verb (成为…, …依托…) is a tagging slip
         if s.label in ("LOC", "ORG") and len(inside) == 1 and inside[0].start == s.start and inside[0].end == s.end \
-                and inside[0].tag not in PROPER_TAGS and inside[0].tag not in ("nt", "nr", "nrfg"):
-            continue  # one common word (泉水/n, 海纳百川/i) is not a place or an organisation
+                and inside[0].tag not in PROPER_TAGS and inside[0].tag not in ("nt", "nr", "nrfg") \
+                and not (s.label == "ORG" and _named_by_suffix(s.text)):
+            continue  # one common word (泉水/n, 海纳百川/i) is not a place or an organisation (横店集团/n is)
         label = TAGGER_TYPES.get(s.label, s.label)
         name = clean_name(s.text)
         if label == "ORG":
@@ -182,6 +185,55 @@ def _tagger_cands(text: str, tagger_spans: Sequence[Span], tokens: Sequence[Toke
         if len(name) >= 2:
             out.append(_Cand(s.start, s.end, label, name, 1))
     return out
+
+
+def _named_company(s: Span, inside: Sequence[Token]) -> bool:
+    """A tagged organisation ending in a suffix whose verb-like words are inside the name, not
+    at its edge (许昌育新温室大棚有限公司, 成都高新实验中学: 育新/v, 高新/d are name parts)."""
+    return (
+        s.label == "ORG" and _named_by_suffix(s.text) and len(inside) >= 3
+        and not any(t.text in _stop_tokens() or t.tag in ("p", "c", "u") for t in inside)
+        and inside[0].tag not in ("v", "p", "d", "l", "i")
+    )
+
+
+def _named_by_suffix(name: str) -> bool:
+    """A name of at least two characters before an organisation suffix (横店集团, not 大集团)."""
+    suffix = longest_suffix(name)
+    return suffix is not None and len(name) - len(suffix) >= 2
+
+
+@functools.lru_cache(maxsize=1)
+def _title_set() -> frozenset[str]:
+    return frozenset(_titles())
+
+
+@functools.lru_cache(maxsize=1)
+def _title_heads() -> dict[str, tuple[str, ...]]:
+    """Head (two or more characters) -> rests of the titles it opens (党委 -> 书记, 副书记)."""
+    out: dict[str, list[str]] = {}
+    for t in _titles():
+        for k in range(2, len(t) - 1):
+            out.setdefault(t[:k], []).append(t[k:])
+    return {h: tuple(r) for h, r in out.items()}
+
+
+def _cut_title_head(text: str, c: _Cand) -> _Cand:
+    """An organisation name that swallowed a job title (…政治局常委), the head of the title after
+    it (兴业银行党委 + 书记: the title is 党委书记 at 兴业银行) or a word for its part
+    (…有限公司总部), without it."""
+    t = next((t for t in _titles() if c.name.endswith(t) and len(c.name) - len(t) >= 2 and text[c.start : c.end].endswith(t)), None)
+    if t is not None:  # a job title at the end (中共中央政治局常委: 政治局常委 at 中共中央)
+        return _Cand(c.start, c.end - len(t), c.label, c.name[: -len(t)], c.prio)
+    for w in words("org_part_words.txt"):
+        if c.name.endswith(w) and text[c.start : c.end].endswith(w) and longest_suffix(c.name[: -len(w)]):
+            return _Cand(c.start, c.end - len(w), c.label, c.name[: -len(w)], c.prio)
+    heads = _title_heads()
+    for k in range(2, 5):
+        rests = heads.get(text[c.end - k : c.end]) if c.end - c.start - k >= 2 else None
+        if rests and any(text.startswith(r, c.end) for r in rests) and c.name.endswith(text[c.end - k : c.end]):
+            return _Cand(c.start, c.end - k, c.label, c.name[:-k], c.prio)
+    return c
 
 
 @functools.lru_cache(maxsize=1)
@@ -271,7 +323,7 @@ def _stops(tokens: Sequence[Token], k: int, i: int, suffix: str) -> bool:
 
 
 def _stops_plain(t: Token) -> bool:
-    if t.text in _stop_tokens() or t.text.endswith(ZONE_SUFFIXES):
+    if t.text in _stop_tokens() or t.text in _titles() or t.text.endswith(ZONE_SUFFIXES):
         return True
     if t.tag == "m":  # 三一 may open a name; 2023, 一家, 首个 do not
         return t.text.isascii() or not all(c in _NUMERAL_CHARS for c in t.text)
@@ -438,7 +490,7 @@ def find_entities(
     >>> [(s.text, s.label) for s in layer.spans]
     [('华东理工大学经济学院', 'ORG'), ('华东理工大学', 'ORG'), ('王小明', 'PERSON')]
     """
-    from extract.patterns import agent_org_cands, person_cands
+    from extract.patterns import agent_org_cands, person_cands, title_org_cands
 
     tokens = list(tokens) if tokens is not None else tokenize(text)
     cands: list[_Cand] = []
@@ -456,11 +508,13 @@ def find_entities(
     cands += _short_forms(text, suffix, generic)
     cands += _work_cands(text)
     cands += [_Cand(s0, e, "ORG", n, 1) for s0, e, n in agent_org_cands(text, tokens)]
+    cands += [_Cand(s0, e, type_by_suffix(n, "ORG"), n, 1) for s0, e, n in title_org_cands(text, tokens, people)]
     cands += [_Cand(s, e, "PERSON", n, 5) for s, e, n in named]
     places, place_links = place_spans(text, tokens)
     rule_places = [_Cand(s, e, "PLACE", n, p) for s, e, n, p in places]
     cands = [c for c in cands if not (c.label == "PLACE" and c.prio == 1 and len(c.name) > 3 and _tiled(c, rule_places))]
     cands += rule_places
+    cands = [_cut_title_head(text, c) if c.label == "ORG" else c for c in cands]
     cands = [c for c in cands if text[c.start : c.end].strip() and len(c.name) >= 2]
     sure = [c for c in cands if c.prio >= 4]
     cands = [c for c in cands if c.prio >= 4 or not any(c.start < s.end and s.start < c.end and (c.start, c.end) != (s.start, s.end) for s in sure)]

@@ -20,10 +20,11 @@ from decimal import Decimal
 from typing import Sequence
 
 from corpus.model import Article, Sentence
+from extract.lexicon import words as lexicon_words
 from extract.metric_lexicons import cues, nonmetric_patterns, qualifiers, words
 from extract.model import Metric, Span
 from extract.numbers import ARABIC, CHINESE, HAS_NUMBER_RE, compact, parse_number
-from extract.periods import PeriodMark, find_periods
+from extract.periods import PeriodMark, iso_day, find_periods
 from extract.segment import Token, dictionary_tag
 from extract.units import NON_METRIC_CLASSES, magnitudes, normalise, units
 
@@ -82,7 +83,7 @@ def find_metrics(article: Article, mentions: Sequence[Span] = (), tokens: Sequen
     [('全国', '快递业务量', '1105.8', '亿件', 'level', '2022'), ('全国', '快递业务量', '2.1', '%', 'yoy_growth', '2022')]
     """
     sentences = article.sentences or split_sentences(article.text)
-    spans = sorted(mentions, key=lambda m: m.start)
+    spans = _outermost(mentions)
     starts = [m.start for m in spans]
     words = _ArticleWords(article.text, tokens) if tokens is not None else None
     out: list[Metric] = []
@@ -100,9 +101,49 @@ def find_metrics(article: Article, mentions: Sequence[Span] = (), tokens: Sequen
         metrics, topic = _sentence_metrics(ctx, prev_topic)
         if prev_metric is not None and ctx.ctext.startswith(("其中", "同期")):
             _inherit(metrics, prev_metric, ctx)
+        elif not ctx.periods and any(m.period is None and m.qualifier != "target" for m in metrics):
+            time = _paragraph_time(article, group[0].start)
+            for m in metrics:  # 今天，铁路发送旅客…。全路增开列车353列: the paragraph's time goes on
+                if m.period is None and m.qualifier != "target":
+                    m.period = time
         out.extend(metrics)
         prev_topic = topic
         prev_metric = metrics[-1] if metrics else prev_metric
+    return out
+
+
+PARAGRAPH_LOOKBACK = 300  # characters of the paragraph read back for its time
+EVENT_TIME_RE = re.compile(r"\d{4}-\d{2}(?:-\d{2})?")  # a month or a date: when something happened
+
+
+def _paragraph_time(article: Article, start: int) -> str | None:
+    """The period a sentence without one of its own takes: the last time expression of the same
+    paragraph before ``start`` that opens its clause (今年，…; 今天铁路…; 前4个月，…), not an
+    event's date inside a clause (商务部今年4月印发…), a single month or date (7月，科技部批复…:
+    an event), an as-of or a target."""
+    text = article.text
+    para = max(text.rfind("\n", 0, start) + 1, start - PARAGRAPH_LOOKBACK)
+    ctext, _ = compact(text[para:start])
+    found = None
+    for p in find_periods(ctext, article.date):
+        if p.period is None or p.kind in ("as_of", "reset", "target") or p.period.startswith("as_of"):
+            continue
+        if p.kind != "day" and EVENT_TIME_RE.fullmatch(p.period):
+            continue
+        opening = ctext[_clause_start(ctext, p.start) : p.start]
+        if not opening or opening in ("在", "到", "从", "自"):
+            found = p.period
+    return found
+
+
+def _outermost(mentions: Sequence[Span]) -> list[Span]:
+    """Mentions by start, without those inside a longer one (河北 in 河北国税局 is part of the
+    name, not a subject of its own)."""
+    out: list[Span] = []
+    for m in sorted(mentions, key=lambda m: (m.start, -m.end)):
+        if out and m.end <= out[-1].end:
+            continue
+        out.append(m)
     return out
 
 
@@ -132,7 +173,23 @@ class _Topic:
 
 
 def _group_topic(article: Article, group: list[Sentence], mentions: list[Span]):
-    return _sentence_topic(_context(article, group, mentions))
+    ctx = _context(article, group, mentions)
+    return _sentence_topic(ctx) or _scope_topic(ctx)
+
+
+def _scope_topic(ctx: "_Ctx"):
+    """A scope word opening a clause (我国就业形势总体稳定, 全国秋粮…) as the topic handed on to a
+    later sentence's figures when no entity is: ``(None, word)``."""
+    scopes = words()["scope"]
+    topic = None
+    pos, n = 0, len(ctx.ctext)
+    while pos < n:
+        end = _clause_end(ctx.ctext, pos)
+        w = _scope_at_start(_remove_periods(ctx, pos, end), scopes)
+        if w:
+            topic = (None, w)
+        pos = end + 1
+    return topic
 
 
 def _inherit(metrics: list[Metric], prev: Metric, ctx: "_Ctx") -> None:
@@ -195,6 +252,9 @@ def _context(article: Article, group: list[Sentence], mentions: list[Span], word
     parts, idx, bounds = [], [], []
     for s in group:
         c, i = compact(s.text)
+        k = dateline_end(c)
+        if k:
+            c, i = c[k:], i[k:]
         bounds.append(len(idx))
         parts.append(c)
         idx.extend(s.start + k for k in i)
@@ -254,8 +314,10 @@ def _topic_after(ctx: _Ctx, figures: list[_Figure], prev_topic: _Topic):
     """The topic a sentence with figures hands on: its own, its last figure's subject, or
     (no entity in it at all) the one it was handed."""
     topic = _sentence_topic(ctx)
-    if topic is None and figures and figures[-1].subject is not None:
+    if topic is None and figures and (figures[-1].subject is not None or figures[-1].subject_name in words()["scope"]):
         topic = (figures[-1].subject, figures[-1].subject_name or "")
+    if topic is None and not ctx.mentions:
+        topic = _scope_topic(ctx)
     if topic is None and not ctx.mentions:
         topic = prev_topic.get()
     return topic
@@ -309,6 +371,28 @@ def _sentence_topic(ctx: _Ctx):
     return (span.entity, span.name or span.text)
 
 
+@functools.cache
+def _dateline_res() -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p) for p in lexicon_words("datelines.txt"))
+
+
+def dateline_end(text: str) -> int:
+    """Length of the datelines and bylines opening ``text`` (0 when none): 央视网消息（新闻联播）：,
+    本台消息：, 新华社北京3月5日电（记者 X）.
+
+    >>> dateline_end("央视网消息（新闻联播）：一季度国内生产总值296299亿元")
+    12
+    """
+    pos, again = 0, True
+    while again:
+        again = False
+        for rx in _dateline_res():
+            m = rx.match(text, pos)
+            if m and m.end() > pos:
+                pos, again = m.end(), True
+    return pos
+
+
 # --- finding figures ------------------------------------------------------------------------
 
 
@@ -335,8 +419,9 @@ def _find_figures(ctx: _Ctx) -> list[_Figure]:
         cls = unit_table[unit].cls if unit else "number"
         if m.group("pct"):
             unit, cls = "%", "ratio"
-        if num[0] not in "0123456789" and len(num) == 1 and num != "十" and not mag and cls not in ("ratio", "times"):
-            continue  # 一个/两家/一公里: a determiner or a figure of speech, not a statistic
+        if num[0] not in "0123456789" and len(num) == 1 and num != "十" and not mag and cls not in ("ratio", "times") \
+                and not _longest_suffix(ctext[max(0, s - 4) : s], _qualifiers_before()):
+            continue  # 一个/两家/一公里: a determiner or a figure of speech (至少三人: a statistic)
         if num == "1" and cls == "count" and not mag:
             continue  # 每个村安排1名…: one of something is rarely a statistic
         value = parse_number(num)
@@ -345,6 +430,11 @@ def _find_figures(ctx: _Ctx) -> list[_Figure]:
             f.qualifier = qualifiers()["inside"][m.group("q1") or m.group("q2")]
         out.append(f)
     return out
+
+
+@functools.cache
+def _qualifiers_before() -> tuple[str, ...]:
+    return tuple(sorted(qualifiers()["before"], key=len, reverse=True))
 
 
 def _split_cn_magnitude(num: str) -> tuple[str, str]:
@@ -363,15 +453,13 @@ def _is_metric(ctext: str, m: re.Match, num: str, mag: str, unit: str, bad) -> b
         return False
     if unit and units()[unit].cls in NON_METRIC_CLASSES:
         return False
-    if prev in "第几数上成约莫" and prev not in "约" or (prev.isascii() and prev.isalpha()):
-        return False  # ordinals, vague numbers, model names (C919)
-    if prev == "第" or prev in "几数":
-        return False
-    if prev in "这那该此" or ctext[max(0, s - 2) : s] == "上述":
+    if prev and (prev in "第几数莫" or (prev in "上成" and num[0] not in "0123456789") or (prev.isascii() and prev.isalpha())):
+        return False  # ordinals, vague numbers (上千, 成百), model names (C919); "" is in every string
+    if (prev and prev in "这那该此") or ctext[max(0, s - 2) : s] == "上述":
         return False  # 这45人: a reference back to figures already given
-    if prev in ".-/" or (prev.isdigit()):
+    if prev and (prev in ".-/" or prev.isdigit()):
         return False
-    if nxt.isascii() and nxt.isalpha():
+    if nxt.isascii() and nxt.isalpha() and (not unit or unit.isascii()):
         return False  # 5G, 3D, 100PB...
     if num[0] not in "0123456789":
         if len(num) > 1 and all(c in "零〇一二两三四五六七八九" for c in num) and "〇" not in num and "零" not in num:
@@ -476,6 +564,11 @@ def _is_modifier(ctx: _Ctx, f: _Figure) -> bool:
     after_q = next((w for w in qualifiers()["after"] if nxt.startswith(w)), "")
     rest = ctext[f.ce + len(after_q) : f.ce + len(after_q) + 2]
     if rest.startswith(("的", "或")):
+        share_of_what_follows = f.unit_cls == "ratio" and not f.extra.get("qual_before") and not _strip(
+            _remove_mentions(ctx, f.pre_start, f.pre_end, _remove_periods(ctx, f.pre_start, f.pre_end)))
+        if share_of_what_follows:  # 某市90%以上的企业接入…: the share of what follows, not a threshold
+            f.kind = "share"
+            return False
         if after_q and after_q not in ("左右", "上下"):
             return True
         if f.extra.get("qual_before") and _strip(ctext[f.pre_start : f.pre_end]):
@@ -505,11 +598,15 @@ def _period_for(ctx: _Ctx, f: _Figure, clause_start: int, figures: list[_Figure]
             p_end = _clause_end(ctx.ctext, p.end)
             p_start = _clause_start(ctx.ctext, p.start)
             at_start = not _strip(ctx.ctext[p_start : p.start]) or ctx.ctext[p_start : p.start] in ("在", "到", "从", "自")
-            stands_alone = p_end - p.end <= 6 and at_start
+            stands_alone = (p_end - p.end <= 6 or p.kind == "day") and at_start  # 今天是…，: the day of the sentence
             if not stands_alone and not any(p.end <= g.cs < p_end for g in figures):
                 continue
         mark = p
     f.extra["period_mark"] = mark
+    if mark is not None and mark.kind == "since" and "已" in ctx.ctext[max(mark.end, clause_start) : f.cs]:
+        day = iso_day(ctx.article.date)
+        if day:
+            return f"as_of:{day}"  # 自…以来，已接入1274项: what stands on the story's day
     return mark.period if mark else None
 
 
@@ -556,6 +653,14 @@ def _strip(text: str, keep_quotes: bool = False) -> str:
             break
         if text == w:
             return ""
+    return text
+
+
+def _remove_mentions(ctx: _Ctx, start: int, end: int, text: str) -> str:
+    """``text`` (= ``ctx.ctext[start:end]`` less periods) without the mentions' names in it."""
+    for cs, ce, _span in ctx.mentions:
+        if start <= cs and ce <= end:
+            text = text.replace(ctx.ctext[cs:ce], "", 1)
     return text
 
 
@@ -616,7 +721,7 @@ def _after_np(ctx: _Ctx, f: _Figure) -> str:
         start += 1
     end = min(_clause_end(ctext, start), start + 24)
     seg = ctext[start:end]
-    if not seg or not ("\u4e00" <= seg[0] <= "\u9fff" or seg[0] in QUOTES):
+    if not seg or not ("\u4e00" <= seg[0] <= "\u9fff" or seg[0] in QUOTES or (seg[0].isascii() and seg[0].isalpha())):
         return ""
     if seg[0] == "“":
         j = seg.find("”")
@@ -676,7 +781,7 @@ def _leading_np(text: str, proper: bool = False, ctx: _Ctx | None = None, within
         close = {"“": "”", "「": "」", "『": "』", '"': '"'}[text[0]]
         j = text.find(close, 1)
         if j > 1:
-            return text[1:j]
+            return text[1:j] + _name_tail(text[j + 1 :])
     np = []
     has_proper = False
     head = text[:24]
@@ -691,6 +796,23 @@ def _leading_np(text: str, proper: bool = False, ctx: _Ctx | None = None, within
     if proper and not has_proper:
         return ""
     return out if len(out) >= 2 else ""
+
+
+NAME_TAIL_NUM_RE = re.compile(r"[一二三四五六七八九十0-9]{1,3}")
+
+
+def _name_tail(text: str) -> str:
+    """A numbered part written right after a quoted name (“深海一号”二期工程 -> 二期工程), or ''.
+
+    >>> _name_tail("二期工程年产天然气"), _name_tail("年产天然气")
+    ('二期工程', '')
+    """
+    m = NAME_TAIL_NUM_RE.match(text)
+    if not m:
+        return ""
+    rest = text[m.end() :]
+    tail = next((w for w in words()["name_tail"] if rest.startswith(w)), "")
+    return m.group(0) + tail if tail else ""
 
 
 class _ArticleWords:
@@ -846,20 +968,23 @@ def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topi
             f.indicator, f.indicator_from_after = (w if w in ("首批", "第一批", "首期") else "") + after, True
         np_subject = None
         scope = _scope_at_start(raw, scopes) or next((s for s in scopes if raw.endswith(s)), None)
-        if f.indicator_from_after:
+        group = None if f.indicator_from_after else _group_at_start(_remove_periods(ctx, clause_start, f.pre_end), scopes)
+        owner = None if group or f.indicator_from_after or own is not None else _possessor_np(pre)
+        if owner:
+            np_subject, f.indicator = owner
+        elif group:
+            np_subject, f.indicator = group, _strip(pre[pre.find(group) + len(group):] if group in pre else pre) or pre
+        elif f.indicator_from_after:
             lead = _leading_np(_strip(_remove_periods(ctx, clause_start, f.pre_end), keep_quotes=True), ctx=ctx,
                                within=(clause_start, f.pre_end))
-            lead_scope = _scope_at_start(lead, scopes)
+            lead_scope = _group_at_start(lead, scopes) or _scope_at_start(lead, scopes)
             if lead_scope:
                 np_subject = lead_scope
             elif lead and lead != f.indicator:
                 np_subject = lead
         elif scope:
             rest = pre[len(scope) :] if pre.startswith(scope) else pre
-            if f.unit_cls == "count" and f.kind == "level" and rest and not rest.endswith(words()["measure"]):
-                np_subject, f.indicator = pre, rest
-            else:
-                np_subject, f.indicator = scope, rest or pre
+            np_subject, f.indicator = scope, rest or pre
         else:
             f.indicator = pre
             if own is None:
@@ -892,22 +1017,37 @@ def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topi
                 cstart = _clause_start(ctext, pos)
                 earlier = _clause_topic(ctx, cstart, pos, strict=True)
                 if earlier is None:
-                    earlier = _scope_at_start(_remove_periods(ctx, cstart, pos + 1), scopes)
+                    text = _remove_periods(ctx, cstart, pos + 1)
+                    earlier = _group_at_start(text, scopes) or _scope_at_start(text, scopes)
                 pos = cstart - 1
+        frame = _frame_before(ctx, clause_start) if own is None and not group and not scope else None
+        if frame is not None:
+            np_subject = frame if isinstance(frame, str) else None
+            own = None if isinstance(frame, str) else frame
+        clause_scope = None
+        if not np_subject and own is None and not group:
+            clause_scope = _scope_at_start(_remove_periods(ctx, clause_start, f.pre_end), scopes)
+        if clause_scope:
+            np_subject = clause_scope  # 前11个月我国对东盟、欧盟…进出口: the scope opening the clause
         if np_subject:
             np_subject = _strip(np_subject) or np_subject
         if topic is not None:
             f.subject, f.subject_name = topic[2].entity, topic[2].name or topic[2].text
         elif np_subject:
             f.subject, f.subject_name = None, np_subject
+            f.extra["carry"] = np_subject in (group, scope, clause_scope) or np_subject in scopes
         elif earlier is not None and not isinstance(earlier, str):
             f.subject, f.subject_name = earlier[2].entity, earlier[2].name or earlier[2].text
         elif prev is not None and prev.subject_name:
             f.subject, f.subject_name = prev.subject, prev.subject_name
+            f.extra["carry"] = prev.extra.get("carry", False)
         elif isinstance(earlier, str):
             f.subject, f.subject_name = None, earlier
+            f.extra["carry"] = True
         elif prev_topic.get() is not None:
             f.subject, f.subject_name = prev_topic.get()
+        elif (near := _nearest_place_or_org(ctx, clause_start)) is not None:
+            f.subject, f.subject_name = near.entity, near.name or near.text
         else:
             f.subject, f.subject_name = None, f.indicator
         prev = f
@@ -928,15 +1068,105 @@ def _earlier_leading_np(ctx: _Ctx, clause_start: int) -> str:
     return ""
 
 
-def _scope_at_start(text: str, scopes) -> str | None:
-    """A scope word (全国, 我国…) opening ``text`` after openers, not inside 在全球/向全国."""
-    t = "".join(ch for ch in text if ch not in QUOTES)
-    for _ in range(3):
-        w = next((o for o in words()["opener"] if t.startswith(o) and o not in ("在", "于", "对")), None)
-        if not w:
-            break
-        t = t[len(w) :]
-    return next((s for s in scopes if t.startswith(s)), None)
+@functools.cache
+def _group_re() -> re.Pattern:
+    """openers, a scope word, up to four characters and a group word (``data/group_subjects.txt``)."""
+    def alt(ws):
+        return "|".join(re.escape(w) for w in sorted(ws, key=len, reverse=True))
+
+    openers = [o for o in words()["opener"] if o not in ("在", "于", "对")]
+    return re.compile(rf"(?:{alt(openers)}){{0,3}}(?P<scope>{alt(words()['scope'])})?"
+                      rf"(?P<group>[^，、的和与及0-9]{{0,4}}?(?:{alt(lexicon_words('group_subjects.txt'))}))(?P<list>、)?")
+
+
+def _group_at_start(text: str, scopes=()) -> str | None:
+    """A sector or group opening ``text`` (全国铁路…, 高技术制造业增加值…, 民航共运送…): an optional
+    scope word, up to four characters, and a group word of ``data/group_subjects.txt``; a list
+    of sectors (铁路、公路、民航…) is not one of them, its scope word is their subject.
+
+    >>> _group_at_start("全国铁路预计发送旅客"), _group_at_start("高技术制造业增加值")
+    ('全国铁路', '高技术制造业')
+    """
+    if QUOTE_CHARS_RE.search(text):
+        text = "".join(ch for ch in text if ch not in QUOTES)
+    m = _group_re().match(text)
+    if m is None:
+        return None
+    scope = m.group("scope") or ""
+    if m.group("list"):
+        return scope or None
+    return scope + m.group("group")
+
+
+QUOTE_CHARS_RE = re.compile("[" + re.escape(QUOTES) + "]")
+
+
+@functools.cache
+def _possessor_re() -> re.Pattern:
+    heads = "|".join(re.escape(w) for w in words()["possessor_head"])
+    return re.compile(rf"(?P<owner>[^，、的和与及0-9]{{1,10}}(?:{heads}))的(?P<indicator>[^，的]{{2,}})")
+
+
+def _possessor_np(pre: str) -> tuple[str, str] | None:
+    """(owner, indicator) of ``X企业的Y`` when no name is mentioned: 非应诉企业的反倾销税率 ->
+    (非应诉企业, 反倾销税率); None otherwise.
+
+    >>> _possessor_np("非应诉企业的反倾销税率"), _possessor_np("出事的隧道全长")
+    (('非应诉企业', '反倾销税率'), None)
+    """
+    m = _possessor_re().fullmatch(pre)
+    return (m.group("owner"), m.group("indicator")) if m else None
+
+
+def _nearest_place_or_org(ctx: _Ctx, before: int) -> Span | None:
+    """The last organisation or place mentioned earlier in the sentence, whatever its role:
+    better than no subject at all (江苏做强农业的同时，…，累计接待游客1亿人次)."""
+    for cs, _ce, span in reversed(ctx.mentions):
+        if cs < before and span.label in CARRIED_LABELS:
+            return span
+    return None
+
+
+def _frame_before(ctx: _Ctx, clause_start: int):
+    """The frame an earlier clause of the sentence sets (在邮件监管方面，…; 在首都机场旅客查验现场，…):
+    the entity mentioned in it, else its noun phrase; None when there is none."""
+    pos = clause_start - 1
+    ends = words()["frame_end"]
+    while pos > 0:
+        cstart = _clause_start(ctx.ctext, pos)
+        text = ctx.ctext[cstart:pos]
+        if text.startswith("在") and text.endswith(ends):
+            ms = [m for m in ctx.mentions if cstart <= m[0] and m[1] <= pos]
+            if ms:
+                return ms[0]
+            end = next(e for e in ends if text.endswith(e))
+            inner = _strip(text[1 : len(text) - len(end)] if end == "方面" else text[1:])
+            return inner or None
+        if any(cstart <= m[0] < pos for m in ctx.mentions):
+            return None  # a clause with its own names comes between: the frame is not this figure's
+        pos = cstart - 1
+    return None
+
+
+@functools.cache
+def _scope_re() -> re.Pattern:
+    def alt(ws):
+        return "|".join(re.escape(w) for w in sorted(ws, key=len, reverse=True))
+
+    openers = [o for o in words()["opener"] if o not in ("在", "于", "对")]
+    return re.compile(rf"(?:{alt(openers)}){{0,3}}(?P<scope>{alt(words()['scope'])})")
+
+
+def _scope_at_start(text: str, scopes=()) -> str | None:
+    """A scope word (全国, 我国…) opening ``text`` after openers, not inside 在全球/向全国.
+
+    >>> _scope_at_start("目前全国快递业务量"), _scope_at_start("在全球")
+    ('全国', None)
+    """
+    if QUOTE_CHARS_RE.search(text):
+        text = "".join(ch for ch in text if ch not in QUOTES)
+    m = _scope_re().match(text)
+    return m.group("scope") if m else None
 
 
 def _raw_after(ctext: str, f: _Figure) -> str:
@@ -984,7 +1214,7 @@ def _pair_respectively(ctx: _Ctx, figures: list[_Figure]) -> None:
                 for g in group[1:]:
                     g.indicator = f.indicator
             for g in group:
-                if g.subject is None:
+                if g.subject is None and (scope or not g.extra.get("carry")):
                     g.subject_name = scope or g.indicator
         i = j
 

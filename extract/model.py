@@ -91,7 +91,7 @@ class Relation:
 
     head: str
     head_name: str
-    relation: str  # works_for | operates | part_of | located_in | publishes | designated_as | selected_in | held_in | owns | relies_on | co_mention
+    relation: str  # works_for | founded_by | headquartered_in | operates | part_of | located_in | publishes | designated_as | selected_in | held_in | owns | relies_on | co_mention
     tail: str
     tail_name: str
     role: str | None

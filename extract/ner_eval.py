@@ -33,11 +33,16 @@ TO_MSRA = {"PER": "PER", "PERSON": "PER", "LOC": "LOC", "PLACE": "LOC", "ORG": "
 
 
 def shared_data_dir() -> Path:
-    """``$NEWSKG_SHARED_DATA`` or ``../shared/data`` next to the repository root."""
+    """``$NEWSKG_SHARED_DATA``, or ``shared/data`` next to the repository root or next to its
+    parent folder (a git worktree under ``wt/``)."""
     env = os.environ.get("NEWSKG_SHARED_DATA")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[1].parent / "shared" / "data"
+    repo = Path(__file__).resolve().parents[1]
+    for base in (repo.parent, repo.parent.parent):
+        if (base / "shared" / "data").is_dir():
+            return base / "shared" / "data"
+    return repo.parent / "shared" / "data"
 
 
 def default_msra_path() -> Path:

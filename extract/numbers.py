@@ -120,4 +120,4 @@ ARABIC = r"\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 CN_DIGITS = "零〇一二两三四五六七八九"
 CHINESE = rf"[{CN_DIGITS}十][{CN_DIGITS}十百千万亿]*"
 NUMBER_RE = re.compile(rf"(?:{ARABIC})|(?:{CHINESE})")
-HAS_NUMBER_RE = re.compile(rf"[0-9０-９]|[{CN_DIGITS}十][{CN_DIGITS}十百千万亿余多成半个家]")
+HAS_NUMBER_RE = re.compile(rf"[0-9０-９]|[{CN_DIGITS}十][{CN_DIGITS}十百千万亿余多成半个家]|(?:至少|约|近|超过|多达)[{CN_DIGITS}]")

@@ -3,7 +3,7 @@
 - cue-word patterns (``relation_patterns.tsv``) over a sentence whose mentions are replaced
   by typed slots: located_in, held_in, publishes, operates, owns, relies_on, designates,
   designated_as, selected_in;
-- works_for with a job title (organisation + title + person, ``titles.txt``), and reporters of
+- works_for with the role as written and founded_by (:mod:`extract.posts`), and reporters of
   a byline (本报…（记者X）) working for the article's paper (``papers.tsv``);
 - structural links found while composing names (part_of, owns, operates);
 - co_mention: every pair of entities in one sentence (counted when merged).
@@ -25,7 +25,15 @@ _GAP = r"[^⟦⟧。！？；]{0,12}?"
 
 
 def _slot(types: str) -> str:
-    return r"[“《]?⟦\d+:(?:" + "|".join(t.strip() for t in types.split(",")) + r")⟧[”》]?"
+    return r"[“《«]?⟦\d+:(?:" + "|".join(t.strip() for t in types.split(",")) + r")⟧[”》»]?"
+
+
+_LONG_GAPS = {
+    # at most 40 characters, places, titles, works and events allowed, no person, no organisation
+    "{**}": r"(?:[^⟦⟧。！？；]|⟦\d+:(?:PLACE|TITLE|HEAD|WORK|EVENT)⟧){0,40}?",
+    # at most 80 characters, organisations allowed, no person
+    "{**O}": r"(?:[^⟦⟧。！？；]|⟦\d+:(?:ORG|PLATFORM|PLACE|TITLE|HEAD|WORK|EVENT)⟧){0,80}?",
+}
 
 
 def compile_pattern(pattern: str) -> re.Pattern:
@@ -33,7 +41,11 @@ def compile_pattern(pattern: str) -> re.Pattern:
 
     >>> bool(compile_pattern("{H:ORG}{*}依托{T:PLATFORM}").search("⟦0:ORG⟧近日依托⟦1:PLATFORM⟧"))
     True
+    >>> bool(compile_pattern("{H:ORG}{**}总部在{T:PLACE}").search("⟦0:ORG⟧成立于⟦1:PLACE⟧，总部在⟦2:PLACE⟧"))
+    True
     """
+    for k, v in _LONG_GAPS.items():
+        pattern = pattern.replace(k, v)
 
     def sub(m: re.Match) -> str:
         kind, _, types = m.group(1).partition(":")
@@ -42,7 +54,9 @@ def compile_pattern(pattern: str) -> re.Pattern:
         if kind == "P":
             return r"(?:" + _slot("PLACE") + r")*"
         one = _slot(types)
-        group = {"H": "h", "T": "t", "X": "x", "HS": "h", "TS": "t"}[kind]
+        group = {"H": "h", "T": "t", "X": "x", "HS": "h", "TS": "t", "HSW": "h", "TSW": "t"}[kind]
+        if kind in ("HSW", "TSW"):  # a list whose items may be joined by a few words (和他的师弟)
+            return rf"(?P<{group}>{one}(?:[^⟦⟧。，,；]{{0,6}}?{one})*)"
         if kind in ("HS", "TS"):
             return rf"(?P<{group}>{one}(?:[、，,与和及]?{one})*)"
         return rf"(?P<{group}>{one})"
@@ -131,6 +145,8 @@ def find_relations(
     :param links: structural links from :func:`extract.entities.find_entities`
     :param paper: a resolved pseudo-mention of the article's paper (for 本报 reporters)
     """
+    from extract.posts import find_posts
+
     out: list[Relation] = []
     by_key = {(m.start, m.end): m for m in mentions}
     for link in links:
@@ -150,7 +166,7 @@ def find_relations(
             continue
         top = _top_level(inside)
         masked, offs = _mask(text, s0, s1, top)
-        for relation, rx in relation_patterns():
+        for relation, rx in relation_patterns() if len(top) > 1 else ():  # every pattern links two slots
             for m in rx.finditer(masked):
                 heads = [top[int(x.group(1))] for x in _SLOT.finditer(m.group("h"))] if m.group("h") else []
                 tails = [top[int(x.group(1))] for x in _SLOT.finditer(m.group("t"))] if m.group("t") else []
@@ -160,6 +176,7 @@ def find_relations(
                 for h, t in itertools.product(heads, tails):
                     if h.entity != t.entity:
                         out.append(_rel(h, relation, t, role, article_id, si, offs[m.start()], offs[m.end()]))
+        out += find_posts(article_id, text, si, s0, s1, top)
         out += _works_for(article_id, text, si, top, paper)
         ids = {}
         for m in top:

@@ -10,6 +10,7 @@ resolved independently and :func:`merge_entities` only unions mentions and alias
 from __future__ import annotations
 
 import bisect
+import re
 import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -59,6 +60,18 @@ class Resolution:
         return next((e for e in self.entities if e.id == eid), None)
 
 
+_SPACE_NOT_IN_LATIN = re.compile(r"(?<![A-Za-z0-9])\s+|\s+(?![A-Za-z0-9])")
+
+
+def _squeeze(name: str) -> str:
+    """A name without whitespace, except between Latin words (Peking University).
+
+    >>> _squeeze("某某 计算中心"), _squeeze("Peking University")
+    ('某某计算中心', 'Peking University')
+    """
+    return _SPACE_NOT_IN_LATIN.sub("", name)
+
+
 def sentence_index(starts: Sequence[int], offset: int) -> int:
     """Index of the sentence containing ``offset`` given sorted sentence starts."""
     return max(0, bisect.bisect_right(starts, offset) - 1)
@@ -92,7 +105,7 @@ def _merge_short_forms(keys: dict[str, str]) -> dict[str, str]:
             continue
         for a in names:
             longer = [b for b in names if len(b) > len(a) and (
-                (b.startswith(a) and longest_suffix(a) is None and group != "place"
+                (b.startswith(a) and longest_suffix(a) is None and group not in ("place", "work")
                  and not _starts_with_place(b[len(a):]) and not _known_name(a))
                 or (b.endswith(a) and len(a) >= 4 and a != longest_suffix(a))
                 or (b.endswith(a) and group == "work")
@@ -156,7 +169,7 @@ def resolve_article(
         names = {s.name or s.text for s in members}
         names |= {span_key[(s.start, s.end)] for s in members}
         names |= {a for a, k in alias_of.items() if roots.get(k, k) == root}
-        names = {"".join(n.split()) for n in names}
+        names = {_squeeze(n) for n in names}
         ent = Entity(eid, root, label, sorted(n for n in names if n != root))
         ent.mentions = sorted(
             {Mention(article_id, sentence_index(sentence_starts, s.start), s.start, s.end, s.text) for s in members},

@@ -1,5 +1,6 @@
-"""``newskg export``: the graph as files for Gephi (GEXF), other graph tools (GraphML, CSV)
-and other RDF stores (Turtle, N-Triples, N-Quads, TriG, JSON-LD).
+"""``newskg export``: the graph as files for Gephi (GEXF), other graph tools (GraphML, CSV),
+other RDF stores (Turtle, N-Triples, N-Quads, TriG, JSON-LD) and tidy tables for pandas, R and
+Stata (figures, entities, relations: CSV, JSON Lines or Parquet; :func:`export_table`).
 
 Graph formats write the entity graph: entities as nodes (type, mentions, metrics, colour by
 type, size by mentions, time spells from article dates) and relations as weighted edges
@@ -32,7 +33,8 @@ from kg.export_tables import write_csv, write_graphml
 from kg.vocab import PREFIXES
 
 GRAPH_FORMATS = ("gexf", "graphml", "csv")
-FORMATS = GRAPH_FORMATS + tuple(RDF_FORMATS)
+TABLE_FORMATS = ("figures", "entities", "relations")  # = kg.tidy_tables.TABLES
+FORMATS = GRAPH_FORMATS + tuple(RDF_FORMATS) + TABLE_FORMATS
 
 
 @dataclass
@@ -46,6 +48,7 @@ class ExportReport:
     nodes: int | None = None
     edges: int | None = None
     statements: int | None = None
+    rows: int | None = None
 
 
 @functools.lru_cache(maxsize=None)
@@ -113,13 +116,18 @@ def export(
     :param output: a path (csv: a directory or a file-name prefix, see
         :func:`kg.export_tables.csv_paths`), a binary file, or None to get the bytes back
         (not for csv).
-    :param types: entity types to keep (graph formats only), e.g. ``{"ORG", "PERSON"}``.
+    :param types: entity types to keep (graph and table formats), e.g. ``{"ORG", "PERSON"}``.
     :param min_weight: drop edges supported by fewer statements (graph formats only).
+        Tables (figures, entities, relations) take more filters: :func:`export_table`.
     :return: an :class:`ExportReport` (with the bytes in ``data`` when ``output`` is None).
     :raises GraphError: unknown format, filters on an RDF format, unwritable output.
     """
     if format not in FORMATS:
         raise GraphError(f"unknown export format {format!r}; use one of {', '.join(FORMATS)}")
+    if format in TABLE_FORMATS:
+        if min_weight != 1:
+            raise GraphError(f"--min-weight filters the entity graph (gexf, graphml, csv), not the {format} table")
+        return export_table(store, output, format, types=types)
     if format in RDF_FORMATS:
         if types or min_weight != 1:
             raise GraphError(f"--types and --min-weight filter the entity graph (gexf, graphml, csv), not {format} "
@@ -141,6 +149,28 @@ def export(
     _guard(output, lambda: writer(graph, target))
     return ExportReport(format, _paths(output), buf.getvalue() if buf is not None else None,
                         nodes=len(graph.nodes), edges=len(graph.edges))
+
+
+def export_table(store: ox.Store, output: str | os.PathLike | BinaryIO | None, table: str, *,
+                 file_format: str | None = None, bom: bool = True, **filters) -> ExportReport:
+    """Write a tidy table (figures, entities or relations; :mod:`kg.tidy_tables`) to ``output``:
+    CSV, JSON Lines or Parquet by the path's extension (or ``file_format``; CSV for a file
+    object or None, which returns the bytes in ``data``). CSV has a BOM unless ``bom=False``.
+
+    :param filters: ``types``, ``subject``, ``since``, ``until`` and (figures) ``indicator``.
+    :raises GraphError: unknown table, extension or filter; Parquet without pyarrow; unwritable output.
+    """
+    from kg.table_files import file_format as format_of
+    from kg.table_files import table_bytes, write_table
+    from kg.tidy_tables import table_rows
+
+    if file_format is None and isinstance(output, (str, os.PathLike)):
+        file_format = format_of(output)  # a bad extension fails before the queries run
+    rows = table_rows(store, table, **filters)
+    if output is None:
+        return ExportReport(table, [], table_bytes(rows, table, file_format or "csv", bom=bom), rows=len(rows))
+    path = write_table(rows, table, output, fmt=file_format, bom=bom)
+    return ExportReport(table, [path] if path else [], rows=len(rows))
 
 
 def _paths(output) -> list[Path]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus.errors import QAError
+from extract.periods import PARTS, REL_YEARS, find_periods
 from kg.qa_lexicon import load_classifiers, load_metric_kinds, load_question_phrases, load_synonyms
 
 if sys.version_info >= (3, 11):
@@ -31,8 +32,6 @@ else:  # pragma: no cover
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
 _TRAILING = "?？。.!！~～ \t\r\n"
-_HALF = {"上半年": "H1", "下半年": "H2", "一季度": "Q1", "第一季度": "Q1", "二季度": "Q2", "第二季度": "Q2",
-         "三季度": "Q3", "第三季度": "Q3", "四季度": "Q4", "第四季度": "Q4", "前三季度": "Q1-Q3"}
 
 
 def _ascii_fold(ch: str) -> str:
@@ -80,43 +79,32 @@ class Period:
         return period_label(self.value)
 
 
-_YEAR = r"((?:19|20)\d{2})"
-_PERIOD_RES = [
-    (re.compile(_YEAR + r"年?(?:至|到|—|–|-|~|～)" + _YEAR + r"年(?:间|期间)?"), "range"),
-    (re.compile(_YEAR + r"年(上半年|下半年|前三季度|第[一二三四]季度|[一二三四]季度)"), "part"),
-    (re.compile(_YEAR + r"年(\d{1,2})月(?:份)?"), "month"),
-    (re.compile(_YEAR + r"年(?:全年|年底|年末|底|末|度)?"), "year"),
-    (re.compile(r"今年|去年|前年|明年|本年度|本年|上年"), "relative"),
-]
-
-
 def parse_periods(text: str) -> list[Period]:
-    """All periods written in ``text``, left to right, not overlapping.
+    """All periods written in ``text``, left to right, read with the extraction's period
+    grammar (:func:`extract.periods.find_periods`); a relative year stays as written (今年),
+    to be resolved against each figure's own story date.
 
     >>> [p.value for p in parse_periods("2023年上半年和2022年6月")]
     ['2023H1', '2022-06']
     >>> [p.value for p in parse_periods("某中心今年的算力")]
     ['今年']
     """
-    taken: list[tuple[int, int]] = []
     found: list[Period] = []
-    for rx, kind in _PERIOD_RES:
-        for m in rx.finditer(text):
-            if any(m.start() < e and s < m.end() for s, e in taken):
-                continue
-            if kind == "range":
-                value = f"{m.group(1)}-{m.group(2)}"
-            elif kind == "part":
-                value = m.group(1) + _HALF[m.group(2)]
-            elif kind == "month":
-                value = f"{m.group(1)}-{int(m.group(2)):02d}"
-            elif kind == "year":
-                value = m.group(1)
-            else:
-                value = m.group(0)
-            taken.append((m.start(), m.end()))
-            found.append(Period(value, m.start(), m.end(), m.group(0)))
-    return sorted(found, key=lambda p: p.start)
+    for mark in find_periods(text, None):
+        value = mark.period
+        if mark.kind == "since" and mark.start_period:
+            value = mark.start_period
+        elif value and value.startswith("as_of:"):
+            value = value[6:]
+        if not value:
+            continue
+        if not value[:1].isdigit():
+            rel = next((w for w in REL_YEARS if value.startswith(w)), None)
+            if rel is None:
+                continue  # 上半年, 春节假期 with no year: nothing to resolve them against
+            value = rel
+        found.append(Period(value, mark.start, mark.end, text[mark.start : mark.end]))
+    return found
 
 
 def period_label(value: str | None) -> str:
@@ -137,7 +125,7 @@ def period_label(value: str | None) -> str:
         return f"{m.group(1)}年{int(m.group(2))}月"
     m = re.fullmatch(r"(\d{4})(H1|H2|Q1|Q2|Q3|Q4|Q1-Q3)", value)
     if m:
-        names = {v: k for k, v in _HALF.items() if not k.startswith("第")}
+        names = {v: k for k, v in PARTS.items() if v and not k.startswith("第")}
         return f"{m.group(1)}年{names[m.group(2)]}"
     if re.fullmatch(r"\d{4}", value):
         return value + "年"

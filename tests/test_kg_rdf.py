@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from pyoxigraph import Literal, NamedNode, RdfFormat, Store
+from pyoxigraph import Literal, NamedNode, RdfFormat, Store, Variable
 
 from corpus.errors import GraphError
 from corpus.model import Article, Sentence
@@ -196,3 +196,26 @@ def test_every_term_of_the_sample_graph_is_declared():
         used = {q.predicate.value for q in store} | {
             q.object.value for q in store if q.predicate == term("rdf:type")}
     assert {u for u in used if u.startswith(ns)} <= declared
+
+
+def test_founders_and_headquarters_are_queryable_and_declared():
+    from pathlib import Path
+
+    from pyoxigraph import parse
+
+    from extract.pipeline import extract_article
+
+    text = "2004年，张伟和李娜共同创办了星辰科技有限公司。星辰科技有限公司总部位于东莞市。"
+    art = Article(id="创办-1", text=text)
+    store = Store()
+    write_graphs(store, [article_graph(art, extract_article(art))])
+    q = "SELECT ?org ?who WHERE { ?org schema:founder ?p . ?p schema:name ?who }"
+    rows = store.query(q, prefixes={"schema": "https://schema.org/", "nkg": "https://newskg.org/ns#"},
+                       substitutions={Variable("org"): entity_iri("星辰科技有限公司")}, use_default_graph_as_union=True)
+    assert sorted(r["who"].value for r in rows) == ["张伟", "李娜"]
+    q = "SELECT ?org ?where WHERE { ?org nkg:headquarteredIn ?p . ?p schema:name ?where }"
+    rows = store.query(q, prefixes={"schema": "https://schema.org/", "nkg": "https://newskg.org/ns#"},
+                       substitutions={Variable("org"): entity_iri("星辰科技有限公司")}, use_default_graph_as_union=True)
+    assert [r["where"].value for r in rows] == ["东莞市"]
+    ttl = Path(__file__).resolve().parent.parent / "kg" / "data" / "newskg.ttl"
+    assert "https://newskg.org/ns#headquarteredIn" in {t.subject.value for t in parse(path=str(ttl))}

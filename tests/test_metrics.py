@@ -32,14 +32,14 @@ FIGURES = [
      {"period": "as_of:2023-06", "base_value": "2937000", "base_unit": "count", "indicator": "5G基站总数", "subject_name": "我国"}),
     ("全市新增市场主体超过3.2万户。", None, "3.2万户",
      {"qualifier": "more_than", "base_value": "32000", "base_unit": "count"}),
-    ("项目总投资近80亿元。", None, "80亿元", {"qualifier": "approx", "base_value": "8000000000"}),
+    ("项目总投资近80亿元。", None, "80亿元", {"qualifier": "nearly", "base_value": "8000000000"}),
     ("新建充电桩约1200个。", None, "1200个", {"qualifier": "approx"}),
     ("单日客流量在20万人次左右。", None, "20万人次", {"qualifier": "approx", "base_value": "200000"}),
     ("年产值在5000万元以上。", None, "5000万元", {"qualifier": "more_than"}),
     ("空置率不足5%。", None, "5%", {"qualifier": "less_than"}),
     ("营商环境世行排名从2017年的78位跃升至2019年的31位。", None, "31位", {"kind": "rank", "base_unit": "rank", "period": "2019"}),
     ("营商环境世行排名从2017年的78位跃升至2019年的31位。", None, "78位", {"kind": "rank", "period": "2017"}),
-    ("新型装备的比例不低于70%。", None, "70%", {"qualifier": "more_than"}),
+    ("新型装备的比例不低于70%。", None, "70%", {"qualifier": "at_least"}),
     ("到2025年，全省数据中心机架规模力争达到10万架。", None, "10万架",
      {"qualifier": "target", "period": "2025"}),
     ("该园区已吸引十余家企业入驻。", None, "十余家",
@@ -58,8 +58,8 @@ FIGURES = [
     ("2019年至2022年，全口径数字贸易总额由3.17万亿元增加至4.68万亿元，年均增长13.9%。", None, "13.9%", {"period": "2019-2022", "kind": "avg_annual_growth"}),
     ("厂内共有8个柔性工作中心，16条智能化产线。", None, "16条", {"indicator": "智能化产线", "base_unit": "count"}),
     ("平台已接入超过2000台工业设备。", None, "2000台", {"indicator": "工业设备", "qualifier": "more_than"}),
-    ("列车起火已导致至少65人死亡。", None, "65人", {"indicator": "死亡人数", "qualifier": "more_than", "base_unit": "count"}),
-    ("本次大赛吸引了国内外近6000名选手报名参赛。", None, "6000名", {"indicator": "选手", "qualifier": "approx"}),
+    ("列车起火已导致至少65人死亡。", None, "65人", {"indicator": "死亡人数", "qualifier": "at_least", "base_unit": "count"}),
+    ("本次大赛吸引了国内外近6000名选手报名参赛。", None, "6000名", {"indicator": "选手", "qualifier": "nearly"}),
     ("先后对9个利用网络刷单的诈骗窝点展开收网行动。", None, "9个", {"indicator": "诈骗窝点"}),
     ("新线最高时速350公里。", None, "350公里", {"base_unit": "m/s", "base_value": "97.222"}),
     ("成功将621名同胞安全撤离。", None, "621名", {"qualifier": None}),
@@ -194,7 +194,7 @@ def test_zero_anaphora_carries_the_previous_sentence_topic():
     mentions = [span(text, "该中心", "PLATFORM", "星河人工智能计算中心")]
     ms = find_metrics(article(text, "2023-09-05"), mentions)
     assert [(m.subject_name, str(m.value), m.unit, m.qualifier, m.period) for m in ms] == [
-        ("星河人工智能计算中心", "50", "家", "more_than", None),
+        ("星河人工智能计算中心", "50", "家", "more_than", "as_of:2023-09-05"),  # 目前: as of the story day
         ("星河人工智能计算中心", "100", "P", None, None),
         ("星河人工智能计算中心", "400", "P", "target", "2023"),
         ("星河人工智能计算中心", "1000", "P", "target", None),
@@ -219,13 +219,13 @@ def test_modifier_agent_is_not_subject():
     assert (m.subject_name, m.indicator, m.unit, m.qualifier) == ("燎原平台", "数据采集点", "万个", "more_than")
 
 
-def test_topic_noun_phrase_when_no_entity():
+def test_scope_word_is_the_subject_of_what_it_counts():
     text = "“截至目前，全国跨行业跨领域工业互联网平台达50家，平均连接工业设备超218万台、服务企业数量超23.4万家。”"
     ms = find_metrics(article(text))
     assert [(m.subject, m.subject_name, m.indicator, m.period) for m in ms] == [
-        (None, "全国跨行业跨领域工业互联网平台", "跨行业跨领域工业互联网平台", None),
-        (None, "全国跨行业跨领域工业互联网平台", "平均连接工业设备", None),
-        (None, "全国跨行业跨领域工业互联网平台", "服务企业数量", None),
+        (None, "全国", "跨行业跨领域工业互联网平台", None),
+        (None, "全国", "平均连接工业设备", None),
+        (None, "全国", "服务企业数量", None),
     ]
 
 

@@ -162,6 +162,16 @@ def test_ask_not_found_says_so(app, question):
     assert not at.success and at.warning, _texts(at)
 
 
+def test_ask_not_found_shows_related_facts_apart(app):
+    at = app("ask")
+    at.text_input(key="ask_q").input("2015年中国跨境数字服务进出口总值是多少？")
+    at.button[0].click().run()
+    assert not at.exception and not at.success and at.warning
+    assert "3710.8" not in at.warning[0].value  # the near figure is not in the answer
+    assert any("Related facts" in h.value for h in at.subheader), _texts(at)
+    assert any("Understood" in c.value for c in at.caption), _texts(at)
+
+
 def test_ask_from_url(app):
     at = app("ask", q=ASK[0][0])
     assert at.text_input(key="ask_q").value == ASK[0][0]
@@ -427,3 +437,17 @@ def test_uploaded_article_is_answerable_at_once(upload_app):
     assert not at.exception, [e.message for e in at.exception]
     assert at.success, _texts(at)
     assert expected in at.success[0].value.replace("\\", "")
+
+
+def test_export_offers_the_figures_table(app, built_store):
+    from kg.store import open_store
+    from kg.tidy_tables import figure_rows
+
+    at = app("export")
+    at.button(key="export_figures_go").click().run()
+    assert not at.exception and not at.error, _texts(at)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert any(lb.startswith("Download figures.csv") for lb in labels)
+    assert any(lb.startswith("Download figures.parquet") for lb in labels)
+    n = len(figure_rows(open_store(built_store, read_only=True)))
+    assert n and f"{n:,} figures" in _texts(at)

@@ -27,10 +27,12 @@ from ui.text import md_escape  # noqa: E402
 st.set_page_config(page_title="newskg", page_icon=str(Path(__file__).parent / "static" / "favicon.png"),
                    layout="wide")
 
+# Streamlit serves the default page at "/" only and ignores its url_path, so /overview said
+# "Page not found": the same script, hidden from the menu, also answers at its own URL.
 pages = [
-    st.Page(path, title=title, icon=icon, url_path=name, default=(name == "overview"))
+    st.Page(path, title=title, icon=icon, url_path="home" if name == "overview" else name, default=(name == "overview"))
     for name, (path, title, icon) in PAGES.items()
-]
+] + [st.Page(PAGES["overview"][0], title=PAGES["overview"][1], url_path="overview", visibility="hidden")]
 nav = st.navigation(pages)
 with st.sidebar:
     st.caption("newskg · knowledge graph of Chinese news")

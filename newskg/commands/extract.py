@@ -42,23 +42,34 @@ def extraction_json(ext) -> dict:
 @click.argument("paths", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object: articles, entities, metrics, relations")
 @click.option("--strict", is_flag=True, help="Exit with code 3 if any input was skipped")
-def extract_cmd(paths: tuple[str, ...], as_json: bool, strict: bool) -> None:
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "spacy"]), default=None,
+              help="table (default), json (= --json), or spacy: a DocBin file for spaCy and annotation tools (-o)")
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="Output file (--format spacy)")
+def extract_cmd(paths: tuple[str, ...], as_json: bool, strict: bool, fmt: str | None, output: str | None) -> None:
     """Extract entities, metrics and relations from a corpus (default: the bundled sample).
 
     PATHS are .txt, .jsonl or .jsonl.gz files, directories or - for standard input. Without
     --json, prints tables of entities and relations (co-mentions left out). Each bad file or
-    record is skipped and named on stderr (file:line).
+    record is skipped and named on stderr (file:line). --format spacy writes a spaCy DocBin
+    (needs `pip install newskg[spacy]`): one Doc per article with our entities as doc.ents
+    and the figures in doc.spans["figures"].
 
     In Python: extract.pipeline.extract_corpus(corpus.read_corpus(paths))
 
     Example:
 
         newskg extract --json > facts.json
+
+        newskg extract news.jsonl --format spacy -o news.spacy
     """
     from corpus import read_corpus
     from extract.pipeline import extract_corpus
 
     skips = SkipReport()
+    if fmt == "spacy":
+        _extract_docbin(paths, output, skips, strict)
+        return
+    as_json = as_json or fmt == "json"
     with warnings_as_notes():
         ext = extract_corpus(read_corpus(list(paths) or None, on_error=skips))
     skips.verdict(len(ext.articles), strict=strict, noun="article", paths=paths)
@@ -78,6 +89,24 @@ def extract_cmd(paths: tuple[str, ...], as_json: bool, strict: bool) -> None:
     click.echo(format_table(ents))
     click.echo("")
     click.echo(format_table(rels))
+
+
+def _extract_docbin(paths: tuple[str, ...], output: str | None, skips: SkipReport, strict: bool) -> None:
+    """`newskg extract --format spacy -o FILE`: one spaCy Doc per article, as a DocBin."""
+    from corpus import read_corpus
+    from extract.pipeline import extract_article
+
+    if not output:
+        raise click.UsageError("--format spacy writes a binary DocBin: give -o FILE")
+    try:
+        from extract.spacy_pipe import doc_bin
+    except ImportError as e:
+        raise click.ClickException(f"--format spacy needs spaCy: pip install newskg[spacy] ({e})") from e
+    with warnings_as_notes():
+        docs = doc_bin((a, extract_article(a)) for a in read_corpus(list(paths) or None, on_error=skips))
+    docs.to_disk(output)
+    click.echo(f"wrote {len(docs)} docs to {output}", err=True)
+    skips.verdict(len(docs), strict=strict, noun="article", paths=paths)
 
 
 @cli.command("ner")
@@ -132,20 +161,46 @@ def ner_cmd(eval_set: str | None, layer: str) -> None:
 @click.option("--msra/--no-msra", default=True, help="Also score NER on the MSRA held-out split (needs ../shared)")
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON (misses, false positives)")
 @click.option("--gold", type=click.Path(exists=True, dir_okay=False), help="Entity gold file (default tests/data/seed_entities_gold.json)")
-def eval_cmd(msra: bool, as_json: bool, gold: str | None) -> None:
+@click.option("--relations-duie", "duie", type=click.Choice(["dev", "blind"]), help="Instead: relation recall on a part of DuIE (../shared/data/duie)")
+@click.option("--figures", type=click.Path(exists=True, dir_okay=False),
+              help="Only score this figures gold file (the sample's, or CCTV stories by 'doc' id, read from ../shared)")
+def eval_cmd(msra: bool, as_json: bool, gold: str | None, duie: str | None, figures: str | None) -> None:
     """Score extraction on the bundled sample against the hand-made gold.
 
     Entity recall and precision by type, relation recall, metric recall/precision (with and
     without period), and NER micro-F1 on the MSRA held-out split when ../shared is present.
+    With --relations-duie: recall per relation type on DuIE sentences (docs/relations.md).
 
-    In Python: extract.evaluate.evaluate_sample()
+    In Python: extract.evaluate.evaluate_sample(), extract.relations_eval.evaluate_duie()
 
-    Example:
+    Examples:
 
         newskg eval --no-msra
+
+        newskg eval --relations-duie dev
+
+        newskg eval --figures eval/figures/dev.json
     """
+    if figures:
+        from extract.figures_gold import score_gold_file, summary_lines
+
+        result = score_gold_file(figures)
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2, default=str) if as_json else "\n".join(summary_lines(result)))
+        return
     from extract.evaluate import evaluate_sample, summary_rows
 
+    if duie:
+        from extract import relations_eval
+
+        result = relations_eval.evaluate_duie(part=duie, sample=0)
+        if result is None:
+            click.echo("skipped: DuIE data not found (set NEWSKG_SHARED_DATA)", err=True)
+            return
+        if as_json:
+            click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        else:
+            emit_rows(relations_eval.summary_rows(result), "table")
+        return
     result = evaluate_sample(msra=msra, gold_path=gold)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2, default=str))

@@ -1,5 +1,6 @@
 """Export: the graph as GEXF / GraphML / CSV / Turtle / N-Triples / N-Quads / TriG / JSON-LD,
-with the CLI's filters (entity types and minimum edge weight, for the graph formats)."""
+with the CLI's filters (entity types and minimum edge weight, for the graph formats); and the
+figures table (one row per figure) as CSV or Parquet for pandas, R, Stata and Excel."""
 from __future__ import annotations
 
 import io
@@ -42,6 +43,16 @@ def _export(path: str, version: int, fmt: str, types: tuple[str, ...], min_weigh
         return buf.getvalue()
 
 
+@st.cache_data(show_spinner="Reading the figures…", max_entries=4)
+def _figures_table(path: str, version: int) -> tuple[int, bytes, bytes]:
+    """Rows, CSV (UTF-8 with BOM, for Excel) and Parquet of the figures table."""
+    from kg.table_files import csv_bytes, parquet_bytes
+    from kg.tidy_tables import figure_rows
+
+    rows = figure_rows(state.get_store())
+    return len(rows), csv_bytes(rows, "figures"), parquet_bytes(rows, "figures")
+
+
 st.title("Export")
 fmt = st.selectbox("Format", list(FORMATS), format_func=lambda f: FORMATS[f][0], key="export_fmt")
 graph_fmt = fmt in GRAPH_FORMATS
@@ -70,3 +81,24 @@ ready = st.session_state.get("export_ready")
 if ready and ready[:3] == (fmt, tuple(types), int(min_weight)):
     label, name, mime = FORMATS[fmt]
     st.download_button(f"Download {name} ({len(ready[3]):,} bytes)", ready[3], name, mime, key="export_dl")
+
+st.divider()
+st.subheader("Figures table")
+st.caption("One row per figure: subject, indicator, value and unit as written and normalised, period, article, "
+           "sentence and offsets, and whether other articles give another value (columns: docs/export.md). "
+           "The CSV is UTF-8 with a byte order mark, so Excel shows the Chinese text.")
+st.code("newskg export --format figures -o figures.csv", language="bash")
+if st.button("Prepare figures table", key="export_figures_go"):
+    try:
+        st.session_state["export_figures"] = (state.data_version(),
+                                              _figures_table(state.store_path(), state.data_version()))
+    except Exception as e:
+        state.show_error(e)
+figures = st.session_state.get("export_figures")
+if figures and figures[0] == state.data_version():
+    n, csv_data, parquet_data = figures[1]
+    st.caption(f"{n:,} figures")
+    st.download_button(f"Download figures.csv ({len(csv_data):,} bytes)", csv_data, "figures.csv", "text/csv",
+                       key="export_figures_csv")
+    st.download_button(f"Download figures.parquet ({len(parquet_data):,} bytes)", parquet_data, "figures.parquet",
+                       "application/vnd.apache.parquet", key="export_figures_parquet")

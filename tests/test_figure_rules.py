@@ -1,0 +1,200 @@
+"""The figure rules of issue 12 on sentences written for these tests (never story text): who a
+figure is about, where its indicator stops, which period it has, its unit and qualifier. Run
+through the real pipeline (segmentation, entities, figures) so that mentions are the ones a
+user's corpus gets."""
+import pytest
+
+from corpus.articles import articles_from_text
+from extract.pipeline import extract_corpus
+
+
+def figures(text, date="2024-05-20"):
+    """(subject_name, indicator, value+unit, period) of every figure of ``text``."""
+    arts = articles_from_text(text, layout="single", date=date)
+    return [(m.subject_name, m.indicator, f"{m.value}{m.unit}", m.period) for m in extract_corpus(arts).metrics]
+
+
+def one(text, value, date="2024-05-20"):
+    found = [f for f in figures(text, date) if f[2] == value]
+    assert len(found) == 1, figures(text, date)
+    return found[0]
+
+
+# --- subject: datelines, bylines and sources are never subjects -----------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "央视网消息（新闻联播）：一季度，全国规模以上工业增加值同比增长6.1%。",
+    "新华社南宁4月2日电（记者李明）一季度，全国规模以上工业增加值同比增长6.1%。",
+    "本台消息：一季度，全国规模以上工业增加值同比增长6.1%。",
+])
+def test_dateline_and_byline_are_not_subjects(text):
+    assert one(text, "6.1%")[0] == "全国"
+
+
+def test_statistics_source_is_not_the_subject():
+    subject = one("据国家统计局统计，一季度全国规模以上工业增加值同比增长6.1%。", "6.1%")[0]
+    assert subject == "全国"
+
+
+# --- subject: sectors and groups -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text,value,subject", [
+    ("端午假期，全国铁路预计发送旅客4500万人次。", "4500万人次", "全国铁路"),
+    ("前4个月，民航共运送旅客1.9亿人次。", "1.9亿人次", "民航"),
+    ("3月份，高技术制造业增加值同比增长8.2%。", "8.2%", "高技术制造业"),
+    ("一季度，民营企业进出口5.1万亿元。", "5.1万亿元", "民营企业"),
+    ("去年，内地居民出境旅游9000万人次。", "9000万人次", "内地居民"),
+])
+def test_sector_or_group_opening_a_clause_is_the_subject(text, value, subject):
+    assert one(text, value)[0] == subject
+
+
+def test_a_list_of_sectors_is_not_one_of_them():
+    subject = one("春运前20天，全国铁路、公路、水路、民航累计发送旅客8.6亿人次。", "8.6亿人次")[0]
+    assert subject == "全国"
+
+
+# --- subject: national statistics, carried subjects, frames -----------------------------------
+
+
+def test_scope_word_opening_a_clause_is_the_subject_of_a_list():
+    text = "一季度我国对巴西、印度、南非进出口分别为3000亿元、2800亿元、900亿元。"
+    assert {f[0] for f in figures(text)} == {"我国"}
+
+
+def test_scope_topic_is_carried_to_a_later_sentence_without_a_subject():
+    text = "4月份，我国经济运行稳中有进。4月份，规模以上工业增加值同比增长6.7%。"
+    assert one(text, "6.7%")[0] == "我国"
+
+
+def test_group_subject_is_not_carried_to_the_next_sentence():
+    text = "3月份，全国经济平稳。3月份，高技术制造业增加值同比增长8.2%。3月份，社会消费品零售总额同比增长5.5%。"
+    assert one(text, "5.5%")[0] == "全国"
+
+
+def test_frame_clause_sets_the_subject():
+    text = "在跨境包裹监管方面，原来的12个审核环节，现在合并为5个环节。"
+    assert {f[0] for f in figures(text)} == {"跨境包裹监管"}
+
+
+def test_a_figure_opening_a_sentence_is_found():
+    text = "今年全省推广节水灌溉技术。3000多名农技人员下到田间。"
+    assert [f[2] for f in figures(text)] == ["3000名"]
+
+
+# --- indicator boundaries: comparisons are changes of the figure before them -----------------
+
+
+@pytest.mark.parametrize("text", [
+    "5月份，全国社会消费品零售总额同比增长6.4%，比上月加快0.9个百分点。",
+    "5月份，全国社会消费品零售总额同比增长6.4%，较上月回落0.9个百分点。",
+])
+def test_comparison_is_a_change_of_the_previous_figure(text):
+    growth, change = figures(text)
+    assert change[2] == "0.9个百分点"
+    assert change[:2] == growth[:2]  # same subject and indicator: not an indicator "比上月加快"
+
+
+# --- periods: spans relative to the story ---------------------------------------------------
+
+
+def test_these_five_years_are_a_range_up_to_the_story_year():
+    assert one("这五年，全省高标准农田面积达到4000万亩。", "4000万亩", date="2017-09-16")[3] == "2013-2017"
+
+
+def test_five_year_plan_is_its_years():
+    assert one("“十四五”期间，全省将新建5G基站3万个。", "3万个", date="2022-05-20")[3] == "2021-2025"
+
+
+# --- names with quotation marks and numbers, units, qualifiers ------------------------------
+
+
+def test_quoted_name_keeps_its_numbered_part():
+    assert one("“海风一号”三期工程年发电量达到12亿千瓦时。", "12亿千瓦时")[0] == "海风一号三期工程"
+
+
+def test_ordinal_inside_a_name_is_not_a_figure():
+    assert [f[2] for f in figures("第5000列中欧班列今天从成都发车。")] == []
+
+
+def test_cheng_and_percentage_points_keep_their_units():
+    text = "一季度，全省新能源汽车销量占比超过四成，比上年同期提高0.8个百分点。"
+    units = {f[2] for f in figures(text)}
+    assert units == {"4成", "0.8个百分点"}
+
+
+@pytest.mark.parametrize("text,value,qualifier", [
+    ("今年全省粮食产量超过700亿斤。", "700亿斤", "more_than"),
+    ("今年全省粮食产量近700亿斤。", "700亿斤", "nearly"),
+    ("今年全省粮食产量约700亿斤。", "700亿斤", "approx"),
+    ("今年全省粮食产量700多亿斤。", "700亿斤", "more_than"),
+    ("事故已造成至少三人死亡。", "3人", "at_least"),
+])
+def test_qualifiers(text, value, qualifier):
+    arts = articles_from_text(text, layout="single", date="2024-05-20")
+    found = [m for m in extract_corpus(arts).metrics if f"{m.value}{m.unit}" == value]
+    assert [m.qualifier for m in found] == [qualifier]
+
+
+def test_a_share_written_before_what_it_counts_is_a_figure():
+    subject, indicator, value, _ = one("目前，晋江80%以上的企业接入工业互联网。", "80%")
+    assert subject == "晋江" and indicator == "企业"
+    assert figures("贫困发生率超过5%的县全部摘帽。") == []  # a threshold is still not a figure
+
+
+def test_a_place_inside_an_organisation_name_is_not_the_subject():
+    subject = one("目前，湖南国税局300个大厅都实现了网上办税。", "300个", date="2016-12-21")[0]
+    assert subject.endswith("国税局")
+
+
+def test_an_earlier_place_beats_no_subject_at_all():
+    text = "这几年，浙江发展生态农业的同时，乡村旅游快速兴起，去年累计接待游客超过2亿人次。"
+    assert one(text, "2亿人次", date="2019-05-01")[0] in ("浙江", "浙江省")
+
+
+def test_the_day_of_the_story_goes_on_through_its_paragraph():
+    text = "今天，铁路迎来客流高峰，发送旅客1500万人次。全路增开旅客列车400列。\n\n下月起，全路将实行新的列车运行图。"
+    periods = {f[2]: f[3] for f in figures(text, date="2016-10-01")}
+    assert periods == {"1500万人次": "2016-10-01", "400列": "2016-10-01"}
+
+
+def test_a_new_paragraph_does_not_inherit_the_time():
+    text = "今天，铁路发送旅客1500万人次。\n\n全路增开旅客列车400列。"  # a blank line: a new paragraph
+    assert one(text, "400列", date="2016-10-01")[3] is None
+
+
+def test_today_opening_a_sentence_is_its_day():
+    text = "今天是假期高速公路免费通行的第一天，车流量同比增长5%。"
+    assert one(text, "5%", date="2016-10-01")[3] == "2016-10-01"
+
+
+def test_an_organ_of_state_opening_a_clause_is_the_subject():
+    text = "今年以来，检察机关起诉涉嫌非法集资犯罪案件500起。"
+    assert one(text, "500起")[0] == "检察机关"
+
+
+def test_a_stock_since_a_date_is_as_of_the_story_day():
+    text = "自2018年10月上线以来，该市政务平台已接入1500项服务事项，日均办理量达3万件。"
+    periods = {f[2]: f[3] for f in figures(text, date="2019-03-02")}
+    assert periods == {"1500项": "as_of:2019-03-02", "3万件": "2018-10/2019-03-02"}
+
+
+def test_a_paragraphs_opening_year_dates_its_later_figures():
+    text = "今年，全省继续推广节水灌溉。3000多名农技人员下到田间。"
+    assert one(text, "3000名", date="2012-12-03")[3] == "2012"
+
+
+def test_an_event_month_is_not_carried_to_later_figures():
+    text = "该中心今年6月上线；7月，科技部批复该中心为开放平台。首批算力规模100P。"
+    assert one(text, "100P", date="2023")[3] is None
+
+
+def test_a_count_followed_by_a_latin_name_is_a_figure():
+    assert one("春节期间，全国8000家A级旅游景区正常开放。", "8000家")[0] == "全国"
+
+
+def test_an_unnamed_owner_before_de_is_the_subject():
+    subject, indicator, _, _ = one("未应诉出口企业的平均税率为12.5%。", "12.5%")
+    assert (subject, indicator) == ("未应诉出口企业", "平均税率")
