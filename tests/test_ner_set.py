@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from corpus.errors import CorpusError
-from extract.ner_eval import SharedDataMissing, ner_set_path, read_ner_set, shared_data_dir
+from extract.ner_eval import SharedDataMissing, ner_set_path, read_ner_set
 from newskg.cli import cli
 
 TEXT = "新闻：张三在北京会见了联合国代表。"
@@ -101,9 +101,8 @@ def test_cli_without_shared_data_exits_nothing_read(tmp_path, monkeypatch):
     assert "shared data" in result.output
 
 
-@pytest.mark.skipif(not (shared_data_dir() / "news" / "xwlb").is_dir(), reason="shared data absent")
 @pytest.mark.parametrize("part", ["dev", "blind"])
-def test_committed_set_matches_the_shared_data(part):
+def test_committed_set_matches_the_shared_data(shared, part):
     examples = read_ner_set(ner_set_path(part))
     assert len(examples) >= 150
     assert sum(len(g) for _, g in examples) >= 350

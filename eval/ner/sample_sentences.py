@@ -1,6 +1,6 @@
 """Draw the sentences of the out-of-domain NER set (issue 14) from the shared data, seeded.
 
-    python eval/ner/sample_sentences.py [--data DIR] > /tmp/ner-ann/pool.jsonl
+    .venv/bin/python eval/ner/sample_sentences.py [--data DIR] > pool.jsonl
 
 Prints one JSON reference per sentence (source file, doc id, character offsets, kind, and
 the text for annotating; the committed set keeps no text). Deterministic: the same data
@@ -15,6 +15,8 @@ import random
 import re
 import sys
 from pathlib import Path
+
+from corpus.shared_data import shared_location
 
 YEARS = range(2012, 2024)
 PER_YEAR_STORY = 15  # sentences from ordinary stories, per year
@@ -84,7 +86,7 @@ def duie_pool(data: Path) -> list[dict]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", default=str(Path(__file__).resolve().parents[3] / "shared" / "data"))
+    ap.add_argument("--data", default=str(shared_location() / "data"), help="the shared data folder")
     args = ap.parse_args()
     data = Path(args.data)
     if not (data / "news" / "xwlb").is_dir():
