@@ -82,9 +82,9 @@ def test_absent_shared_data_raises_the_skip_error(tmp_path):
 
 
 def test_cli_scores_a_set(tmp_path, monkeypatch):
-    write_source(tmp_path)
+    write_source(tmp_path / "data")
     write_refs(tmp_path / "set.jsonl")
-    monkeypatch.setenv("NEWSKG_SHARED_DATA", str(tmp_path))
+    monkeypatch.setenv("NEWSKG_SHARED", str(tmp_path))
     result = CliRunner().invoke(cli, ["ner", "--eval", str(tmp_path / "set.jsonl")])
     assert result.exit_code == 0, result.output
     assert "1 sentences" in result.output
@@ -95,7 +95,7 @@ def test_cli_scores_a_set(tmp_path, monkeypatch):
 
 def test_cli_without_shared_data_exits_nothing_read(tmp_path, monkeypatch):
     write_refs(tmp_path / "set.jsonl")
-    monkeypatch.setenv("NEWSKG_SHARED_DATA", str(tmp_path / "nowhere"))
+    monkeypatch.setenv("NEWSKG_SHARED", str(tmp_path / "nowhere"))
     result = CliRunner().invoke(cli, ["ner", "--eval", str(tmp_path / "set.jsonl")])
     assert result.exit_code == 4
     assert "shared data" in result.output
