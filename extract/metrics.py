@@ -25,6 +25,7 @@ from extract.metric_lexicons import cues, nonmetric_patterns, qualifiers, words
 from extract.model import Metric, Span
 from extract.numbers import ARABIC, CHINESE, HAS_NUMBER_RE, compact, parse_number
 from extract.periods import PeriodMark, iso_day, find_periods
+from extract.scope_subjects import link_scope_subjects
 from extract.segment import Token, dictionary_tag
 from extract.units import NON_METRIC_CLASSES, magnitudes, normalise, units
 
@@ -32,6 +33,7 @@ CLAUSE_DELIMS = set("，,；;。！？!?：:")
 SUBCLAUSE_DELIMS = CLAUSE_DELIMS | {"、"}
 QUOTES = "“”‘’\"'「」『』"
 CARRIED_LABELS = frozenset({"ORG", "PLATFORM", "PLACE", "LOC"})
+CN_DIGITS = frozenset("一二两三四五六七八九")
 SENTENCE_RE = re.compile(r"[^。！？!?]*(?:[。！？!?]+[”’」』]?|$)")
 
 
@@ -79,8 +81,8 @@ def find_metrics(article: Article, mentions: Sequence[Span] = (), tokens: Sequen
 
     >>> from corpus.model import Article
     >>> a = Article(id="a1", text="2022年全国快递业务量达1105.8亿件，同比增长2.1%。", date="2023-01-10")
-    >>> [(m.subject_name, m.indicator, str(m.value), m.unit, m.kind, m.period) for m in find_metrics(a)]
-    [('全国', '快递业务量', '1105.8', '亿件', 'level', '2022'), ('全国', '快递业务量', '2.1', '%', 'yoy_growth', '2022')]
+    >>> [(m.subject, m.subject_text, m.indicator, str(m.value), m.unit, m.kind, m.period) for m in find_metrics(a)]
+    [('中国', '全国', '快递业务量', '1105.8', '亿件', 'level', '2022'), ('中国', '全国', '快递业务量', '2.1', '%', 'yoy_growth', '2022')]
     """
     sentences = article.sentences or split_sentences(article.text)
     spans = _outermost(mentions)
@@ -109,6 +111,7 @@ def find_metrics(article: Article, mentions: Sequence[Span] = (), tokens: Sequen
         out.extend(metrics)
         prev_topic = topic
         prev_metric = metrics[-1] if metrics else prev_metric
+    link_scope_subjects(out)  # 我国/全国 -> 中国, the word kept as written
     return out
 
 
@@ -464,6 +467,8 @@ def _is_metric(ctext: str, m: re.Match, num: str, mag: str, unit: str, bad) -> b
     if num[0] not in "0123456789":
         if len(num) > 1 and all(c in "零〇一二两三四五六七八九" for c in num) and "〇" not in num and "零" not in num:
             return False  # 一两个, 三四家: vague
+        if any(a in CN_DIGITS and b in CN_DIGITS for a, b in zip(prev + num, num)):
+            return False  # 六七十米, 三四百人: two digits side by side are a range, not a number
         if nxt in "几":
             return False
     if nxt == "几" or ctext[e : e + 2] in ("来年",):
@@ -573,8 +578,11 @@ def _is_modifier(ctx: _Ctx, f: _Figure) -> bool:
             return True
         if f.extra.get("qual_before") and _strip(ctext[f.pre_start : f.pre_end]):
             return True
-    if rest[:1] in "宽长高深厚粗" and rest[1:2] == "的":
-        return True
+    if rest[:1] in "宽长高深厚粗" and rest[1:2] in ("的", "处"):
+        return True  # 120米宽的绿道, 从50米高处: a dimension of something else
+    if after_q and qualifiers()["after"][after_q] in THRESHOLDS and f.unit_cls not in ("count", "ratio", "pp") and (
+        _pseg(ctext[f.ce + len(after_q) : f.ce + len(after_q) + 6])[:1] or (("", ""),))[0][1][:1] == "n":
+        return True  # 20公斤以上大件货物: a measure bounding the class of what follows
     open_q = ctext.rfind("“", 0, f.cs)
     if open_q >= 0 and ctext.find("”", open_q, f.cs) < 0:
         close_q = ctext.find("”", f.ce)
@@ -764,6 +772,7 @@ def _after_np(ctx: _Ctx, f: _Figure) -> str:
 
 
 PERSON_UNITS = frozenset({"人", "名", "人次"})
+THRESHOLDS = frozenset({"more_than", "less_than"})
 NON_HEAD_FLAGS = frozenset({"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "r", "d", "x", "m", "q", "y", "f", "t"})
 NON_HEAD_WORDS = frozenset("是 为 有 在 将 已 被 以上 以下 左右 和 与 及 或 就 还 也 都 共 到 至".split())
 NP_STOPS = frozenset("的 中 等 之 里 内 上 下 后 前 全部 所有 部分 均 都 各 分别".split())

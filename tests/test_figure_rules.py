@@ -9,9 +9,11 @@ from extract.pipeline import extract_corpus
 
 
 def figures(text, date="2024-05-20"):
-    """(subject_name, indicator, value+unit, period) of every figure of ``text``."""
+    """(subject as written, indicator, value+unit, period) of every figure of ``text``: the
+    written form 全国/我国 of a figure whose subject is the country (see the tests of 中国 below)."""
     arts = articles_from_text(text, layout="single", date=date)
-    return [(m.subject_name, m.indicator, f"{m.value}{m.unit}", m.period) for m in extract_corpus(arts).metrics]
+    return [(m.subject_text or m.subject_name, m.indicator, f"{m.value}{m.unit}", m.period)
+            for m in extract_corpus(arts).metrics]
 
 
 def one(text, value, date="2024-05-20"):
@@ -198,3 +200,64 @@ def test_a_count_followed_by_a_latin_name_is_a_figure():
 def test_an_unnamed_owner_before_de_is_the_subject():
     subject, indicator, _, _ = one("未应诉出口企业的平均税率为12.5%。", "12.5%")
     assert (subject, indicator) == ("未应诉出口企业", "平均税率")
+
+
+# --- the country: 我国/全国/国内 figures are figures of the entity 中国 ------------------------
+
+
+@pytest.mark.parametrize("text,value,written", [
+    ("今年前两个月，我国货物运输量增长了3.1%。", "3.1%", "我国"),
+    ("去年全国棉花种植面积为4500万亩。", "4500万亩", "全国"),
+    ("上半年国内生产总值达到59万亿元。", "59万亿元", "国内"),
+])
+def test_national_figures_are_the_country_entity(text, value, written):
+    arts = articles_from_text(text, layout="single", date="2024-05-20")
+    facts = extract_corpus(arts)
+    m = next(m for m in facts.metrics if f"{m.value}{m.unit}" == value)
+    assert (m.subject, m.subject_name, m.subject_text) == ("中国", "中国", written)
+    country = next(e for e in facts.entities if e.id == "中国")
+    assert country.type == "PLACE"
+    assert [(x.text, text[x.start:x.end]) for x in country.mentions] == [(written, written)]
+
+
+def test_a_written_country_name_keeps_no_separate_written_form():
+    arts = articles_from_text("今年中国新能源汽车产量增长了35%。", layout="single", date="2024-05-20")
+    m = extract_corpus(arts).metrics[0]
+    assert (m.subject, m.subject_name, m.subject_text) == ("中国", "中国", "")
+
+
+def test_a_province_scope_is_not_the_country():
+    arts = articles_from_text("今年全省新建5G基站1.2万个。", layout="single", date="2024-05-20")
+    m = extract_corpus(arts).metrics[0]
+    assert m.subject is None and m.subject_name == "全省"
+
+
+# --- numbers that are not figures --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "洪水过后，河堤约有六七十米被冲毁。",
+    "广场上聚集了三四百人观看演出。",
+])
+def test_two_numerals_side_by_side_are_a_range_not_a_figure(text):
+    assert figures(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "一块广告牌从约30米高处坠下。",
+    "潜水员在200米深处发现了沉船。",
+])
+def test_a_dimension_of_a_place_is_not_a_figure(text):
+    assert figures(text) == []
+
+
+def test_a_measure_bounding_the_class_of_what_follows_is_not_a_figure():
+    assert figures("这家物流站专门承接50公斤以上大件包裹的配送。") == []
+
+
+def test_a_measure_with_a_threshold_ending_a_clause_is_still_a_figure():
+    assert [f[2] for f in figures("今年全县粮食单产达到600公斤以上。")] == ["600公斤"]
+
+
+def test_a_count_above_a_threshold_is_still_a_figure():
+    assert [f[2] for f in figures("今年全市新增50家以上高新技术企业。")] == ["50家"]
