@@ -1057,9 +1057,25 @@ def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topi
             f.subject, f.subject_name = prev_topic.get()
         elif (near := _nearest_place_or_org(ctx, clause_start)) is not None:
             f.subject, f.subject_name = near.entity, near.name or near.text
+        elif (split := _dimension_split(f.indicator)) is not None:
+            f.subject_name, f.indicator = split
         else:
             f.subject, f.subject_name = None, f.indicator
         prev = f
+
+
+def _dimension_split(indicator: str) -> tuple[str, str] | None:
+    """(thing, dimension) of an indicator ending with a dimension word (``metric_words``
+    dimension) after the thing measured, the thing cut after its last 的.
+
+    >>> _dimension_split("新建的跨海大桥全长"), _dimension_split("全长")
+    (('跨海大桥', '全长'), None)
+    """
+    dim = next((w for w in sorted(words()["dimension"], key=len, reverse=True) if indicator.endswith(w)), None)
+    if dim is None:
+        return None
+    thing = _strip(indicator[: -len(dim)].rsplit("的", 1)[-1])
+    return (thing, dim) if len(thing) >= 2 else None
 
 
 RANGE_RE = re.compile(r"[－\-—–~～至到]")

@@ -261,3 +261,12 @@ def test_a_measure_with_a_threshold_ending_a_clause_is_still_a_figure():
 
 def test_a_count_above_a_threshold_is_still_a_figure():
     assert [f[2] for f in figures("今年全市新增50家以上高新技术企业。")] == ["50家"]
+
+
+@pytest.mark.parametrize("text,value,thing,dimension", [
+    ("据了解，新落成的观光塔高度为320米。", "320米", "观光塔", "高度"),
+    ("据介绍，已经通车的跨江大桥全长12公里。", "12公里", "跨江大桥", "全长"),
+])
+def test_a_dimension_word_names_what_the_thing_measures(text, value, thing, dimension):
+    subject, indicator, _, _ = one(text, value)
+    assert (subject, indicator) == (thing, dimension)
