@@ -977,6 +977,9 @@ def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topi
             f.indicator, f.indicator_from_after = (w if w in ("首批", "第一批", "首期") else "") + after, True
         np_subject = None
         scope = _scope_at_start(raw, scopes) or next((s for s in scopes if raw.endswith(s)), None)
+        listed = bool(scope and prev is not None and scope in prev.indicator[1:] and raw.startswith(scope))
+        if listed:
+            scope = None  # 入选全国特色小镇22个，全国…名村43个: a list of objects, not a new subject
         group = None if f.indicator_from_after else _group_at_start(_remove_periods(ctx, clause_start, f.pre_end), scopes)
         owner = None if group or f.indicator_from_after or own is not None else _possessor_np(pre)
         if owner:
@@ -1034,7 +1037,7 @@ def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topi
             np_subject = frame if isinstance(frame, str) else None
             own = None if isinstance(frame, str) else frame
         clause_scope = None
-        if not np_subject and own is None and not group:
+        if not np_subject and own is None and not group and not listed:
             clause_scope = _scope_at_start(_remove_periods(ctx, clause_start, f.pre_end), scopes)
         if clause_scope:
             np_subject = clause_scope  # 前11个月我国对东盟、欧盟…进出口: the scope opening the clause

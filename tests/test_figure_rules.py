@@ -270,3 +270,10 @@ def test_a_count_above_a_threshold_is_still_a_figure():
 def test_a_dimension_word_names_what_the_thing_measures(text, value, thing, dimension):
     subject, indicator, _, _ = one(text, value)
     assert (subject, indicator) == (thing, dimension)
+
+
+def test_a_scope_word_in_a_list_of_objects_is_not_a_new_subject():
+    text = "这三年，浙江共获评全国文明村镇15个，全国卫生乡镇28个。"
+    got = figures(text)
+    assert [(f[1], f[2]) for f in got] == [("获评全国文明村镇", "15个"), ("全国卫生乡镇", "28个")]
+    assert got[0][0] == got[1][0] and got[0][0].startswith("浙江")
