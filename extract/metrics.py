@@ -249,6 +249,7 @@ class _Ctx:
     periods: list[PeriodMark]
     words: "_ArticleWords | None" = None  # the article's segmentation, when the caller has it
     mention_starts: list[int] = field(default_factory=list)  # compact start of each mention
+    sources: list[Span] = field(default_factory=list)  # mentions that only report (据X, X发布)
 
 
 def _context(article: Article, group: list[Sentence], mentions: list[Span], words=None) -> _Ctx:
@@ -335,6 +336,7 @@ def _compact_mentions(ctx: _Ctx, mentions: list[Span]):
         if cs >= ce:
             continue
         if _is_source(ctx.ctext, cs, ce):
+            ctx.sources.append(m)
             continue
         out.append((cs, ce, m))
     return out
@@ -1056,6 +1058,8 @@ def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topi
         elif isinstance(earlier, str):
             f.subject, f.subject_name = None, earlier
             f.extra["carry"] = True
+        elif _national_source(ctx, f.cs):
+            f.subject, f.subject_name = None, COUNTRY  # 国务院《意见》发布，提出到2015年…: the country's
         elif prev_topic.get() is not None:
             f.subject, f.subject_name = prev_topic.get()
         elif (near := _nearest_place_or_org(ctx, clause_start)) is not None:
@@ -1065,6 +1069,24 @@ def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topi
         else:
             f.subject, f.subject_name = None, f.indicator
         prev = f
+
+
+COUNTRY = "中国"  # the subject of a national body's figures (data/scope_entities.tsv links it)
+
+
+def _national_source(ctx: _Ctx, before: int) -> bool:
+    """Whether a body of the whole country (``metric_words`` national_body: 国务院…, 国家…局,
+    …部 with no place before it) reports or issues what the sentence says before ``before``."""
+    national = words()["national_body"]
+    for m in ctx.sources:
+        if bisect.bisect_left(ctx.idx, m.start) >= before:
+            continue
+        name = m.name or m.text
+        if m.label == "ORG" and (name.startswith(national) or name.endswith(("部", "总局", "总署"))) and not any(
+            c in name for c in "省市县区州"
+        ):
+            return True
+    return False
 
 
 def _dimension_split(indicator: str) -> tuple[str, str] | None:

@@ -277,3 +277,15 @@ def test_a_scope_word_in_a_list_of_objects_is_not_a_new_subject():
     got = figures(text)
     assert [(f[1], f[2]) for f in got] == [("获评全国文明村镇", "15个"), ("全国卫生乡镇", "28个")]
     assert got[0][0] == got[1][0] and got[0][0].startswith("浙江")
+
+
+def test_a_target_issued_by_a_national_body_is_the_countrys():
+    text = ("苏州一家储能企业正在扩建工厂。\n"
+            "近日，国家能源局《指导意见》发布，提出到2027年新型储能装机规模达到1.8亿千瓦以上。")
+    assert one(text, "1.8亿千瓦")[0] == "中国"
+
+
+def test_a_target_issued_by_a_provincial_body_is_not_the_countrys():
+    text = ("苏州一家储能企业正在扩建工厂。\n"
+            "近日，浙江省能源局《实施方案》发布，提出到2027年新型储能装机规模达到600万千瓦以上。")
+    assert one(text, "600万千瓦")[0] != "中国"
