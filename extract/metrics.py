@@ -111,8 +111,34 @@ def find_metrics(article: Article, mentions: Sequence[Span] = (), tokens: Sequen
         out.extend(metrics)
         prev_topic = topic
         prev_metric = metrics[-1] if metrics else prev_metric
+    for m in out:
+        m.period = flow_period(m.period, m.indicator)
     link_scope_subjects(out)  # 我国/全国 -> 中国, the word kept as written
     return out
+
+
+AS_OF_MONTH_RE = re.compile(r"as_of:(\d{4})-(\d{2})")
+
+
+def flow_period(period: str | None, indicator: str) -> str | None:
+    """A flow (what a year produces: 年发电量, 全年销量…; ``metric_words`` flow_opening, flow_head)
+    totalled up to a month's end is the span from January to that month, not a stock on that
+    day: 截至2022年底…年发电量 -> 2022, 截至5月底…销售额 -> 2022-01/2022-05. Stocks keep as_of;
+    so do cumulative totals (累计), which may start before the year.
+
+    >>> flow_period("as_of:2022-12", "年发电量"), flow_period("as_of:2022-05", "新能源汽车销售额")
+    ('2022', '2022-01/2022-05')
+    >>> flow_period("as_of:2022-12", "可再生能源装机"), flow_period("as_of:2022-12", "累计发电量")
+    ('as_of:2022-12', 'as_of:2022-12')
+    """
+    m = AS_OF_MONTH_RE.fullmatch(period or "")
+    if m is None or "累计" in indicator:
+        return period
+    head = indicator.split("占", 1)[0]  # 年发电量占全社会用电量的: the share of a flow
+    if not (head.startswith(words()["flow_opening"]) or head.endswith(words()["flow_head"])):
+        return period
+    year, month = m.groups()
+    return year if month == "12" else f"{year}-01/{year}-{month}"
 
 
 PARAGRAPH_LOOKBACK = 300  # characters of the paragraph read back for its time
@@ -458,6 +484,8 @@ def _is_metric(ctext: str, m: re.Match, num: str, mag: str, unit: str, bad) -> b
         return False
     if unit and units()[unit].cls in NON_METRIC_CLASSES:
         return False
+    if unit in words()["electric_unit"] and "电" not in ctext[_clause_start(ctext, s) : s]:
+        return False  # 年发电量2700亿度 is kWh; 30度, 一亿度高温 are angles or temperatures (度电 always kWh)
     if prev and (prev in "第几数莫" or (prev in "上成" and num[0] not in "0123456789") or (prev.isascii() and prev.isalpha())):
         return False  # ordinals, vague numbers (上千, 成百), model names (C919); "" is in every string
     if (prev and prev in "这那该此") or ctext[max(0, s - 2) : s] == "上述":

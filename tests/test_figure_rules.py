@@ -289,3 +289,29 @@ def test_a_target_issued_by_a_provincial_body_is_not_the_countrys():
     text = ("苏州一家储能企业正在扩建工厂。\n"
             "近日，浙江省能源局《实施方案》发布，提出到2027年新型储能装机规模达到600万千瓦以上。")
     assert one(text, "600万千瓦")[0] != "中国"
+
+
+# --- 度: kWh after electricity words or before 电, never an angle or a temperature ------------------
+
+
+def test_du_after_electricity_words_or_before_dian_is_electricity():
+    got = figures("去年全省风电发电量达到120亿度。每台风机一天能发出3000度电。")
+    assert [f[2] for f in got] == ["120亿度", "3000度电"]
+
+
+@pytest.mark.parametrize("text", ["今天下午最高气温达到30度。", "实验装置实现了五千万度高温运行。"])
+def test_du_without_electricity_is_not_a_figure(text):
+    assert figures(text) == []
+
+
+# --- periods: 截至年底/月底 over a flow is the span from January, over a stock the day -------------
+
+
+def test_year_end_total_of_a_flow_is_the_whole_year_of_a_stock_the_day():
+    got = figures("截至2023年底，全省光伏装机达到500万千瓦，年发电量60亿千瓦时。", date="2024-01-20")
+    assert [(f[2], f[3]) for f in got] == [("500万千瓦", "as_of:2023-12"), ("60亿千瓦时", "2023")]
+
+
+def test_month_end_total_of_a_flow_runs_from_january():
+    got = one("截至5月底，全省新能源汽车销售额达到80亿元。", "80亿元", date="2023-06-10")
+    assert got[3] == "2023-01/2023-05"
