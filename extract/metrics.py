@@ -70,6 +70,7 @@ class _Figure:
     cue: str = ""
     subject: str | None = None
     subject_name: str | None = None
+    subject_text: str = ""  # the subject mention as written when its entity's name differs (东盟)
     extra: dict = field(default_factory=dict)
 
 
@@ -228,7 +229,7 @@ def _inherit(metrics: list[Metric], prev: Metric, ctx: "_Ctx") -> None:
         if m.period is None:
             m.period = prev.period
         if m.subject is None and not any(s for s in ctx.mentions) and m.subject_name == m.indicator:
-            m.subject, m.subject_name = prev.subject, prev.subject_name
+            m.subject, m.subject_name, m.subject_text = prev.subject, prev.subject_name, prev.subject_text
 
 
 def _groups(sentences: Sequence[Sentence]) -> list[list[Sentence]]:
@@ -322,6 +323,7 @@ def _sentence_metrics(ctx: _Ctx, prev_topic: "_Topic"):
             Metric(  # noqa: PLR0913
                 subject=f.subject,
                 subject_name=f.subject_name or f.indicator,
+                subject_text=f.subject_text if f.subject_name else "",
                 indicator=f.indicator,
                 value=f.value,
                 unit=f.magnitude + f.unit,
@@ -1074,14 +1076,14 @@ def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topi
         if np_subject:
             np_subject = _strip(np_subject) or np_subject
         if topic is not None:
-            f.subject, f.subject_name = topic[2].entity, topic[2].name or topic[2].text
+            _subject_of_span(f, topic[2])
         elif np_subject:
             f.subject, f.subject_name = None, np_subject
             f.extra["carry"] = np_subject in (group, scope, clause_scope) or np_subject in scopes
         elif earlier is not None and not isinstance(earlier, str):
-            f.subject, f.subject_name = earlier[2].entity, earlier[2].name or earlier[2].text
+            _subject_of_span(f, earlier[2])
         elif prev is not None and prev.subject_name:
-            f.subject, f.subject_name = prev.subject, prev.subject_name
+            f.subject, f.subject_name, f.subject_text = prev.subject, prev.subject_name, prev.subject_text
             f.extra["carry"] = prev.extra.get("carry", False)
         elif isinstance(earlier, str):
             f.subject, f.subject_name = None, earlier
@@ -1091,12 +1093,18 @@ def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topi
         elif prev_topic.get() is not None:
             f.subject, f.subject_name = prev_topic.get()
         elif (near := _nearest_place_or_org(ctx, clause_start)) is not None:
-            f.subject, f.subject_name = near.entity, near.name or near.text
+            _subject_of_span(f, near)
         elif (split := _dimension_split(f.indicator)) is not None:
             f.subject_name, f.indicator = split
         else:
             f.subject, f.subject_name = None, f.indicator
         prev = f
+
+
+def _subject_of_span(f: _Figure, span: Span) -> None:
+    """The figure's subject is the entity of ``span``; its written form is kept when it differs."""
+    f.subject, f.subject_name = span.entity, span.name or span.text
+    f.subject_text = span.text if span.text != f.subject_name else ""
 
 
 COUNTRY = "中国"  # the subject of a national body's figures (data/scope_entities.tsv links it)
@@ -1293,7 +1301,7 @@ def _pair_respectively(ctx: _Ctx, figures: list[_Figure]) -> None:
                     g.indicator = f.indicator
             for g in group:
                 if g.subject is None and (scope or not g.extra.get("carry")):
-                    g.subject_name = scope or g.indicator
+                    g.subject_name, g.subject_text = scope or g.indicator, ""
         i = j
 
 

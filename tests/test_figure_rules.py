@@ -315,3 +315,12 @@ def test_year_end_total_of_a_flow_is_the_whole_year_of_a_stock_the_day():
 def test_month_end_total_of_a_flow_runs_from_january():
     got = one("截至5月底，全省新能源汽车销售额达到80亿元。", "80亿元", date="2023-06-10")
     assert got[3] == "2023-01/2023-05"
+
+
+def test_a_subject_mention_keeps_its_written_form():
+    arts = articles_from_text("今年以来，东盟对华出口额达到3.5万亿元。", layout="single", date="2024-11-20")
+    facts = extract_corpus(arts)
+    m = facts.metrics[0]
+    entity = next(e for e in facts.entities if e.id == m.subject)
+    assert m.subject_name == entity.name != "东盟"
+    assert m.subject_text == "东盟"
