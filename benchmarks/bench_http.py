@@ -2,6 +2,12 @@
 
     nice .venv/bin/python benchmarks/bench_http.py --store DIR [--clients 16] [--seconds 30]
         [--server-workers 2] [--timeout 30] [--per-param 2] [--only NAME,NAME]
+    nice .venv/bin/python benchmarks/bench_http.py --store DIR --keep-alive 500
+
+``--keep-alive N`` instead measures one client's latency for N small queries sent one after
+the other, each on a new connection and then all on one keep-alive connection (p50/p95 of
+both: a server that writes headers and body apart, without TCP_NODELAY, waits for the
+client's delayed ACK on a kept-alive connection, ~40 ms a request).
 
 Starts the real server (`newskg serve --port 0 --quiet`) as a subprocess over the store,
 then ``--clients`` threads each send the ready queries (docs/queries/*.rq; parameters bound
@@ -16,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import http.client
 import statistics
 import subprocess
 import sys
@@ -101,6 +108,31 @@ def client(url: str, queries: list[tuple[str, str]], start: int, deadline: float
         out.append((label, status, time.perf_counter() - t))
 
 
+def keep_alive_compare(url: str, n: int) -> None:
+    """p50/p95 of ``n`` sequential small queries: new connection each vs one kept alive."""
+    parts = urllib.parse.urlsplit(url)
+    paths = [parts.path + "?" + urllib.parse.urlencode({"query": f"SELECT ({i} AS ?i) {{}}"}) for i in range(n)]
+    fresh, kept = [], []
+    for p in paths:
+        t = time.perf_counter()
+        with urllib.request.urlopen(f"{parts.scheme}://{parts.netloc}{p}", timeout=30) as r:
+            r.read()
+        fresh.append(time.perf_counter() - t)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    for p in paths:
+        t = time.perf_counter()
+        conn.request("GET", p)
+        r = conn.getresponse()
+        r.read()
+        assert r.status == 200, r.status
+        kept.append(time.perf_counter() - t)
+    conn.close()
+    print(f"{n} sequential requests (SELECT (i AS ?i) {{}}), one client")
+    print("| connection | p50 ms | p95 ms | max ms |\n|---|---|---|---|")
+    for name, xs in (("new per request", fresh), ("keep-alive", kept)):
+        print(f"| {name} | {statistics.median(xs) * 1e3:.2f} | {pct(xs, 95) * 1e3:.2f} | {max(xs) * 1e3:.2f} |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--store", required=True)
@@ -110,8 +142,18 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=30, help="the server's per-query time limit")
     ap.add_argument("--per-param", type=int, default=2)
     ap.add_argument("--only", help="comma-separated ready query names (default: all)")
+    ap.add_argument("--keep-alive", type=int, default=0, metavar="N",
+                    help="measure N sequential requests on new vs kept-alive connections instead")
     args = ap.parse_args()
     print(machine())
+    if args.keep_alive:
+        proc, url = start_server(args.store, args.server_workers, args.timeout)
+        try:
+            keep_alive_compare(url, args.keep_alive)
+        finally:
+            proc.terminate()
+            proc.wait(10)
+        return
     queries = http_queries(args.store, args.per_param)
     if args.only:
         queries = [q for q in queries if q[0] in args.only.split(",")]

@@ -1,7 +1,9 @@
 """Build the graph: read articles, extract facts in worker processes, load them from one writer.
 
-Incremental by article content: an article whose checksum is already stored is skipped
-before extraction; a changed one has its graph replaced; a new one is added. Workers hand the
+Incremental by article content and extractor version: an article whose checksum is already
+stored, made by this version of the extractor (:func:`kg.code_version.extractor_version`), is
+skipped before extraction; a changed one, or one made by another version, has its graph
+replaced; a new one is added. Workers hand the
 writer N-Quads bytes (:class:`kg.store.PackedGraph`). New articles are bulk-loaded in large
 batches (:func:`kg.store.bulk_write_graphs`, undone by :func:`kg.store.recover_pending` if a
 crash cuts one short); changed ones are replaced in batches of ONE transaction each
@@ -26,15 +28,18 @@ from pyoxigraph import Store
 from corpus.errors import GraphError, NewskgError
 from corpus.model import Article
 from extract.model import ArticleFacts
+from kg.code_version import extractor_version
 from kg.rdf import ArticleGraph, article_graph
 from kg.store import (
     PackedGraph,
+    StoreWriteError,
     bulk_write_graphs,
     pack,
     recover_pending,
     remove_articles,
     stored_articles,
     stored_checksum,
+    stored_version,
     unpack,
     write_graphs,
 )
@@ -69,12 +74,15 @@ INFLIGHT_PER_WORKER = 4
 class BuildSummary:
     """What a build did. ``entities``/``metrics``/``relations``/``triples`` count what this
     build wrote (entities: distinct ids; relations: relation statements, co-mentions not
-    included); ``articles`` counts articles read; ``load_seconds`` is the time spent writing."""
+    included); ``articles`` counts articles read; ``reextracted``: unchanged articles
+    extracted again (made by another extractor version, or ``force``), not in ``replaced``;
+    ``load_seconds`` is the time spent writing."""
 
     articles: int = 0
     added: int = 0
     replaced: int = 0
     unchanged: int = 0
+    reextracted: int = 0
     removed: int = 0
     entities: int = 0
     metrics: int = 0
@@ -125,27 +133,33 @@ def read_articles(paths: Iterable[str | os.PathLike] | None, *, strict: bool = F
 
 
 _EXTRACTOR: Extractor | None = None
+_VERSION: str | None = None
 
 
-def _init_worker(extractor: Extractor | None) -> None:
-    """Pool initializer: workers leave Ctrl-C to the parent and keep one extractor."""
+def _init_worker(extractor: Extractor | None, version: str | None = None) -> None:
+    """Pool initializer: workers leave Ctrl-C to the parent and keep one extractor (and the
+    version the parent stamps on its articles)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    global _EXTRACTOR
+    global _EXTRACTOR, _VERSION
     _EXTRACTOR = extractor or default_extractor()
+    _VERSION = version
 
 
-def extract_graphs(articles: list[Article], extractor: Extractor | None = None) -> list[PackedGraph | str]:
-    """Extract and map a chunk of articles into what the writer loads (N-Quads bytes); a
-    failed article becomes an error string (``source:line: article ID: message``) so one bad
+def extract_graphs(articles: list[Article], extractor: Extractor | None = None,
+                   version: str | None = None) -> list[PackedGraph | str]:
+    """Extract and map a chunk of articles into what the writer loads (N-Quads bytes), each
+    stamped with ``version`` (default: the extractor's, :func:`kg.code_version.extractor_version`);
+    a failed article becomes an error string (``source:line: article ID: message``) so one bad
     article never sinks the chunk."""
     fn = extractor or _EXTRACTOR or default_extractor()
+    version = version or _VERSION or extractor_version(extractor)
     out: list[PackedGraph | str] = []
     for art in articles:
         try:
             facts = fn(art)
             if not facts.checksum:
                 facts.checksum = art.checksum
-            out.append(pack(article_graph(art, facts)))
+            out.append(pack(article_graph(art, facts, version=version)))
         except Exception as e:  # noqa: BLE001 - reported per article, never silently
             where = f"{art.source}:{art.line}: " if art.source else ""
             out.append(f"{where}article {art.id}: {type(e).__name__}: {e}")
@@ -169,10 +183,13 @@ class Loader:
     """
 
     def __init__(self, store: Store, summary: BuildSummary, *, strict: bool = False,
-                 flush_every: int = STORE_FLUSH_TRIPLES):
+                 flush_every: int = STORE_FLUSH_TRIPLES, version: str | None = None, force: bool = False):
         self.store = store
         self.summary = summary
         self.strict = strict
+        self.version = version or extractor_version()  # stamped on the graphs, compared in plan()
+        self.force = force  # re-extract unchanged articles whatever version made them
+        self.reextract: set[str] = set()  # planned ids whose text is unchanged
         self.flush_every = flush_every  # triples between flushes of the store's memory tables
         self.unflushed = 0
         self.seen: set[str] = set()
@@ -186,7 +203,8 @@ class Loader:
         self._pending: Future | None = None  # the batch being written; its result: skip messages
 
     def plan(self, article: Article) -> bool:
-        """Count the article and say whether it needs extraction (new or changed)."""
+        """Count the article and say whether it needs extraction (new, changed, or made by
+        another extractor version; with ``force``, every one)."""
         self.summary.articles += 1
         if article.id in self.seen:
             self.skip(f"{article.source}:{article.line}: duplicate article id {article.id!r} (kept the first)")
@@ -194,12 +212,15 @@ class Loader:
         self.seen.add(article.id)
         try:
             old = stored_checksum(self.store, article.id)
+            same = old is not None and old == article.checksum
+            if same and not self.force and stored_version(self.store, article.id) == self.version:
+                self.summary.unchanged += 1
+                return False
         except GraphError as e:
             self.skip(f"{article.source}:{article.line}: article {article.id!r}: {e.message}")
             return False
-        if old is not None and old == article.checksum:
-            self.summary.unchanged += 1
-            return False
+        if same:
+            self.reextract.add(article.id)
         self.stored[article.id] = old is not None
         return True
 
@@ -232,6 +253,14 @@ class Loader:
             if (self.new_triples >= BULK_TRIPLES or len(self.new) >= BULK_ARTICLES
                     or now - self.new_started >= BULK_SECONDS):
                 self._write_new()
+
+    def abandon(self) -> None:
+        """Drop what is queued, unwritten (after a store write error: every write would fail)."""
+        self.new, self.changed = [], []
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+        self._pending = None
 
     def flush(self) -> None:
         """Write everything queued and wait until it is written."""
@@ -288,6 +317,8 @@ class Loader:
         try:
             write(batch)
             written = batch
+        except StoreWriteError:
+            raise  # the store, not an article: every later write would fail too
         except GraphError:
             if len(batch) == 1:
                 raise
@@ -296,6 +327,8 @@ class Loader:
                 try:
                     write([g])
                     written.append(g)
+                except StoreWriteError:
+                    raise
                 except GraphError as e:
                     messages.append(str(e))
         self.unflushed += sum(g.n_triples for g in written)
@@ -304,7 +337,9 @@ class Loader:
             self.unflushed = 0
         self.summary.load_seconds += time.monotonic() - t0
         for g in written:
-            if replaced:
+            if replaced and g.article in self.reextract:
+                self.summary.reextracted += 1
+            elif replaced:
                 self.summary.replaced += 1
             else:
                 self.summary.added += 1
@@ -347,6 +382,7 @@ def build(
     strict: bool = False,
     prune: bool = False,
     extractor: Extractor | None = None,
+    force: bool = False,
 ) -> BuildSummary:
     """Extract ``source`` and load it into ``store``, incrementally.
 
@@ -357,7 +393,9 @@ def build(
     :param prune: also remove stored articles that this build did not see.
     :param extractor: ``Article -> ArticleFacts`` (a picklable top-level function); default
         the project pipeline.
-    :raises NewskgError: in strict mode, or when the store fails; what was committed stays.
+    :param force: re-extract every article, even those stored unchanged by this extractor.
+    :raises NewskgError: in strict mode, or when the store fails (the first write error stops
+        the build: :class:`kg.store.StoreWriteError`); what was committed stays.
 
     Ctrl-C stops the build cleanly: graphs already extracted are committed and the summary
     says ``interrupted``.
@@ -369,13 +407,14 @@ def build(
         if workers == 1:
             ex = extractor or default_extractor()
             for chunk in chunks:
-                for g in extract_graphs(chunk, ex):
+                for g in extract_graphs(chunk, ex, loader.version):
                     loader.add(g)
                 tick()
         else:
             _run_pool(chunks, loader, workers, extractor, tick)
 
-    return load_with(feed, source, store, progress=progress, strict=strict, prune=prune)
+    return load_with(feed, source, store, progress=progress, strict=strict, prune=prune,
+                     version=extractor_version(extractor), force=force)
 
 
 Feed = Callable[[Iterator[Article], "Loader", Callable[[], None]], None]
@@ -389,15 +428,19 @@ def load_with(
     progress: bool | None = None,
     strict: bool = False,
     prune: bool = False,
+    version: str | None = None,
+    force: bool = False,
 ) -> BuildSummary:
     """The writer side that every engine shares: read ``source``, let ``feed(articles,
     loader, tick)`` extract the articles ``loader.plan`` accepts and ``loader.add`` their
-    graphs, then commit, prune and refresh the summary graph. Ctrl-C keeps what was committed.
+    graphs (stamped with ``loader.version``: ``version``, default the project extractor's),
+    then commit, prune and refresh the summary graph. Ctrl-C keeps what was committed; a
+    store write error stops at once (what was committed stays).
     """
     t0 = time.monotonic()
     summary = BuildSummary()
     recover_pending(store)  # a store opened without open_store may hold a cut-short bulk load
-    loader = Loader(store, summary, strict=strict)
+    loader = Loader(store, summary, strict=strict, version=version, force=force)
     articles = _as_articles(source, strict=strict, on_skip=loader.skip)
     bar = _progress_bar(progress)
     done = summary.articles
@@ -419,6 +462,9 @@ def load_with(
         summary.interrupted = True
         recover_pending(store)  # a bulk load the interrupt cut short: its graphs go
         loader.flush()
+    except StoreWriteError:
+        loader.abandon()  # a bulk load's marker stays: the next opening drops its graphs
+        raise
     except BaseException:
         try:
             recover_pending(store)
@@ -469,7 +515,7 @@ def _run_pool(chunks: Iterator[list[Article]], loader: Loader, workers: int,
     try:
         for chunk in chunks:
             if pool is None:  # started lazily: a no-op rebuild never pays for spawning
-                pool = ctx.Pool(workers, initializer=_init_worker, initargs=(extractor,))
+                pool = ctx.Pool(workers, initializer=_init_worker, initargs=(extractor, loader.version))
             inflight.append(pool.apply_async(extract_graphs, (chunk,)))
             while len(inflight) >= limit or (inflight and inflight[0].ready()):
                 for g in inflight.popleft().get():
@@ -498,11 +544,10 @@ def _as_articles(source, *, strict: bool, on_skip) -> Iterable[Article]:
 
 
 def remove(store: Store, ids: Iterable[str]) -> list[str]:
-    """Remove articles' graphs (one transaction), then update the summary graph; returns
-    the ids that were in the store."""
+    """Remove articles' graphs (one transaction), then bring the summary graph up to date;
+    returns the ids that were in the store."""
     present = remove_articles(store, ids)
-    if present:
-        ensure_summary(store)
+    ensure_summary(store)  # also when none was present: repairs a summary a killed remove left stale
     return present
 
 

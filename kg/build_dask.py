@@ -21,6 +21,7 @@ from pyoxigraph import Store
 from corpus.errors import GraphError
 from corpus.model import Article
 from kg.build import BuildSummary, Extractor, Loader, extract_graphs, load_with
+from kg.code_version import extractor_version
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +157,7 @@ def build_dask(
     prune: bool = False,
     extractor: Extractor | None = None,
     chunk_chars: int = CHUNK_CHARS,
+    force: bool = False,
 ) -> BuildSummary:
     """:func:`kg.build.build` with the extraction on a Dask cluster (same arguments, same
     summary, same store contents).
@@ -178,12 +180,14 @@ def build_dask(
             def limit() -> int:
                 return max(2, cluster_threads(c)) * INFLIGHT_PER_WORKER
 
-            for graphs in map_ordered(c, extract_graphs, _prepend(first, chunks), extractor, inflight=limit):
+            for graphs in map_ordered(c, extract_graphs, _prepend(first, chunks), extractor, loader.version,
+                                      inflight=limit):
                 for g in graphs:
                     loader.add(g)
                 tick()
 
-    return load_with(feed, source, store, progress=progress, strict=strict, prune=prune)
+    return load_with(feed, source, store, progress=progress, strict=strict, prune=prune,
+                     version=extractor_version(extractor), force=force)
 
 
 def _prepend(first: T, rest: Iterator[T]) -> Iterator[T]:

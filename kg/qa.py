@@ -31,7 +31,9 @@ from kg.qa_metrics import (
     best_possible,
     indicator_index,
     may_answer,
+    obs_text,
     observations,
+    partner_in_clause,
     period_matches,
     score,
     scope_words,
@@ -47,6 +49,10 @@ from kg.qa_parse import (
     parse_periods,
     period_label,
 )
+from kg.qa_verify import Verdict, check_figure, subject_matches
+from kg.qa_when import asked_periods
+from kg.qa_split import is_each, split_each
+from kg.qa_read import answer_type, content_words, how_many, read_answers, read_role
 from kg.vocab import PREFIXES, term
 
 #: most items an answer sentence lists (the facts hold them all)
@@ -59,6 +65,16 @@ NARROW_FROM = 150
 MAX_READ = 80
 #: longest question answered (characters, after normalising)
 MAX_QUESTION = 200
+#: an entity named this few times is read in its whole articles (else in its sentences)
+READ_ARTICLES_UPTO = 50
+#: an entity named more often is no anchor for reading answers from the text (中国)
+READ_SENTENCES_UPTO = 400
+#: most entities of a question whose sentences are read
+MAX_ANCHORS = 2
+#: most figures whose sentences are read for who published them
+MAX_NEAR = 10
+#: most near figures listed apart as related facts of a not-found answer
+MAX_RELATED = 5
 #: a figure of a named entity scoring this well is not compared with other subjects' figures
 STRONG_MATCH = 0.9
 FACT_KEYS = ("subject", "indicator", "value", "unit", "period", "qualifier", "sentence", "article")
@@ -116,9 +132,14 @@ class Answer:
     template: str | None = None
     sparql: str = ""
     suggestions: list[str] = field(default_factory=list)  # nearest known names (also in `answer`)
+    understood: dict = field(default_factory=dict)  # subject, indicator, period, answer type
+    related: list[dict] = field(default_factory=list)  # nearest facts, each labelled (另一时期 ...)
+    why: str | None = None  # why nothing was found
 
     def to_dict(self) -> dict:
-        """Exactly {question, found, answer, facts, sources, template, sparql}."""
+        """{question, found, answer, facts, sources, template, sparql, understood, related, why}:
+        ``related`` holds the nearest facts of another subject, period or indicator, apart
+        from the answer's own ``facts``."""
         return {
             "question": self.question,
             "found": self.found,
@@ -127,6 +148,9 @@ class Answer:
             "sources": [s.to_dict() for s in self.sources],
             "template": self.template,
             "sparql": self.sparql,
+            "understood": self.understood,
+            "related": self.related,
+            "why": self.why,
         }
 
 
@@ -397,18 +421,21 @@ def _has_type(link: Link, types: tuple[str, ...]) -> bool:
 @dataclass
 class _MetricSearch:
     best: list[Observation]  # the chosen observations (one indicator, the asked period)
-    other_periods: list[Observation]  # same indicator, other periods (context for not-found)
     period: str | None
     links: list[Link]
     near_indicators: list[str]
     candidates: int
     unread: int = 0  # figures that may answer left unread (more than MAX_READ)
+    rejected: list[tuple[Observation, Verdict]] = field(default_factory=list)  # near figures that failed verification
+    understood: dict = field(default_factory=dict)  # subject, indicator, period as read from the question
+    near: list[Observation] = field(default_factory=list)  # best scoring figures, verified or not
+    partners: list[str] = field(default_factory=list)  # asked subjects the figure's clause names beside its own
 
 
 def _metric_search(ctx: _Ctx, text: str, *, use_period: bool = True) -> _MetricSearch:
     text = re.sub(f"[{re.escape(QUOTES)}]", "", text)
     links = ctx.index.find_mentions(text)
-    periods = [p for p in parse_periods(text) if not any(l.start < p.end and p.start < l.end and l.hard for l in links)]
+    periods = [p for p in asked_periods(text) if not any(l.start < p.end and p.start < l.end and l.hard for l in links)]
     links = [l for l in links if not any(p.start < l.end and l.start < p.end for p in periods)]
     scope = scope_words()
     # places named in the question that the graph may not hold (2022年美国…)
@@ -476,22 +503,31 @@ def _metric_search(ctx: _Ctx, text: str, *, use_period: bool = True) -> _MetricS
     passing = [(s, o) for s, o in scored if s >= FOUND_AT]
     asked = periods[0].value if (periods and use_period) else None
     near = [o.indicator for _, o in scored[:5] if _ > 0] or [n for _, n, _ in found_ind[:3]]
-    if not passing:
-        return _MetricSearch([], [], asked, links, near, len(obs), sum(unread))
+    understood = {"subject": [nm.surface for nm in named] or None,
+                  "indicator": "".join(ch for ch in ask.raw if not MARK <= ord(ch) < MARK + len(named)) or None,
+                  "period": asked, "kind": ask.kind}
+    # verification: the asked subject, period and indicator, or it is another question's answer
+    checked = [(s, o, check_figure(ask.phrase, named, asked, o, _aliases(ctx, o))) for s, o in passing]
+    ok = [(s, o) for s, o, v in checked if v is None]
+    rejected = [(o, v) for _, o, v in checked if v is not None][:MAX_RELATED]
+    near_obs = [o for sc, o in scored[:MAX_NEAR] if sc > 0]
+    if not ok:
+        return _MetricSearch([], asked, links, near, len(obs), sum(unread), rejected, understood, near_obs)
 
     def key(o: Observation):
         return (o.subject or o.subject_name, canonical_words(o.indicator), o.kind)
 
-    if asked:
-        in_period = [(s, o) for s, o in passing if period_matches(asked, o) or _relative_in_name(asked, o)]
-        if not in_period:
-            best_key = key(passing[0][1])
-            others = [o for s, o in passing if key(o) == best_key]
-            return _MetricSearch([], others, asked, links, near, len(obs), sum(unread))
-        passing = in_period
-    best_score, best = passing[0]
-    group = [o for s, o in passing if key(o) == key(best) and s >= best_score - 0.03]
-    return _MetricSearch(_sorted_by_period(group), [], asked, links, near, len(obs), sum(unread))
+    best_score, best = ok[0]
+    group = [o for s, o in ok if key(o) == key(best) and s >= best_score - 0.03]
+    partners = [nm.surface for nm in named if not subject_matches(nm, best) and partner_in_clause(nm, best, named, obs_text(best))]
+    return _MetricSearch(_sorted_by_period(group), asked, links, near, len(obs), sum(unread), [], understood, near_obs,
+                         partners)
+
+
+def _aliases(ctx: _Ctx, o: Observation) -> tuple[str, ...]:
+    """Other names of the figure's subject entity (for the subject check)."""
+    e = ctx.index.entities.get(o.subject) if o.subject else None
+    return tuple(x for x in ((e.name,) + tuple(e.aliases) if e else ()) if x)
 
 
 def _worth_reading(ask, named: list[Named], keys, unread: list[int]) -> list[str]:
@@ -600,17 +636,41 @@ def _word_metrics(obs: list[Observation]) -> str:
     return f"{head}：{'；'.join(parts)}。"
 
 
+def _related(rejected: list[tuple[Observation, Verdict]]) -> list[dict]:
+    """The near figures that failed verification, each labelled as another subject, period
+    or indicator: never part of the answer's facts."""
+    return [{"label": v.label(), "differs_in": v.what, "asked": v.missing, **_fact_of_obs(o).to_dict()} for o, v in rejected]
+
+
+_WHY = {"subject": "语料中的相近数据是另一主体的", "period": "语料中的相近数据是另一时期的",
+        "indicator": "语料中的相近数据是另一指标的"}
+
+
 def _metric_answer(ctx: _Ctx, m: TemplateMatch, found: _MetricSearch, what: str) -> Answer:
+    understood = {**found.understood, "answer_type": "figure"}
     if found.best:
         more = f"（另有{found.unread}项可能相关的数据未读取，全部数据可用下面的SPARQL查询）" if found.unread else ""
-        return Answer(ctx.question, True, _word_metrics(found.best) + more, [_fact_of_obs(o) for o in found.best],
+        words = _word_metrics(found.best)
+        if found.partners:  # 我国与东盟贸易总值: the figure of both subjects asked
+            name = found.best[0].subject_name
+            words = words.replace(name, f"{name}与{'、'.join(found.partners)}", 1)
+        return Answer(ctx.question, True, words + more, [_fact_of_obs(o) for o in found.best],
                       _dedupe_sources([_source_of_obs(o) for o in found.best]), m.template.name,
-                      ctx.sparql([o.iri for o in found.best]))
-    if found.other_periods:
-        ctx_text = "语料中该指标只有其他时期的数据（仅供参考，并非所问时期）：" + _word_metrics(_sorted_by_period(found.other_periods))
-        return _not_found(ctx, m, f"{period_label(found.period)}的{what}", [l.entity for l in found.links], found.near_indicators, ctx_text)
-    return _not_found(ctx, m, f"“{what}”的数据", [l.entity for l in found.links] or ctx.index.suggest(what, 3),
-                      found.near_indicators)
+                      ctx.sparql([o.iri for o in found.best]), understood=understood)
+    when = (found.period[1:] if found.period.startswith("@") else period_label(found.period)) if found.period else ""
+    if found.rejected:
+        v = found.rejected[0][1]
+        why = f"{_WHY[v.what]}（所问：{v.missing}），不是所问的问题"
+        kinds = "、".join(dict.fromkeys(v.label() for _, v in found.rejected))
+        a = _not_found(ctx, m, f"{when + '的' if when else ''}“{what}”的数据", [l.entity for l in found.links], [],
+                       f"相近的数据属于{kinds}，列在相关事实中，并非所问。")
+        a.related, a.why = _related(found.rejected), why
+    else:
+        a = _not_found(ctx, m, f"{when + '的' if when else ''}“{what}”的数据",
+                       [l.entity for l in found.links] or ctx.index.suggest(what, 3), found.near_indicators)
+        a.why = "图中没有与所问主体、指标和时期相符的数据"
+    a.understood = understood
+    return a
 
 
 def h_metric_value(ctx: _Ctx, m: TemplateMatch) -> Answer:
@@ -645,7 +705,7 @@ def h_metric_compare(ctx: _Ctx, m: TemplateMatch) -> Answer | None:
 def _clean_what(text: str) -> str:
     """The measure words of a question for a message: no period, no asking words."""
     text = normalize_question(text)
-    for p in reversed(parse_periods(text)):
+    for p in reversed(asked_periods(text)):
         text = text[:p.start] + text[p.end:]
     return metric_ask(text).raw or text
 
@@ -1230,10 +1290,13 @@ def answer(store, question: str) -> Answer:
         raise QAError("the question is empty; ask e.g. 2022年全国粮食产量是多少？")
     if len(normalize_question(question)) > MAX_QUESTION:
         return Answer(question, False, f"问题太长（超过{MAX_QUESTION}个字），请缩短后再问。", template=None)
+    if is_each(normalize_question(question)):
+        both = _answer_each(store, question)
+        if both is not None:
+            return both
     matches = match_templates(question)
+    kind, _ = answer_type(normalize_question(question))
     first: Answer | None = None
-    if not matches:
-        return _no_template(question)
     for m in matches:
         handler = HANDLERS.get(m.template.handler)
         if handler is None:
@@ -1243,11 +1306,150 @@ def answer(store, question: str) -> Answer:
         if a is None:
             continue
         if a.found:
-            return a
+            return _typed(a, kind, store)
         first = first or a
+    if kind is not None:  # no relation holds it: read the entity of the asked type from the text
+        read = _read_from_text(_Ctx(store, question), kind)
+        if read is not None:
+            return read
     if first is not None:
-        return first
-    return _no_template(question)
+        return _typed(first, kind, store)
+    return _typed(_no_template(question), kind, store)
+
+
+def _answer_each(store, question: str) -> Answer | None:
+    """A question asking for several things at once (…分别…), answered one thing at a time:
+    found only when every part is; the parts found otherwise go to ``related``."""
+    q = normalize_question(question)
+    index = label_index(store)
+    spans = [(l.start, l.end) for l in index.find_mentions(q) if l.hard]
+    periods = asked_periods(q)
+    parts = split_each(q, spans, periods[0].end if periods and periods[0].start == 0 else 0)
+    if len(parts) < 2:
+        return None
+    answers = [answer(store, part) for part in parts]
+    sparql = "\n\n".join(dict.fromkeys(a.sparql for a in answers if a.sparql))
+    understood = {"parts": [{"question": p, **a.understood} for p, a in zip(parts, answers)],
+                  "answer_type": answers[0].understood.get("answer_type")}
+    if all(a.found for a in answers):
+        return Answer(question, True, "".join(a.answer for a in answers), [f for a in answers for f in a.facts],
+                      _dedupe_sources([s for a in answers for s in a.sources]), answers[0].template, sparql,
+                      understood=understood)
+    missing = [p for p, a in zip(parts, answers) if not a.found]
+    related = [{"label": "部分答案", "differs_in": "part", "asked": p, **f.to_dict()}
+               for p, a in zip(parts, answers) if a.found for f in a.facts]
+    related += [r for a in answers for r in a.related]
+    return Answer(question, False, f"语料中没有找到{'；'.join(missing)}的答案，所以不能回答整个问题。"
+                  + ("已找到的部分列在相关事实中。" if any(a.found for a in answers) else ""),
+                  template=answers[0].template, sparql=sparql, understood=understood, related=related,
+                  why="问题的一部分在语料中没有答案")
+
+
+def _typed(a: Answer, kind: str | None, store=None) -> Answer:
+    """``a`` with what was understood filled in (answer type; the subjects and the period
+    named when the handler did not say), and why nothing was found."""
+    u = a.understood
+    u.setdefault("answer_type", _KIND_NAMES.get(kind, "figure" if a.template and a.template.startswith("metric") else None))
+    if store is not None and "subject" not in u and "parts" not in u:
+        q = re.sub(f"[{re.escape(QUOTES)}]", "", normalize_question(a.question))
+        u["subject"] = [l.entity.name for l in label_index(store).find_mentions(q) if l.hard] or None
+        u.setdefault("indicator", None)
+        periods = asked_periods(q)
+        u["period"] = periods[0].value if periods else None
+    if not a.found and a.why is None:
+        a.why = ("没有能理解这个问题的模板" if a.template is None else "图中没有回答这个问题的关系或数据")
+    return a
+
+
+_KIND_NAMES = {"ORG": "organisation", "PERSON": "person", "PLACE": "place", "DATE": "date", "ROLE": "role"}
+
+
+def _read_from_text(ctx: _Ctx, kind: str) -> Answer | None:
+    """The entity (date, role) of the asked ``kind`` in the sentences that mention the
+    entities the question names and hold its other words, marked as read from the text."""
+    q = normalize_question(ctx.question)
+    text = re.sub(f"[{re.escape(QUOTES)}]", "", q)
+    found_links = ctx.index.find_mentions(text)
+    links = sorted(found_links, key=lambda l: (not l.hard, l.start))  # names in full first, then short forms
+    _, span = answer_type(text)
+    periods = asked_periods(text)
+    cut = [(p.start, p.end) for p in periods] + ([span] if span else [])
+    if not links:
+        return _read_from_figures(ctx, kind, text, span, periods, content_words(text, cut))
+    words = content_words(text, [(l.start, l.end) for l in links] + cut)
+    rows = []
+    # the rarest names first: whole articles of a rarely named entity, else the sentences
+    # naming it; an entity named everywhere (中国) is no anchor
+    anchors = sorted({l.entity.iri: l for l in links}.values(), key=lambda l: l.entity.mentions)
+    for l in [a for a in anchors if a.entity.mentions <= READ_SENTENCES_UPTO][:MAX_ANCHORS]:
+        whole = l.entity.mentions <= READ_ARTICLES_UPTO
+        for r in ctx.select("article_sentences.rq" if whole else "sentence_mentions.rq", entity=l.entity.iri):
+            rows.append({**_plain_row(r), "anchored": not whole})
+    asked = {l.entity.iri for l in links}
+
+    def types_of(iri: str) -> tuple[str, ...]:
+        e = ctx.index.entities.get(iri)
+        return e.types if e else ()
+
+    if kind == "ROLE":
+        found = read_role(rows, {l.surface for l in links} | {l.entity.name for l in links})
+    else:
+        names = {l.surface for l in links} | {n for l in links for n in (l.entity.name, *l.entity.aliases)}
+        found = read_answers(rows, kind, words, asked, types_of, names, how_many(text), _mentions_of(ctx))
+    understood = {"subject": [l.entity.name for l in links], "indicator": words or None, "period": None,
+                  "answer_type": _KIND_NAMES[kind]}
+    if not found:  # the entities named say nothing of it: the sentences of the figures asked about
+        return _read_from_figures(ctx, kind, text, span, periods, content_words(text, cut))
+    subject = links[0].entity.name
+    values = "、".join(r.value + (f"（即{r.exact}）" if r.exact else "") for r in found)
+    answer = f"{values}（据原文读出，图中没有相应的关系）。"
+    srcs = _dedupe_sources([Source(r.article, r.title, r.sentence, r.sstart, r.send, r.span) for r in found])
+    facts = [Fact(subject, f"原文中的{_KIND_LABELS[kind]}", r.value, None, r.exact, "read_from_text", r.sentence, r.article)
+             for r in found]
+    return Answer(ctx.question, True, answer, facts, srcs, "read_from_text", ctx.sparql(), understood=understood)
+
+
+_KIND_LABELS = {"ORG": "机构", "PERSON": "人物", "PLACE": "地点", "DATE": "时间", "ROLE": "身份"}
+
+
+def _plain_row(r: dict) -> dict:
+    """A query row with plain values (offsets as integers)."""
+    out = {k: (v.value if v is not None else None) for k, v in r.items()}
+    for k in ("sstart", "send", "mstart", "mend"):
+        if out.get(k) is not None:
+            out[k] = int(out[k])
+    return out
+
+
+def _mentions_of(ctx: _Ctx):
+    """``sentence IRI -> its entity mention rows`` (sentence_entities.rq)."""
+    return lambda sent: [_plain_row(r) for r in ctx.select("sentence_entities.rq", sent=sent)]
+
+
+def _read_from_figures(ctx: _Ctx, kind: str, text: str, span, periods, words: str) -> Answer | None:
+    """Who published or measured a figure (哪个部门测算了…数据), where or when it was: the answer of ``kind`` in the
+    sentences of the figures the question's words describe, in the asked period."""
+    if kind == "ROLE" or not words:
+        return None
+    rest = text[:span[0]] + text[span[1]:] if span else text
+    search = _metric_search(ctx, rest)
+    asked = periods[0].value if periods else None
+    obs = [o for o in search.near if asked is None or period_matches(asked, o)]
+    rows = [_plain_row(r) for o in obs for r in ctx.select("figure_sentence.rq", stmt=o.iri)]
+
+    def types_of(iri: str) -> tuple[str, ...]:
+        e = ctx.index.entities.get(iri)
+        return e.types if e else ()
+
+    found = read_answers(rows, kind, words, set(), types_of)
+    if not found:
+        return None
+    r = found[0]
+    understood = {"subject": None, "indicator": words, "period": asked, "answer_type": _KIND_NAMES[kind]}
+    src = Source(r.article, r.title, r.sentence, r.sstart, r.send, r.span)
+    fact = Fact(words, f"原文中的{_KIND_LABELS[kind]}", r.value, None, asked, "read_from_text", r.sentence, r.article)
+    return Answer(ctx.question, True, f"{r.value}（据原文读出，图中没有相应的关系）。", [fact], [src], "read_from_text",
+                  ctx.sparql(), understood=understood)
 
 
 def _no_template(question: str) -> Answer:

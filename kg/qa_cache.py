@@ -2,9 +2,12 @@
 answers its first question in about a second instead of reading every name in the graph.
 
 An index is stored under a key made of the graph's content and the code that builds it: the
-(articles, digest) pair the summary graph records (:func:`kg.summary.summary_state`; same
-digest, same article graphs, same index) and a hash of the module that defines the index.
-A store without a summary graph (an in-memory test store) is never cached. The cache folder is
+(articles, digest) pair the summary graph records (:func:`kg.summary.summary_state`: a digest
+of every article's checksum and extractor version, so the same articles with other facts give
+another key) and the version of all the Q&A code and data
+(:func:`kg.code_version.qa_code_version`). A store without a summary graph (an in-memory test
+store), or whose summary is out of date (marked stale by a change to its articles: the indexes
+read labels from it), is never cached. The cache folder is
 ``$NEWSKG_CACHE`` (``off`` or empty disables it), else ``$XDG_CACHE_HOME/newskg``, else
 ``~/.cache/newskg``. A file that cannot be read is rebuilt; one that cannot be written is
 skipped: the cache never makes a question fail.
@@ -15,11 +18,8 @@ skipped: the cache never makes a question fail.
 """
 from __future__ import annotations
 
-import functools
-import hashlib
 import os
 import pickle
-import sys
 import tempfile
 from pathlib import Path
 from typing import Callable, TypeVar
@@ -41,16 +41,10 @@ def cache_dir() -> Path | None:
     return Path(base) / "newskg"
 
 
-@functools.lru_cache(maxsize=None)
-def _code_hash(module: str) -> str:
-    path = getattr(sys.modules.get(module), "__file__", None)
-    data = Path(path).read_bytes() if path else module.encode()
-    return hashlib.blake2b(data, digest_size=6).hexdigest()
-
-
-def cache_path(store, name: str, module: str) -> Path | None:
-    """Where index ``name`` (built by code in ``module``) of ``store`` is cached; None if it
-    is not cached (no cache folder, or the store has no summary graph)."""
+def cache_path(store, name: str) -> Path | None:
+    """Where index ``name`` of ``store`` is cached; None if it is not cached (no cache
+    folder, or the store has no summary graph or one that does not match its articles)."""
+    from kg.code_version import qa_code_version
     from kg.summary import summary_state
 
     folder = cache_dir()
@@ -58,13 +52,13 @@ def cache_path(store, name: str, module: str) -> Path | None:
     if state is None:
         return None
     n, digest = state
-    return folder / f"qa-{name}-{_code_hash(module)}-{n}-{digest}.pickle"
+    return folder / f"qa-{name}-{qa_code_version()}-{n}-{digest}.pickle"
 
 
-def cached(store, name: str, build: Callable[[object], T], module: str = __name__) -> T:
+def cached(store, name: str, build: Callable[[object], T]) -> T:
     """``build(store)``, read from the disk cache when the same graph was indexed before by
     the same code, and written there otherwise."""
-    path = cache_path(store, name, module)
+    path = cache_path(store, name)
     if path is not None and path.is_file():
         try:
             with path.open("rb") as f:

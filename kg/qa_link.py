@@ -463,7 +463,7 @@ def label_index(store) -> LabelIndex:
     :mod:`kg.qa_cache`) and kept in memory (at most 4 stores)."""
     from kg.qa_cache import cached
 
-    return _CACHE.get(store, lambda st: cached(st, "labels", build_label_index, __name__))
+    return _CACHE.get(store, lambda st: cached(st, "labels", build_label_index))
 
 
 def clear_cache(store=None) -> None:

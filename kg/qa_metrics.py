@@ -10,6 +10,7 @@ True
 from __future__ import annotations
 
 import array
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ FOUND_AT = 0.62
 #: words a kind of figure adds to its indicator's name (so "同比增长" in a question is covered)
 KIND_WORDS = {"yoy_growth": "同比增长", "avg_annual_growth": "年均增长", "growth": "增长", "share": "比重占", "rank": "排名第"}
 GROWTH_KINDS = ("yoy_growth", "avg_annual_growth", "growth")
+#: words of an indicator that is itself a rate (its change is given in 个百分点)
+RATE_WORDS = ("率", "比重", "占比", "比例", "份额", "指数")
 #: private-use characters stand for entity mentions inside a question being scored
 MARK = 0xE000
 
@@ -226,7 +229,7 @@ def indicator_index(store) -> IndicatorIndex:
     :mod:`kg.qa_cache`) and kept in memory (at most 4 stores)."""
     from kg.qa_cache import cached
 
-    return _CACHE.get(store, lambda st: cached(st, "indicators", _build_indicator_index, __name__))
+    return _CACHE.get(store, lambda st: cached(st, "indicators", _build_indicator_index))
 
 
 def _build_indicator_index(store) -> IndicatorIndex:
@@ -286,7 +289,7 @@ def score(ask: MetricAsk, o: Observation, named: list[Named] | None = None) -> f
     for i, ch in enumerate(phrase):
         if MARK <= ord(ch) < MARK + len(named):
             nm = named[ord(ch) - MARK]
-            ok = 1.0 if _subject_ok(nm, o, text) else 0.5 if o.subject in nm.parents else 0.0
+            ok = 1.0 if _subject_ok(nm, o, text) or partner_in_clause(nm, o, named, text) else 0.5 if o.subject in nm.parents else 0.0
             if not ok and nm.hard:
                 return 0.0
             weights.append(2.0)
@@ -308,6 +311,8 @@ def score(ask: MetricAsk, o: Observation, named: list[Named] | None = None) -> f
         return 0.0  # nothing of the measure itself is asked for
     s = 0.55 * cov_q + 0.45 * cov_ind
     s += _kind_bonus(ask.kind, o.kind)
+    if ask.kind in GROWTH_KINDS and o.unit == "个百分点" and not any(w in o.indicator for w in RATE_WORDS):
+        s -= 0.1  # percentage points change a rate; the growth of an amount is a percentage
     if ask.unit_hint and o.unit:
         s += 0.08 if ask.unit_hint in o.unit else -0.05
     return s
@@ -334,7 +339,8 @@ def may_answer(ask: MetricAsk, key: ObsKey, named: list[Named] | None = None) ->
     for i, ch in enumerate(ask.phrase):
         if MARK <= ord(ch) < MARK + len(named or ()):
             nm = named[ord(ch) - MARK]
-            if nm.hard and not _subject_ok(nm, o, text) and o.subject not in nm.parents:
+            others = any(_subject_ok(n2, o, text) for n2 in named if n2 is not nm)  # may be a partner (clause unread)
+            if nm.hard and not _subject_ok(nm, o, text) and o.subject not in nm.parents and not others:
                 return False
     return True
 
@@ -369,10 +375,54 @@ def best_possible(ask: MetricAsk, key: ObsKey, named: list[Named] | None = None)
     return 0.55 * got / total + 0.45 * cov_ind + _kind_bonus(ask.kind, key.kind) + (0.08 if ask.unit_hint else 0.0)
 
 
+#: names of the whole country: a figure of one answers a question naming another (我国 = 全国 = 中国)
+NATIONAL = frozenset({"中国", "全国", "我国", "国内", "中华人民共和国"})
+
+
+_QUOTES = re.compile("[“”\"'‘’《》「」『』]")
+_PLACE_END = re.compile("(省|市|县|区|自治区|特别行政区)$")
+
+
+def named_in_clause(nm: Named, o: Observation) -> bool:
+    """The figure's own clause names the asked subject, and the figure's subject is the place
+    that name begins with: the extraction gave the place (上海市) for 上海“一网通办”平台已接入
+    1274项, asked as 上海一网通办平台.
+
+    >>> o = Observation("o", None, "上海市", "政务服务事项", "1274", "项", None, "level", None, 30, 34,
+    ...                 "自2018年10月开通以来，上海“一网通办”平台已接入1274项政务服务事项。", 0, 40)
+    >>> named_in_clause(Named("上海一网通办平台", frozenset(), True), o)
+    True
+    """
+    place = _PLACE_END.sub("", o.subject_name or "")
+    surface = nm.surface
+    if len(place) < 2 or len(surface) <= len(place) or not surface.startswith(place):
+        return False
+    return surface in _QUOTES.sub("", o.clause)
+
+
+def partner_in_clause(nm: Named, o: Observation, named: list[Named], text: str) -> bool:
+    """A question naming two subjects (我国和东盟的贸易总值): a figure of the other one whose
+    clause names ``nm`` too (我国与东盟贸易总值为4.24万亿元) is the figure of both.
+
+    >>> o = Observation("o", None, "我国", "贸易总值", "4.24", "万亿元", None, "level", None, 14, 18,
+    ...                 "前11个月，我国与东盟贸易总值为4.24万亿元。", 0, 26)
+    >>> both = [Named("中国", frozenset(), True), Named("东盟", frozenset(), True)]
+    >>> partner_in_clause(both[1], o, both, obs_text(o)), partner_in_clause(both[1], o, both[1:], obs_text(o))
+    (True, False)
+    """
+    if not nm.surface or nm.surface not in _QUOTES.sub("", o.clause):
+        return False
+    return any(_subject_ok(n2, o, text) for n2 in named if n2 is not nm and n2 is not None)
+
+
 def _subject_ok(nm: Named, o: Observation, text: str) -> bool:
     if o.subject and o.subject in nm.iris:
         return True
     surface = nm.surface
+    if surface in NATIONAL and (o.subject_name in NATIONAL or any(w in text for w in NATIONAL)):
+        return True  # 我国 = 全国 = 中国, also inside the indicator (东盟占我国外贸总值的比重)
+    if named_in_clause(nm, o):
+        return True
     if surface and (surface in text or (o.subject_name and o.subject_name in surface)):
         return True
     return False
@@ -403,9 +453,15 @@ def period_matches(asked: str, o: Observation) -> bool:
     >>> period_matches("2023", o), period_matches("今年", o), period_matches("2022", o)
     (True, True, False)
     """
+    if asked.startswith("@"):  # written without a year: read against the figure's story date
+        from kg.qa_when import resolve
+
+        want = resolve(asked, o.date)
+        return want is not None and o.period is not None and period_matches(want, o)
     p = o.period
-    if p is None:
-        return False
+    if p is None:  # a figure with no period of its own: the day or month of its story
+        day = (o.date or "").replace("-", "")[:8]
+        return bool(asked[:1].isdigit() and len(asked) >= 7 and "/" not in asked and day.startswith(asked.replace("-", "")))
     if p == asked:
         return True
     rel = REL_YEARS
@@ -417,8 +473,8 @@ def period_matches(asked: str, o: Observation) -> bool:
         return p == want or (p in rel and rel[p] == rel[asked])
     if p in rel and o.year:
         return str(int(o.year) + rel[p]) == asked
-    if p.startswith("as_of:"):
-        return p[6:10] == asked
+    if p.startswith("as_of:"):  # a stock as of a date answers for its year and its month
+        return p[6:10] == asked or p[6:].startswith(asked) and len(asked) >= 7
     return False
 
 

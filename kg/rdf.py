@@ -185,11 +185,13 @@ class _Builder:
             self.triples.append(t)
 
 
-def article_triples(article: Article | None, facts: ArticleFacts) -> list[Triple]:
+def article_triples(article: Article | None, facts: ArticleFacts, *, version: str | None = None) -> list[Triple]:
     """All triples of the article's named graph (graph IRI: :func:`kg.vocab.graph_iri`).
 
     :param article: the article (title, date, sentences ...); None to map the facts alone.
     :param facts: what extraction found in it; ``facts.article`` must be the article's id.
+    :param version: the extractor version that made the facts (``nkg:extractorVersion``,
+        see :mod:`kg.code_version`), which builds compare.
     :raises GraphError: if ids disagree or a value cannot be written as RDF.
     """
     aid = facts.article
@@ -200,6 +202,8 @@ def article_triples(article: Article | None, facts: ArticleFacts) -> list[Triple
     b.add(a, RDF_TYPE, term("schema:NewsArticle"))
     b.add(a, term("schema:identifier"), Literal(aid))
     b.add(a, term("nkg:checksum"), Literal(facts.checksum or (article.checksum if article else "")))
+    if version:
+        b.add(a, term("nkg:extractorVersion"), Literal(version))
     b.add(a, term("schema:inLanguage"), Literal(_LANG))
     if article is not None:
         _article_meta(b, a, article)
@@ -359,9 +363,9 @@ def to_ntriples(triples: Iterable[Triple]) -> str:
     return "".join(f"{t} .\n" for t in triples)
 
 
-def article_graph(article: Article | None, facts: ArticleFacts) -> ArticleGraph:
+def article_graph(article: Article | None, facts: ArticleFacts, *, version: str | None = None) -> ArticleGraph:
     """The compact, loadable form of :func:`article_triples` with counts for summaries."""
-    triples = article_triples(article, facts)
+    triples = article_triples(article, facts, version=version)
     ids = {e.id for e in facts.entities}
     ids.update(m.subject for m in facts.metrics if m.subject)
     for r in facts.relations:

@@ -2,8 +2,10 @@
 
 Queries see the union of all article graphs as their default graph, and know the project's
 prefixes (``nkg:``, ``schema:``, ``prov:``, ``rdfs:``, ``xsd:``, ``ent:`` ...) without
-declaring them. Updates are refused; syntax errors become :class:`QueryError` with the
-parser's message (line and column).
+declaring them. Updates and ``SERVICE`` are refused (:mod:`kg.sparql_inspect`), and the
+query is evaluated in a thread that cannot open a network connection
+(:mod:`kg.sparql_sandbox`); syntax errors become :class:`QueryError` with the parser's
+message (line and column).
 
 >>> from pyoxigraph import Store
 >>> r = run_query(Store(), "ASK { ?s ?p ?o }")
@@ -25,6 +27,8 @@ from xml.sax.saxutils import escape, quoteattr
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, RdfFormat, Store, Triple, Variable, serialize
 
 from corpus.errors import QueryError
+from kg.sparql_inspect import inspect_query, uses_service  # noqa: F401 - uses_service is public here too
+from kg.sparql_sandbox import call_without_network
 from kg.vocab import PREFIXES
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -35,27 +39,6 @@ RESULT_FORMATS = ("table", "json", "csv", "tsv", "xml")
 GRAPH_FORMATS = {"ttl": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES, "table": RdfFormat.TURTLE,
                  "json": RdfFormat.JSON_LD, "xml": RdfFormat.RDF_XML}
 FORMATS = ("table", "json", "csv", "tsv", "xml", "ttl", "nt")
-
-_UPDATE = re.compile(
-    r"^\s*(?:(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*"
-    r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
-    re.IGNORECASE,
-)
-_COMMENT = re.compile(r"(?m)^\s*#.*$")
-_STRINGS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>')
-_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
-
-
-def uses_service(text: str) -> bool:
-    """True when a query calls a remote endpoint (``SERVICE``), which pyoxigraph would fetch.
-
-    >>> uses_service("SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
-    True
-    >>> uses_service('SELECT * { ?s <http://x/SERVICE> "SERVICE" }')
-    False
-    """
-    return bool(_SERVICE.search(_STRINGS.sub(" ", _COMMENT.sub("", text))))
-
 
 @dataclass
 class QueryResult:
@@ -110,13 +93,13 @@ def is_update(text: str) -> bool:
     >>> is_update("SELECT * { ?s ?p ?o }")
     False
     """
-    return bool(_UPDATE.match(_COMMENT.sub("", text)))
+    return inspect_query(text).is_update
 
 
 def read_query(path: str | Path) -> str:
     """Text of a ``.rq`` file; :class:`QueryError` naming the file if unreadable."""
     try:
-        return Path(path).read_text(encoding="utf-8")
+        return Path(path).read_text(encoding="utf-8-sig")  # a BOM is not SPARQL: drop it
     except (OSError, UnicodeDecodeError) as e:
         raise QueryError(f"cannot read the query file: {e}", path=str(path)) from e
 
@@ -230,11 +213,13 @@ def run_query(
     :param timeout: seconds; checked while results are read (an aggregate that computes
         before its first row cannot be cut short in-process).
     :param limit: keep at most this many rows/triples (``truncated`` tells if more existed).
-    :raises QueryError: for updates, syntax errors, bad substitutions or the time limit.
+    :raises QueryError: for updates, ``SERVICE``, syntax errors, bad substitutions or the time limit.
     """
-    if is_update(query):
+    query = query.lstrip("\ufeff")  # a BOM is not SPARQL
+    info = inspect_query(query)
+    if info.is_update:
         raise QueryError("SPARQL Update is not allowed here: the graph is read-only (use `newskg build`/`remove`)")
-    if uses_service(query):
+    if info.uses_service:
         raise QueryError("SERVICE (federated queries) is not allowed: queries read the local graph only")
     subs = None
     if substitutions:
@@ -243,18 +228,32 @@ def run_query(
             if not isinstance(v, (NamedNode, BlankNode, Literal, Triple)):
                 raise QueryError(f"substitution for {k} must be an RDF term, not {type(v).__name__}")
             subs[k if isinstance(k, Variable) else Variable(str(k).lstrip("?$"))] = v
+    return call_without_network(_evaluate, store, query, subs, timeout, limit)
+
+
+def _evaluate(store: Store, query: str, subs: dict | None, timeout: float | None, limit: int | None) -> QueryResult:
+    """Evaluate and read the results (run where no network connection can be opened; the
+    pyoxigraph iterator is dropped here too, since it may not be dropped by another thread)."""
     t0 = time.monotonic()
     try:
         res = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=subs)
     except SyntaxError as e:
-        raise QueryError(f"invalid SPARQL: {e}") from e
+        raise QueryError(f"invalid SPARQL: {e}") from None
     except (OSError, ValueError, TypeError, RuntimeError) as e:
-        raise QueryError(f"query failed: {e}") from e
+        raise QueryError(f"query failed: {e}") from None
+    try:
+        return _read(res, t0, timeout, limit)
+    finally:
+        del res
+
+
+def _read(res, t0: float, timeout: float | None, limit: int | None) -> QueryResult:
     if isinstance(res, QueryBoolean):
         return QueryResult("ask", boolean=bool(res), seconds=time.monotonic() - t0)
     kind = "select" if isinstance(res, QuerySolutions) else "graph"
     out = QueryResult(kind, variables=[v.value for v in res.variables] if kind == "select" else [])
     items = out.rows if kind == "select" else out.triples
+    failure = None
     try:
         for n, item in enumerate(res):
             if limit is not None and n >= limit:
@@ -262,9 +261,12 @@ def run_query(
                 break
             items.append(tuple(item) if kind == "select" else item)  # solutions iterate in projection order
             if timeout is not None and not n & 63 and time.monotonic() - t0 > timeout:
-                raise QueryError(f"query exceeded the time limit of {timeout:g} s")
+                failure = f"query exceeded the time limit of {timeout:g} s"
+                break
     except (OSError, ValueError, RuntimeError) as e:
-        raise QueryError(f"query failed: {e}") from e
+        failure = f"query failed: {e}"
+    if failure:  # raised outside the loop: the traceback must not keep the iterator alive
+        raise QueryError(failure)
     out.seconds = time.monotonic() - t0
     return out
 

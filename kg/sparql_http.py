@@ -4,7 +4,9 @@ The standard library's ``ThreadingHTTPServer`` answers HTTP; queries run in a sm
 worker processes (:mod:`kg.sparql_worker`), each with the store opened read-only. A query that
 runs past the time limit gets its worker killed and replaced, so the limit holds even for
 queries pyoxigraph cannot interrupt. SPARQL Update and federated ``SERVICE`` calls are refused
-before they reach a worker, and the store is never opened for writing.
+before they reach a worker (:mod:`kg.sparql_inspect` reads the query's real tokens), each
+worker runs where it cannot open a network connection (:mod:`kg.sparql_sandbox`) and within a
+memory limit, answers are capped in rows and in bytes, and the store is never opened for writing.
 
 >>> inspect_query("PREFIX ex: <http://e/> INSERT DATA { ex:a ex:b ex:c }")
 QueryInfo(is_update=True, keyword='INSERT', uses_service=False)
@@ -16,8 +18,9 @@ from __future__ import annotations
 import json
 import os
 import queue
-import re
 import select
+import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -25,10 +28,10 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
 from corpus.errors import GraphError
+from kg.sparql_inspect import QueryInfo, inspect_query  # noqa: F401 - part of this module's API
 
 #: media types offered for SELECT/ASK results, preferred first, and their aliases
 RESULT_TYPES = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values"]
@@ -54,36 +57,7 @@ FORMAT_NAMES = {
     "jsonld": "application/ld+json",
     "rdfxml": "application/rdf+xml",
 }
-UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 WORKER = Path(__file__).with_name("sparql_worker.py")
-
-_TOKEN = re.compile(
-    r"""(?P<skip>'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|<[^<>"{}|^`\\\x00-\x20]*>|\#[^\n]*)"""
-    r"""|(?P<word>(?<![\w:?$])[A-Za-z]+(?![\w:]))""",
-    re.S,
-)
-
-
-class QueryInfo(NamedTuple):
-    """What the endpoint needs to know about a request before running it."""
-
-    is_update: bool
-    keyword: str | None
-    uses_service: bool
-
-
-def inspect_query(text: str) -> QueryInfo:
-    """Classify a SPARQL request by its first keyword after the prologue, ignoring strings,
-    IRIs and comments; also report whether it calls ``SERVICE``.
-
-    >>> inspect_query("# a comment\\nSELECT * WHERE { ?s ?p 'INSERT' }")
-    QueryInfo(is_update=False, keyword='SELECT', uses_service=False)
-    >>> inspect_query("SELECT * { SERVICE <http://x/sparql> { ?s ?p ?o } }").uses_service
-    True
-    """
-    words = [m.group("word").upper() for m in _TOKEN.finditer(text) if m.group("word")]
-    first = next((w for w in words if w not in ("PREFIX", "BASE")), None)
-    return QueryInfo(first in UPDATE_KEYWORDS, first, "SERVICE" in words)
 
 
 def negotiate(accept: str | None, offered: list[str]) -> str | None:
@@ -137,9 +111,9 @@ class Reply:
 class _Worker:
     """One worker process and the pipes to it."""
 
-    def __init__(self, store: Path):
+    def __init__(self, store: Path, memory_mb: int = 0):
         self.proc = subprocess.Popen(
-            [sys.executable, str(WORKER), str(store)],
+            [sys.executable, str(WORKER), str(store), str(int(memory_mb))],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -177,10 +151,12 @@ class _Worker:
 
 
 class WorkerPool:
-    """``size`` query worker processes over one store; :meth:`run` enforces the time limit."""
+    """``size`` query worker processes over one store, each limited to ``memory_mb`` MB
+    (0: no limit); :meth:`run` enforces the time limit."""
 
-    def __init__(self, store: str | Path, size: int = 2):
+    def __init__(self, store: str | Path, size: int = 2, memory_mb: int = 0):
         self.store = Path(store)
+        self.memory_mb = memory_mb
         self.idle: queue.Queue[_Worker] = queue.Queue()
         self.lock = threading.Lock()
         self.workers: list[_Worker] = []
@@ -188,7 +164,7 @@ class WorkerPool:
             self._add()
 
     def _add(self) -> None:
-        w = _Worker(self.store)
+        w = _Worker(self.store, self.memory_mb)
         with self.lock:
             self.workers.append(w)
         self.idle.put(w)
@@ -214,8 +190,16 @@ class WorkerPool:
                 503, f"the query exceeded the time limit of {timeout:g} s and was stopped; add LIMIT or narrow the patterns"
             )
         except (EOFError, OSError, ValueError, KeyError):
+            try:
+                code = w.proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                code = None
             self._drop(w)
             self._add()
+            if self.memory_mb and code in (-signal.SIGABRT, -signal.SIGKILL):
+                # an allocation past RLIMIT_DATA aborts the worker (Rust) or the kernel kills it
+                return Reply.text(503, f"the query needed more than the {self.memory_mb} MB a query worker may use and was "
+                                       "stopped; add LIMIT or narrow the query")
             return Reply.text(500, "the query worker stopped unexpectedly (out of memory?); the query was not answered")
         self.idle.put(w)
         return reply
@@ -237,6 +221,8 @@ class EndpointConfig:
     timeout: float = 30.0
     max_results: int = 10_000
     max_query_bytes: int = 256 * 1024
+    max_answer_bytes: int = 32 * 1024 * 1024
+    worker_memory_mb: int = 768
     workers: int = 2
     prefixes: dict[str, str] = field(default_factory=dict)
     union_default_graph: bool = True
@@ -251,12 +237,18 @@ class SparqlServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], config: EndpointConfig):
         self.config = config
-        self.pool = WorkerPool(config.store, config.workers)
+        self.pool = WorkerPool(config.store, config.workers, config.worker_memory_mb)
         try:
             super().__init__(address, SparqlHandler)
         except OSError as e:
             self.pool.close()
             raise GraphError(f"cannot listen on {address[0]}:{address[1]}: {e.strerror or e}") from e
+
+    def get_request(self):
+        """Accept a connection with TCP_NODELAY set (answers go out at once, not after an ACK)."""
+        conn, addr = super().get_request()
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return conn, addr
 
     @property
     def url(self) -> str:
@@ -292,9 +284,12 @@ class SparqlHandler(BaseHTTPRequestHandler):
             self.send_header("Access-Control-Expose-Headers", "Content-Type, Content-Length")
         if self.close_connection:
             self.send_header("Connection", "close")
-        self.end_headers()
-        if not head_only:
-            self.wfile.write(reply.body)
+        # head and body in one write: two small writes on a keep-alive connection wait ~40 ms
+        # for the client's delayed ACK (Nagle); TCP_NODELAY on the socket covers what is left
+        if self.request_version != "HTTP/0.9":  # what end_headers does, without its separate write
+            self._headers_buffer.append(b"\r\n")
+        head, self._headers_buffer = b"".join(getattr(self, "_headers_buffer", [])), []
+        self.wfile.write(head if head_only else head + reply.body)
 
     def _body(self) -> bytes | Reply:
         """The request body, or the error reply when it is missing or too large."""
@@ -420,6 +415,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
             query = queries[0]
         if len(query.encode("utf-8")) > cfg.max_query_bytes:
             return Reply.text(413, f"the query is longer than {cfg.max_query_bytes} bytes, the limit of this endpoint")
+        query = query.lstrip("\ufeff")  # a BOM (a .rq file sent as is) is not SPARQL
         if "\x00" in query:
             return Reply.text(400, "the query contains a NUL character; send SPARQL text")
         info = inspect_query(query)
@@ -435,6 +431,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
             "result_type": negotiate(accept, RESULT_TYPES),
             "graph_type": negotiate(accept, GRAPH_TYPES),
             "max_results": cfg.max_results,
+            "max_bytes": cfg.max_answer_bytes,
             "union": cfg.union_default_graph,
             "default_graph": params.get("default-graph-uri", []),
             "named_graphs": params.get("named-graph-uri", []),
@@ -459,6 +456,8 @@ def make_server(
     timeout: float = 30.0,
     max_results: int = 10_000,
     max_query_bytes: int = 256 * 1024,
+    max_answer_bytes: int = 32 * 1024 * 1024,
+    worker_memory_mb: int = 768,
     workers: int = 2,
     prefixes: dict[str, str] | None = None,
     union_default_graph: bool = True,
@@ -466,19 +465,23 @@ def make_server(
     log: bool = True,
 ) -> SparqlServer:
     """Build (not start) the endpoint over the store in ``store``; ``port=0`` picks a free port.
+    ``max_answer_bytes`` caps an answer's size (413 past it), ``worker_memory_mb`` each query
+    worker's memory (503 for a query that needs more; 0: no limit).
 
     :raises GraphError: if there is no readable store there or the address is taken.
     """
     path = Path(store)
     if not (path / "CURRENT").is_file():
         raise GraphError(f"no graph store in {path}; build one with `newskg build --store {path}`", path=str(path))
-    if timeout <= 0 or max_results < 0:
-        raise GraphError("--timeout must be positive and --max-results not negative")
+    if timeout <= 0 or max_results < 0 or max_answer_bytes < 0 or worker_memory_mb < 0:
+        raise GraphError("--timeout must be positive and --max-results, the answer and memory limits not negative")
     cfg = EndpointConfig(
         store=path,
         timeout=timeout,
         max_results=max_results,
         max_query_bytes=max_query_bytes,
+        max_answer_bytes=max_answer_bytes,
+        worker_memory_mb=worker_memory_mb,
         workers=workers,
         prefixes=dict(prefixes or {}),
         union_default_graph=union_default_graph,
@@ -500,7 +503,6 @@ def serve(store: str | Path, **options) -> None:
 
 def run_until_stopped(server: SparqlServer) -> None:
     """``serve_forever`` in this (main) thread; Ctrl-C or SIGTERM stop it and its workers."""
-    import signal
 
     def stop(signum, frame):
         raise KeyboardInterrupt

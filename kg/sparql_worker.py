@@ -1,21 +1,29 @@
 """One SPARQL query worker process for the HTTP endpoint: opens the store read-only, runs
 queries it reads from stdin, writes serialized results to stdout.
 
-Run as ``python -m kg.sparql_worker STORE_DIR``. The server kills a worker whose query runs
-past the time limit and starts a new one, since a pyoxigraph query cannot be interrupted from
-Python. Protocol, one exchange per query: the server writes one JSON line
-``{"query", "result_type", "graph_type", "max_results", "union", "default_graph",
-"named_graphs", "prefixes"}``; the worker answers one JSON line ``{"status", "type",
-"length", "message"}`` followed by ``length`` bytes of body.
+Run as ``python -m kg.sparql_worker STORE_DIR [MEMORY_MB]``. The server kills a worker whose
+query runs past the time limit and starts a new one, since a pyoxigraph query cannot be
+interrupted from Python. Before it opens the store the worker makes itself unable to open a
+network connection (:func:`kg.sparql_sandbox.deny_network`) and limits its own memory to
+``MEMORY_MB`` (``RLIMIT_DATA``): a query that needs more fails its allocation, the worker
+dies or answers 503, and the server starts a fresh one. Protocol, one exchange per query: the
+server writes one JSON line ``{"query", "result_type", "graph_type", "max_results",
+"max_bytes", "union", "default_graph", "named_graphs", "prefixes"}``; the worker answers one
+JSON line ``{"status", "type", "length", "message"}`` followed by ``length`` bytes of body.
 """
 from __future__ import annotations
 
 import json
 import os
+import resource
 import sys
 from pathlib import Path
 
 import pyoxigraph as ox
+
+if __package__ in (None, ""):  # run as a script: the project root is two folders up
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from kg.sparql_sandbox import deny_network  # noqa: E402
 
 #: media type -> pyoxigraph format, for SELECT/ASK results and for CONSTRUCT/DESCRIBE graphs
 RESULT_FORMATS = {
@@ -111,6 +119,7 @@ def run(store: ox.Store, req: dict) -> tuple[str, bytes]:
     except SyntaxError as e:
         raise QueryFailed(400, f"SPARQL syntax error: {e}") from None
     cap = int(req.get("max_results") or 0)
+    max_bytes = int(req.get("max_bytes") or 0)
     try:
         if isinstance(results, ox.QueryBoolean):
             mtype = req.get("result_type")
@@ -122,38 +131,86 @@ def run(store: ox.Store, req: dict) -> tuple[str, bytes]:
             if not mtype:
                 raise QueryFailed(406, "no acceptable media type for SELECT results; accept one of " + ", ".join(RESULT_FORMATS))
             variables = [v.value for v in results.variables]
-            rows = _take(results, cap)
-            return mtype, solutions_bytes(variables, rows, RESULT_FORMATS[mtype])
+            rows = _take(results, cap, max_bytes)
+            return mtype, _capped(solutions_bytes(variables, rows, RESULT_FORMATS[mtype]), max_bytes)
         mtype = req.get("graph_type")
         if not mtype:
             raise QueryFailed(406, "no acceptable media type for a graph result; accept one of " + ", ".join(GRAPH_FORMATS))
-        triples = _take(results, cap)
+        triples = _take(results, cap, max_bytes)
         prefixes = req.get("prefixes") if GRAPH_FORMATS[mtype] == ox.RdfFormat.TURTLE else None
-        return mtype, ox.serialize(triples, format=GRAPH_FORMATS[mtype], prefixes=prefixes or None)
+        return mtype, _capped(ox.serialize(triples, format=GRAPH_FORMATS[mtype], prefixes=prefixes or None), max_bytes)
     except OSError as e:
         raise QueryFailed(500, f"query evaluation failed: {e}") from None
+    except MemoryError:
+        raise QueryFailed(503, MEMORY_MESSAGE) from None
 
 
-def _take(results, cap: int) -> list:
-    """All results, or :class:`QueryFailed` (413) as soon as there are more than ``cap``."""
-    rows = []
+MEMORY_MESSAGE = "the query needs more memory than a query worker may use and was stopped; add LIMIT or narrow the query"
+
+
+def _too_big(max_bytes: int) -> QueryFailed:
+    return QueryFailed(
+        413, f"the answer is larger than {max_bytes} bytes, the limit of this endpoint; add LIMIT or select fewer or shorter values"
+    )
+
+
+def _take(results, cap: int, max_bytes: int = 0) -> list:
+    """All results, or :class:`QueryFailed` (413) as soon as there are more than ``cap`` or
+    their terms' text passes ``max_bytes`` (UTF-8 bytes, counted as they arrive)."""
+    rows, size = [], 0
     for r in results:
         rows.append(r)
         if cap and len(rows) > cap:
             raise QueryFailed(
                 413, f"the query returns more than {cap} results, the limit of this endpoint; add LIMIT or narrow the query"
             )
+        if max_bytes:
+            size += sum(_term_bytes(t) for t in r)
+            if size > max_bytes:
+                raise _too_big(max_bytes)
     return rows
+
+
+def _term_bytes(term) -> int:
+    """UTF-8 size of a term's text (0 for unbound); triples count their parts."""
+    if term is None:
+        return 0
+    if isinstance(term, ox.Triple):
+        return _term_bytes(term.subject) + _term_bytes(term.predicate) + _term_bytes(term.object)
+    v = term.value
+    return len(v) if v.isascii() else len(v.encode("utf-8"))
+
+
+def _capped(body: bytes, max_bytes: int) -> bytes:
+    """The serialized answer, or 413 when it is longer than ``max_bytes``."""
+    if max_bytes and len(body) > max_bytes:
+        raise _too_big(max_bytes)
+    return body
+
+
+def limit_memory(megabytes: int) -> None:
+    """Cap this process's data segment and anonymous memory (``RLIMIT_DATA``) at ``megabytes``."""
+    if megabytes > 0:
+        n = megabytes << 20
+        soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        resource.setrlimit(resource.RLIMIT_DATA, (n if hard == resource.RLIM_INFINITY else min(n, hard), hard))
 
 
 def main(argv: list[str] | None = None) -> None:
     """Worker loop: answer requests from stdin until it closes."""
     args = sys.argv[1:] if argv is None else argv
     path = args[0]
+    deny_network()  # before any thread starts: the store's threads inherit the filter
+    limit_memory(int(args[1]) if len(args) > 1 else 0)
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # stray prints must not corrupt the protocol stream
     inp = sys.stdin.buffer
     store, opened = None, None
+    try:  # open now, so a replacement worker is ready before its first query
+        opened = store_fingerprint(path)
+        store = ox.Store.read_only(str(path))
+    except OSError:
+        store = None
     for line in inp:
         req = json.loads(line)
         try:
@@ -164,6 +221,9 @@ def main(argv: list[str] | None = None) -> None:
                 opened = fp
             mtype, body = run(store, req)
             head = {"status": 200, "type": mtype, "length": len(body)}
+        except MemoryError:
+            body = MEMORY_MESSAGE.encode("utf-8")
+            head = {"status": 503, "type": "text/plain; charset=utf-8", "length": len(body), "message": MEMORY_MESSAGE}
         except QueryFailed as e:
             body = e.message.encode("utf-8")
             head = {"status": e.status, "type": "text/plain; charset=utf-8", "length": len(body), "message": e.message}

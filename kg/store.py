@@ -6,7 +6,9 @@ through :func:`bulk_write_graphs` (Oxigraph's bulk loader, several times faster 
 transactional): a pending marker committed before the load and removed after it lets
 :func:`recover_pending` drop what a crash cut short, and :func:`open_store` runs it whenever
 it opens a store for writing. So a store reopened after a crash shows every article graph
-either whole or not at all.
+either whole or not at all. Each of these writes also marks the summary graph stale in its
+own transaction (:func:`kg.summary.mark_stale`), and :func:`open_store` recomputes a stale
+summary at every opening, so no command reads aggregates of articles that are gone.
 
 >>> store = open_store(None)
 >>> stored_checksum(store, "a1") is None
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +29,7 @@ from pyoxigraph import NamedNode, RdfFormat, Store, serialize
 from corpus.errors import GraphError
 from kg.rdf import ArticleGraph
 from kg.store_damage import damaged_store_error, is_corruption
+from kg.summary import SUMMARY_GRAPH, mark_stale, refresh_summary, summary_state
 from kg.vocab import BASE, PREFIXES, article_iri, graph_article_id, graph_iri, term
 
 log = logging.getLogger(__name__)
@@ -34,27 +38,63 @@ log = logging.getLogger(__name__)
 DEFAULT_STORE = "newskg-data"
 
 
+class StoreWriteError(GraphError):
+    """The store could not write (disk full, file too large, I/O error): unlike one article's
+    bad data, every later write would fail too, so a build stops at the first one."""
+
+
+#: File names RocksDB (inside Oxigraph) writes in a store folder: a non-empty folder holding
+#: anything else, and no ``CURRENT``, is someone else's folder and is never written into.
+_STORE_FILES = re.compile(r"(CURRENT|IDENTITY|LOCK|LOG(\.old\.\d+)?|MANIFEST-\d+|OPTIONS-\d+(\.dbtmp)?|\d+\.(log|sst|blob)"
+                          r"|\d+\.dbtmp)")
+
+
 def open_store(path: str | os.PathLike | None = DEFAULT_STORE, *, read_only: bool = False) -> Store:
     """Open (or create) the store at ``path``; ``None`` gives a fresh in-memory store.
 
     ``read_only=True`` opens an existing store without taking its write lock (so queries work
     while a build runs; they see the state at opening time). Opened for writing, the store
     first loses what a bulk load cut short by a crash left (:func:`recover_pending`).
+    Either way, a summary graph that does not match the article graphs (a ``remove`` or a
+    build killed before it refreshed it) is recomputed first (:func:`fresh_summary`).
 
-    :raises GraphError: if the store is missing (read-only), locked by another writer, or
-        not an Oxigraph store.
+    :raises GraphError: if the store is missing (read-only), locked by another writer, not an
+        Oxigraph store, or ``path`` is a non-empty folder that is not a store.
     """
     if path is None:
         return Store()
     p = Path(path)
+    if read_only:
+        if not (p / "CURRENT").exists():
+            raise GraphError(f"no graph store at {p} (run `newskg build` first, or pass --store DIR)")
+        store = _open(p, read_only=True)
+        if summary_is_current(store):
+            return store
+        del store
+        fresh_summary(p)
+        return _open(p, read_only=True)  # sees the recomputed summary (or the article graphs)
+    store = _open(p, read_only=False)
+    recover_pending(store)
+    try:
+        if not summary_is_current(store):
+            refresh_summary(store)
+    except GraphError as e:  # a full disk: the store stays usable for reading
+        log.warning("the summary graph is out of date and could not be recomputed: %s", e)
+    return store
+
+
+def _open(p: Path, *, read_only: bool) -> Store:
+    """Open the store at ``p`` (no recovery, no summary check), with newskg's error messages."""
     try:
         if read_only:
-            if not (p / "CURRENT").exists():
-                raise GraphError(f"no graph store at {p} (run `newskg build` first, or pass --store DIR)")
             return Store.read_only(str(p))
         if p.exists() and not p.is_dir():
             raise GraphError(f"{p} is a file, not a store directory")
-        store = Store(str(p))
+        foreign = _foreign_files(p)
+        if foreign:
+            raise GraphError(f"{p} is a folder that is not a newskg store (it holds {', '.join(foreign[:3])}"
+                             f"{' …' if len(foreign) > 3 else ''}); pass --store with a new or empty folder")
+        return Store(str(p))
     except OSError as e:
         msg = str(e)
         if "lock" in msg.lower():
@@ -65,14 +105,71 @@ def open_store(path: str | os.PathLike | None = DEFAULT_STORE, *, read_only: boo
         if is_corruption(e):
             raise damaged_store_error(e, p) from e
         raise
-    recover_pending(store)
-    return store
+
+
+def _foreign_files(p: Path) -> list[str]:
+    """Names in folder ``p`` that no store writes, if it has no ``CURRENT`` (else none)."""
+    if not p.is_dir() or (p / "CURRENT").exists():
+        return []
+    return sorted(f.name for f in p.iterdir() if not _STORE_FILES.fullmatch(f.name))
+
+
+def summary_is_current(store: Store) -> bool:
+    """True if the store's summary graph was computed from its article graphs as they are: a
+    summary of this code not marked stale by a change since (a few look-ups: every change to
+    article graphs marks it in its own transaction), or no summary and nothing to summarise
+    (a new store)."""
+    if summary_state(store) is not None:
+        return True
+    return (not store.contains_named_graph(SUMMARY_GRAPH)
+            and next(store.quads_for_pattern(None, term("nkg:checksum"), None, None), None) is None)
+
+
+def fresh_summary(path: str | os.PathLike) -> bool:
+    """Recompute the summary graph of the store at ``path`` if it does not match its article
+    graphs (a read-only look first), through a short opening for writing; True if it did. Skipped (with a warning) when
+    another process holds the store for writing (a running build refreshes it when it ends) or
+    the store cannot be written: a stale summary then reads as absent
+    (:func:`kg.summary.summary_state` is None), so readers count from the article graphs."""
+    p = Path(path)
+    reader = _open(p, read_only=True)
+    current = summary_is_current(reader)
+    del reader
+    if current:
+        return False
+    try:
+        store = _open(p, read_only=False)
+    except GraphError as e:
+        log.warning("the summary graph of %s is out of date and cannot be refreshed now (%s); "
+                    "counting from the article graphs instead (slower)", p, e)
+        return False
+    try:
+        recover_pending(store)
+        if summary_is_current(store):
+            return False
+        refresh_summary(store)
+        store.flush()
+        return True
+    except (GraphError, OSError) as e:
+        log.warning("the summary graph of %s is out of date and could not be recomputed: %s", p, e)
+        return False
+    finally:
+        del store
 
 
 def stored_checksum(store: Store, article_id: str) -> str | None:
     """The checksum recorded in the article's graph, or None if the article is not stored."""
     g = graph_iri(article_id)
     for q in store.quads_for_pattern(article_iri(article_id), term("nkg:checksum"), None, g):
+        return q.object.value
+    return None
+
+
+def stored_version(store: Store, article_id: str) -> str | None:
+    """The extractor version recorded in the article's graph (``nkg:extractorVersion``), or
+    None if the article is not stored or was made before versions were recorded."""
+    g = graph_iri(article_id)
+    for q in store.quads_for_pattern(article_iri(article_id), term("nkg:extractorVersion"), None, g):
         return q.object.value
     return None
 
@@ -99,14 +196,14 @@ def write_graphs(store: Store, graphs: Sequence[ArticleGraph], *, replace: Itera
     parts.append("INSERT DATA {\n")
     for g in graphs:
         parts.append(f"GRAPH {g.graph} {{\n{g.nt}}}\n")
-    parts.append("}")
+    parts.append("} ;\n" + mark_stale())
     try:
         store.update("".join(parts))
     except SyntaxError as e:
         bad = _find_bad(graphs)
         raise GraphError(f"article {bad!r}: its graph is not valid RDF: {e}") from e
     except OSError as e:
-        raise GraphError(f"writing to the store failed: {e}") from e
+        raise StoreWriteError(f"writing to the store failed: {e}") from e
     return sum(g.n_triples for g in graphs)
 
 
@@ -179,7 +276,7 @@ def bulk_write_graphs(store: Store, graphs: Sequence[PackedGraph]) -> int:
         return 0
     marks = " , ".join(str(graph_iri(g.article)) for g in graphs)
     try:
-        store.update(f"INSERT DATA {{ GRAPH {BUILD_STATE} {{ {BUILD_STATE} {_PENDING} {marks} }} }}")
+        store.update(f"INSERT DATA {{ GRAPH {BUILD_STATE} {{ {BUILD_STATE} {_PENDING} {marks} }} }} ;\n{mark_stale()}")
         store.bulk_load(b"".join(g.nq for g in graphs), format=RdfFormat.N_QUADS)
     except SyntaxError as e:
         recover_pending(store)
@@ -190,7 +287,7 @@ def bulk_write_graphs(store: Store, graphs: Sequence[PackedGraph]) -> int:
             recover_pending(store)
         except GraphError:
             pass  # the marker stays: the next open for writing drops the graphs
-        raise GraphError(f"writing to the store failed: {e}") from e
+        raise StoreWriteError(f"writing to the store failed: {e}") from e
     _clear_pending(store)
     return sum(g.n_triples for g in graphs)
 
@@ -206,7 +303,7 @@ def recover_pending(store: Store) -> list[str]:
     try:
         store.update(" ;\n".join(drops + [f"DROP SILENT GRAPH {BUILD_STATE}"]))
     except OSError as e:
-        raise GraphError(f"cannot undo an interrupted bulk load in the store: {e}") from e
+        raise StoreWriteError(f"cannot undo an interrupted bulk load in the store: {e}") from e
     ids = [aid for g in pending if isinstance(g, NamedNode) and (aid := graph_article_id(g)) is not None]
     if ids:
         log.warning("dropped %d article graph(s) an interrupted build left unfinished; the next build adds them",
@@ -218,7 +315,7 @@ def _clear_pending(store: Store) -> None:
     try:
         store.update(f"DROP SILENT GRAPH {BUILD_STATE}")
     except OSError as e:
-        raise GraphError(f"writing to the store failed: {e}") from e
+        raise StoreWriteError(f"writing to the store failed: {e}") from e
 
 
 def remove_articles(store: Store, ids: Iterable[str]) -> list[str]:
@@ -227,7 +324,10 @@ def remove_articles(store: Store, ids: Iterable[str]) -> list[str]:
     ids = list(dict.fromkeys(ids))
     present = [aid for aid in ids if store.contains_named_graph(graph_iri(aid))]
     if present:
-        store.update(" ;\n".join(f"DROP GRAPH {graph_iri(aid)}" for aid in present))
+        try:
+            store.update(" ;\n".join([f"DROP GRAPH {graph_iri(aid)}" for aid in present] + [mark_stale()]))
+        except OSError as e:
+            raise StoreWriteError(f"removing articles from the store failed: {e}") from e
     return present
 
 

@@ -7,9 +7,11 @@ single-pattern GROUP BY queries and written as a diff against what is stored (in
 chunks, the digest last). It only uses its own
 predicates (``nkg:mentionCount``, ``nkg:canonicalName`` ...), so queries over the union of
 article graphs (``?e schema:name ?n``, ``GRAPH ?g { ... }``) never match it. It records a
-digest of the (article, checksum) pairs it was computed from: :func:`ensure_summary` compares
-it with the store and recomputes only when they differ (after a build, a removal, a killed
-build, or on a store built before the summary existed). See docs/ontology.md, "Summary graph".
+digest of the (article, checksum, extractor version) it was computed from:
+:func:`ensure_summary` compares it with the store and recomputes only when they differ (after
+a build, a removal, a killed build, or on a store built before the summary existed). Writers
+of article graphs also mark it :data:`STALE` in the same transaction as their change, so a
+stale summary is known in one look-up and reads as absent. See docs/ontology.md, "Summary graph".
 
 >>> from pyoxigraph import Store
 >>> s = Store()
@@ -40,7 +42,12 @@ _S = f"<{SUMMARY_GRAPH.value}>"
 _NKG = PREFIXES["nkg"]
 #: Bumped whenever the summary's content changes (new aggregates, new ranks): a summary written
 #: by another version is recomputed by :func:`ensure_summary` even if no article changed.
-SUMMARY_VERSION = 2
+SUMMARY_VERSION = 3
+#: Marks the stored summary out of date: every writer of article graphs (:mod:`kg.store`) adds it
+#: in the same transaction as its change (:func:`mark_stale`), :func:`refresh_summary` removes it.
+#: So whether the summary is current is one look-up (:func:`summary_state`), not a pass over
+#: every article.
+STALE = term("nkg:summaryStale")
 #: Summary lines per write transaction (bounds the writer's memory; see :func:`refresh_summary`).
 CHUNK = 50_000
 #: Summary lines per bulk load when many are added (a first summary, or most of it changed):
@@ -220,22 +227,39 @@ def summary_triples(store: Store) -> list[str]:
 
 
 def articles_digest(store: Store) -> tuple[int, str]:
-    """(number of articles, order-free digest of their (graph, checksum) pairs): what the
-    summary was computed from. Cost: one pass over the checksum triples."""
+    """(number of articles, order-free digest of their (graph, checksum) and (graph, extractor
+    version) pairs): what the summary was computed from, so the same articles made by another
+    extractor version (other facts) give another digest. Cost: one pass over the checksum
+    triples and one over the version triples."""
     acc = 0
     n = 0
     for q in store.quads_for_pattern(None, term("nkg:checksum"), None, None):
-        h = hashlib.blake2b(f"{q.graph_name}\t{q.object.value}".encode(), digest_size=8).digest()
-        acc ^= int.from_bytes(h, "big")
+        acc ^= _pair_hash(f"{q.graph_name}\t{q.object.value}")
         n += 1
+    for q in store.quads_for_pattern(None, term("nkg:extractorVersion"), None, None):
+        acc ^= _pair_hash(f"{q.graph_name}\tversion\t{q.object.value}")
     return n, f"{acc:016x}"
 
 
+def _pair_hash(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+
+def mark_stale() -> str:
+    """A SPARQL Update operation marking the stored summary (if there is one) out of date, for
+    writers of article graphs to join to their change in ONE request (one transaction)."""
+    return (f"INSERT {{ GRAPH {_S} {{ {_S} <{STALE.value}> true }} }} "
+            f"WHERE {{ GRAPH {_S} {{ {_S} <{_NKG}articlesDigest> ?digest }} }}")
+
+
 def summary_state(store: Store) -> tuple[int, str] | None:
-    """(articles, digest) the stored summary was computed from; None if there is none, or if
-    it was written by code of another :data:`SUMMARY_VERSION` (so it is recomputed)."""
+    """(articles, digest) the stored summary was computed from; None if there is none, if it
+    is marked out of date (:data:`STALE`: articles changed since), or if it was written by code
+    of another :data:`SUMMARY_VERSION` (so it is recomputed). A few look-ups."""
     n = d = v = None
     for q in store.quads_for_pattern(SUMMARY_GRAPH, None, None, SUMMARY_GRAPH):
+        if q.predicate == STALE:
+            return None
         if q.predicate == term("nkg:articleCount"):
             n = int(q.object.value)
         elif q.predicate == term("nkg:articlesDigest"):
@@ -340,4 +364,4 @@ def ensure_summary(store: Store) -> bool:
     return True
 
 
-__all__ = ["SUMMARY_GRAPH", "articles_digest", "ensure_summary", "refresh_summary", "summary_state", "summary_triples"]
+__all__ = ["STALE", "SUMMARY_GRAPH", "articles_digest", "ensure_summary", "mark_stale", "refresh_summary", "summary_state", "summary_triples"]

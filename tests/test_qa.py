@@ -99,7 +99,9 @@ def test_not_found(store, question, template):
 def test_another_period_is_context_never_the_answer(store):
     a = answer(store, "2020年全国粮食总产量是多少？")
     assert not a.found and a.facts == [] and a.sources == []
-    assert "2020年" in a.answer and "并非所问时期" in a.answer  # other periods offered as context only
+    assert "2020年" in a.answer and "另一时期" in a.answer  # other periods offered as context only
+    assert "2022" in [r["period"] for r in a.related] and {r["label"] for r in a.related} == {"另一时期"}
+    assert "68653" not in a.answer  # the near figure is apart from the answer sentence
 
 
 def test_period_asked_gets_only_that_period(store):
@@ -126,7 +128,7 @@ def test_not_found_names_nearest_known_things(store):
 
 def test_answer_dict_shape(store):
     d = answer(store, "2022年全国粮食总产量是多少？").to_dict()
-    assert list(d) == ["question", "found", "answer", "facts", "sources", "template", "sparql"]
+    assert list(d) == ["question", "found", "answer", "facts", "sources", "template", "sparql", "understood", "related", "why"]
     assert list(d["facts"][0]) == ["subject", "indicator", "value", "unit", "period", "qualifier", "sentence", "article"]
     assert list(d["sources"][0]) == ["article", "title", "sentence", "start", "end"]
     fact = d["facts"][0]
@@ -214,3 +216,14 @@ def test_unit_figure_given_for_its_parent_is_half_a_subject_match():
     stranger = Named("南京工厂", frozenset({"e:unit"}), True)
     assert score(ask, fig, [stranger]) == 0.0
     assert 0 < score(ask, fig, [unit]) < score(ask, fig, [Named("东方集团", frozenset({"e:parent"}), True)])
+
+
+def test_json_says_what_was_understood_for_every_answer(store):
+    d = answer(store, "国家统计局和华为技术有限公司有什么关系？").to_dict()
+    assert set(d["understood"]) >= {"subject", "indicator", "period", "answer_type"}
+    assert "国家统计局" in (d["understood"]["subject"] or [])
+    if not d["found"]:
+        assert d["why"]
+    d = answer(store, "2021年全国粮食总产量是多少？").to_dict()
+    assert d["understood"]["period"] == "2021" and d["understood"]["answer_type"] == "figure"
+    assert d["why"] is None and d["related"] == []

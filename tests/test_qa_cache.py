@@ -61,7 +61,7 @@ def test_index_written_then_read_from_disk(cache):
     assert len(files) == 1
     qa_link.clear_cache()  # a fresh process: nothing in memory
     calls = []
-    again = qa_cache.cached(store, "labels", lambda st: calls.append(1) or qa_link.build_label_index(st), qa_link.__name__)
+    again = qa_cache.cached(store, "labels", lambda st: calls.append(1) or qa_link.build_label_index(st))
     assert calls == [] and again.entities == idx.entities
     qa_metrics.indicator_index(store)
     assert len(list(cache.glob("qa-indicators-*.pickle"))) == 1
@@ -86,7 +86,7 @@ def test_store_without_summary_is_not_cached(cache):
 def test_cache_off(monkeypatch):
     monkeypatch.setenv(qa_cache.CACHE_ENV, "off")
     assert qa_cache.cache_dir() is None
-    assert qa_cache.cache_path(summarised_store(), "labels", qa_link.__name__) is None
+    assert qa_cache.cache_path(summarised_store(), "labels") is None
 
 
 @pytest.mark.parametrize("question, found", QUESTIONS)
@@ -134,3 +134,101 @@ def test_warm_indexes_fills_the_cache_a_new_process_reads(cache, monkeypatch):
     qa_link.clear_cache()  # as a new process: nothing in memory
     assert answer(store, QUESTIONS[0][0]).found
     assert len(built) == 1  # read from disk, not built again
+
+
+# ------------------------------------------------------------------ keyed by content and code
+
+
+def versioned_store(version: str, alias: str | None = None) -> Store:
+    """The hand articles stamped with extractor ``version``; ``alias``: one more name of the
+    first entity (other facts for the same articles, as another extractor would give)."""
+    from pyoxigraph import Quad
+
+    from kg.rdf import article_triples
+    from kg.vocab import graph_iri
+    from qa_support import hand_articles
+
+    store = Store()
+    for i, (article, facts) in enumerate(hand_articles()):
+        if alias and i == 0:
+            facts.entities[0].aliases.append(alias)
+        g = graph_iri(article.id)
+        store.extend([Quad(t.subject, t.predicate, t.object, g) for t in article_triples(article, facts, version=version)])
+    ensure_summary(store)
+    return store
+
+
+def test_same_articles_other_facts_get_another_key_and_index(cache):
+    """Two graphs of the same articles (same checksums) made by two extractor versions: each
+    its own cache file, and the second never reads the first's index."""
+    old, new = versioned_store("v1"), versioned_store("v2", alias="统计总局")
+    assert qa_cache.cache_path(old, "labels") != qa_cache.cache_path(new, "labels")
+    assert not qa_link.label_index(old).exact("统计总局")
+    qa_link.clear_cache()  # a new process on the other graph
+    assert qa_link.label_index(new).exact("统计总局")
+    assert len(list(cache.glob("qa-labels-*.pickle"))) == 2
+
+
+def test_a_stale_summary_is_not_cached(cache):
+    """A summary that does not match the articles (a killed remove or build): the index is
+    built but never written under the stale summary's key."""
+    from kg.store import write_graphs
+    from kg.rdf import article_graph
+    from qa_support import hand_articles
+
+    store = versioned_store("v1")
+    assert qa_cache.cache_path(store, "labels") is not None
+    article, facts = hand_articles()[0]
+    facts.article = "extra"
+    write_graphs(store, [article_graph(None, facts, version="v1")])  # summary not refreshed
+    assert qa_cache.cache_path(store, "labels") is None
+    qa_link.label_index(store)
+    assert not list(cache.glob("qa-labels-*.pickle"))
+
+
+@pytest.mark.parametrize("edited", ["kg/qa_parse.py", "kg/qa_lexicon.py", "kg/qa_metrics.py", "kg/summary.py",
+                                    "kg/data/question_phrases.tsv", "kg/templates/label_aliases.rq", "extract/periods.py"])
+def test_the_code_version_follows_every_index_file(tmp_path, edited):
+    """An edit to any Q&A module, table or query (or to the extraction rules the question
+    parser shares) gives another code version, so no index of the old code is read."""
+    import shutil
+    from pathlib import Path
+
+    from kg.code_version import QA_FILES, files_digest
+
+    root = Path(qa_cache.__file__).resolve().parent.parent
+    for part in ("kg", "extract"):
+        shutil.copytree(root / part, tmp_path / part, ignore=shutil.ignore_patterns("__pycache__", "models"))
+    before = files_digest(QA_FILES, root=tmp_path)
+    target = tmp_path / edited
+    if not target.exists():
+        pytest.fail(f"{edited} is not in the project any more: update this test")
+    target.write_bytes(target.read_bytes() + b"\n")
+    assert files_digest(QA_FILES, root=tmp_path) != before
+
+
+def test_the_users_cache_folder_is_not_touched(tmp_path, monkeypatch):
+    """The session writes its indexes under its temporary folder (conftest.py), also from
+    `newskg ask` subprocesses; the folder the user's own runs use stays as it was."""
+    import os
+    import subprocess
+    import sys
+
+    from kg_support import bundled_store_dir
+
+    session_cache = qa_cache.cache_dir()
+    with monkeypatch.context() as m:
+        m.delenv(qa_cache.CACHE_ENV, raising=False)
+        user = qa_cache.cache_dir()
+    assert session_cache is not None and user is not None and session_cache != user
+
+    def snapshot():
+        return sorted((str(p), p.stat().st_mtime_ns) for p in user.rglob("*")) if user.exists() else None
+
+    before = snapshot()
+    store_dir = bundled_store_dir(tmp_path / "store")
+    proc = subprocess.run([sys.executable, "-m", "newskg", "ask", "--store", store_dir, "中国GDP是多少"],
+                          capture_output=True, text=True, timeout=300, env=dict(os.environ))
+    assert proc.returncode in (0, 1), proc.stderr  # answered or not found: the index was built
+    assert list(session_cache.glob("qa-labels-*.pickle"))
+    assert snapshot() == before

@@ -34,7 +34,7 @@ def test_ask_json(store_dir):
     result = CliRunner().invoke(cli, ["ask", "2022年全国粮食总产量是多少？", "--store", store_dir, "--json"])
     assert result.exit_code == 0, result.output
     d = json.loads(result.output)
-    assert list(d) == ["question", "found", "answer", "facts", "sources", "template", "sparql"]
+    assert list(d) == ["question", "found", "answer", "facts", "sources", "template", "sparql", "understood", "related", "why"]
     assert d["found"] is True and "68653万吨" in d["answer"] and d["template"] == "metric_value"
 
 

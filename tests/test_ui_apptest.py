@@ -162,6 +162,16 @@ def test_ask_not_found_says_so(app, question):
     assert not at.success and at.warning, _texts(at)
 
 
+def test_ask_not_found_shows_related_facts_apart(app):
+    at = app("ask")
+    at.text_input(key="ask_q").input("2015年中国跨境数字服务进出口总值是多少？")
+    at.button[0].click().run()
+    assert not at.exception and not at.success and at.warning
+    assert "3710.8" not in at.warning[0].value  # the near figure is not in the answer
+    assert any("Related facts" in h.value for h in at.subheader), _texts(at)
+    assert any("Understood" in c.value for c in at.caption), _texts(at)
+
+
 def test_ask_from_url(app):
     at = app("ask", q=ASK[0][0])
     assert at.text_input(key="ask_q").value == ASK[0][0]

@@ -35,12 +35,14 @@ def store_option(fn):
               help="Dask scheduler (tcp://host:8786 or a scheduler .json file); default: a local cluster of --workers")
 @click.option("--strict", is_flag=True, help="Exit with code 3 if any record or article was skipped")
 @click.option("--prune", is_flag=True, help="Also remove stored articles not in PATHS")
+@click.option("--force", is_flag=True, help="Re-extract every article, even those stored unchanged by this extractor")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal)")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON")
-def build(paths, store_dir, workers, engine, scheduler, strict, prune, progress, as_json):
+def build(paths, store_dir, workers, engine, scheduler, strict, prune, force, progress, as_json):
     """Extract PATHS (files or folders; default: the bundled sample) into the graph.
 
-    Incremental: unchanged articles are skipped, changed ones replaced, new ones added.
+    Incremental: unchanged articles are skipped, changed ones replaced, new ones added;
+    articles extracted by another version of newskg's extractor are extracted again.
     A build that is stopped (Ctrl-C) or killed keeps every article committed before.
     Each bad file, record or article is skipped and named on stderr (file:line).
 
@@ -57,7 +59,7 @@ def build(paths, store_dir, workers, engine, scheduler, strict, prune, progress,
     store = open_store(store_dir)
     with skips_logged("kg.build"), warnings_as_notes():
         summary = run_build(engine, list(paths) if paths else None, store, scheduler=scheduler, workers=workers,
-                            progress=progress, strict=False, prune=prune)
+                            progress=progress, strict=False, prune=prune, force=force)
     store.flush()
     if as_json:
         d = summary.as_dict()
@@ -67,11 +69,11 @@ def build(paths, store_dir, workers, engine, scheduler, strict, prune, progress,
     else:
         s = summary
         click.echo(f"articles {s.articles} (new {s.added}, changed {s.replaced}, unchanged {s.unchanged}"
-                   f"{f', removed {s.removed}' if s.removed else ''}{f', skipped {s.skipped_records}' if s.skipped_records else ''})")
+                   f"{f', re-extracted {s.reextracted}' if s.reextracted else ''}{f', removed {s.removed}' if s.removed else ''}{f', skipped {s.skipped_records}' if s.skipped_records else ''})")
         click.echo(f"entities {s.entities}  metrics {s.metrics}  relations {s.relations}  "
                    f"triples {s.triples}  seconds {s.seconds:.1f}  ({s.triples_per_second:,.0f} triples/s)")
-    verdict(summary.added + summary.replaced + summary.unchanged, summary.skipped_records, strict=strict,
-            noun="article", paths=paths)
+    read = summary.added + summary.replaced + summary.reextracted + summary.unchanged
+    verdict(read, summary.skipped_records, strict=strict, noun="article", paths=paths)
     if summary.interrupted:
         click.echo("interrupted: the articles above are committed; run the same build again to continue", err=True)
         sys.exit(130)

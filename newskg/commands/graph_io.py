@@ -28,15 +28,21 @@ def require_articles(store, store_dir: str, what: str) -> None:
 @click.option("--port", default=7878, show_default=True, type=int, help="Port (0 picks a free one)")
 @click.option("--timeout", default=30.0, show_default=True, type=float, help="Time limit per query, seconds")
 @click.option("--max-results", default=10_000, show_default=True, type=int, help="Most solutions/triples per answer")
+@click.option("--max-answer-mb", default=32, show_default=True, type=click.IntRange(min=0),
+              help="Largest answer, MB (413 past it; 0: no cap)")
 @click.option("--workers", default=2, show_default=True, type=int, help="Query worker processes")
+@click.option("--worker-memory-mb", default=768, show_default=True, type=click.IntRange(min=0),
+              help="Memory per query worker, MB (503 for a query that needs more; 0: no limit)")
 @click.option("--quiet", is_flag=True, help="Do not log requests")
-def serve(store_dir: str, host: str, port: int, timeout: float, max_results: int, workers: int, quiet: bool) -> None:
+def serve(store_dir: str, host: str, port: int, timeout: float, max_results: int, max_answer_mb: int, workers: int,
+          worker_memory_mb: int, quiet: bool) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint at /sparql, with a query page at /.
 
     GET ?query= or POST (application/sparql-query or a form); results as JSON, XML, CSV or
     TSV, graphs as Turtle or N-Triples, by the Accept header. The default graph is the union
-    of all article graphs, as in `newskg sparql`. Updates get 403; a query past --timeout gets
-    503 and one with more than --max-results answers gets 413.
+    of all article graphs, as in `newskg sparql`. Updates and SERVICE get 403; a query past
+    --timeout or --worker-memory-mb gets 503, one with more than --max-results answers or
+    --max-answer-mb of answer gets 413.
 
     In Python: kg.sparql_http.serve(store, host=..., port=...)
 
@@ -44,12 +50,18 @@ def serve(store_dir: str, host: str, port: int, timeout: float, max_results: int
 
         newskg serve --port 7878
     """
+    from pathlib import Path
+
     from kg.sparql_http import make_server, run_until_stopped
+    from kg.store import fresh_summary
     from kg.vocab import PREFIXES
 
+    if Path(store_dir, "CURRENT").is_file():
+        fresh_summary(store_dir)  # the workers read what is stored: a summary left stale is recomputed first
     if host not in LOOPBACK:
         click.echo(f"warning: listening on {host}: anyone who can reach this address can query the graph", err=True)
     server = make_server(store_dir, host=host, port=port, timeout=timeout, max_results=max_results, workers=workers,
+                         max_answer_bytes=max_answer_mb << 20, worker_memory_mb=worker_memory_mb,
                          prefixes=PREFIXES, log=not quiet)
     click.echo(f"Serving {server.url} (SPARQL endpoint {server.url}sparql, read-only); Ctrl-C to stop")
     sys.stdout.flush()

@@ -85,11 +85,23 @@ else:
         st.markdown("**What the corpus does know:** " + "、".join(md_escape(x) for x in known))
         _entity_buttons(known, "ask_known")
 
+understood = {k: v for k, v in (ans.get("understood") or {}).items() if v and k != "parts"}
+if understood:  # what the question was read as: subject, indicator, period, answer type
+    st.caption("Understood: " + " · ".join(f"{k} = {md_escape(v if isinstance(v, str) else '、'.join(map(str, v)))}"
+                                           for k, v in understood.items()))
+if ans.get("why"):
+    st.caption("Why not found: " + md_escape(ans["why"]))
+
 facts = ans.get("facts") or []
 if facts:
     st.subheader("Facts")
     st.dataframe(facts, hide_index=True, width="stretch")
     _entity_buttons([f.get("subject") for f in facts] + [f.get("value") for f in facts], "ask_ent")
+
+related = ans.get("related") or []
+if related:  # near facts of another subject, period or indicator: never the answer
+    st.subheader("Related facts (not the answer)")
+    st.dataframe(related, hide_index=True, width="stretch")
 
 sources = ans.get("sources") or []
 if sources:
