@@ -208,6 +208,7 @@ def _gid(g: dict, i: int) -> str:
 def _row(m: Metric) -> dict:
     return {
         "subject_name": m.subject_name,
+        "subject_text": m.subject_text,
         "indicator": m.indicator,
         "value": str(m.value),
         "unit": m.unit,
