@@ -9,8 +9,9 @@ import threading
 from pathlib import Path
 from typing import Iterator
 
+from corpus.shared_data import shared_location
 ROOT = Path(__file__).resolve().parents[1]
-XWLB = ROOT.parent / "shared" / "data" / "news" / "xwlb"
+XWLB = shared_location() / "data" / "news" / "xwlb"
 
 
 def xwlb_files() -> list[Path]:

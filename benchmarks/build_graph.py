@@ -23,8 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from corpus.shared_data import shared_location
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = ROOT.parent / "shared" / "data" / "news" / "xwlb" / "2019.jsonl.gz"
+DEFAULT_DATA = shared_location() / "data" / "news" / "xwlb" / "2019.jsonl.gz"
 START, END = "<!-- graph-build:start -->", "<!-- graph-build:end -->"
 
 

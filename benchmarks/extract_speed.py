@@ -21,14 +21,13 @@ import sys
 import time
 from pathlib import Path
 
+from corpus.shared_data import shared_location
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def xwlb_dir() -> Path:
-    """The CCTV transcripts under the shared data ($NEWSKG_SHARED_DATA or ../shared/data)."""
-    from extract.ner_eval import shared_data_dir
-
-    return shared_data_dir() / "news" / "xwlb"
+    """The CCTV transcripts under the shared folder (corpus.shared_data)."""
+    return shared_location() / "data" / "news" / "xwlb"
 
 
 def load(year: int, n: int, skip: int = 0):

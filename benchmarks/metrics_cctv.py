@@ -14,8 +14,9 @@ import sys
 import time
 from pathlib import Path
 
+from corpus.shared_data import shared_location
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data" / "news" / "xwlb"
+DATA = shared_location() / "data" / "news" / "xwlb"
 
 
 def main() -> int:

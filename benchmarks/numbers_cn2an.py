@@ -13,7 +13,6 @@ import argparse
 import gzip
 import itertools
 import json
-import os
 import re
 import time
 from collections import Counter
@@ -22,8 +21,8 @@ from pathlib import Path
 import cn2an
 
 from extract.numbers import CHINESE, parse_cn_integer
+from corpus.shared_data import shared_location
 
-SHARED = Path(os.environ.get("NEWSKG_SHARED") or Path(__file__).resolve().parents[2] / "shared")
 
 
 def main() -> None:
@@ -33,7 +32,7 @@ def main() -> None:
     ap.add_argument("--stories", type=int, default=3000)
     args = ap.parse_args()
     numerals: Counter = Counter()
-    with gzip.open(SHARED / "data" / "news" / "xwlb" / f"{args.year}.jsonl.gz", "rt", encoding="utf-8") as f:
+    with gzip.open(shared_location() / "data" / "news" / "xwlb" / f"{args.year}.jsonl.gz", "rt", encoding="utf-8") as f:
         for line in itertools.islice(f, args.stories):
             numerals.update(m.group(0) for m in re.finditer(CHINESE, json.loads(line).get("text", "")))
     same = differ = error = 0

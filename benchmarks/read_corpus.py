@@ -17,8 +17,9 @@ import time
 from pathlib import Path
 
 from corpus import read_corpus
+from corpus.shared_data import shared_location
 
-DEFAULT_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "news" / "xwlb"
+DEFAULT_DIR = shared_location() / "data" / "news" / "xwlb"
 
 
 def main(argv: list[str]) -> int:

@@ -13,10 +13,10 @@ from extract.metrics_eval import load_gold, score_figures
 
 
 def xwlb_dir() -> Path:
-    """The CCTV transcripts folder under the shared data (``$NEWSKG_SHARED_DATA`` or ../shared/data)."""
-    from extract.ner_eval import shared_data_dir
+    """The CCTV transcripts folder of the shared data (:mod:`corpus.shared_data`; may be absent)."""
+    from corpus.shared_data import shared_location
 
-    return shared_data_dir() / "news" / "xwlb"
+    return shared_location() / "data" / "news" / "xwlb"
 
 
 def load_stories(ids: set[str], folder: Path | None = None) -> list:

@@ -14,11 +14,11 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from corpus.errors import CorpusError
+from corpus.shared_data import shared_location
 
 Gold = tuple[str, list[tuple[int, int, str]]]
 NER_LABELS = ("PER", "LOC", "ORG")
@@ -29,16 +29,8 @@ TO_MSRA = {"PER": "PER", "PERSON": "PER", "LOC": "LOC", "PLACE": "LOC", "ORG": "
 
 
 def shared_data_dir() -> Path:
-    """``$NEWSKG_SHARED_DATA``, or ``shared/data`` next to the repository root or next to its
-    parent folder (a git worktree under ``wt/``)."""
-    env = os.environ.get("NEWSKG_SHARED_DATA")
-    if env:
-        return Path(env)
-    repo = Path(__file__).resolve().parents[1]
-    for base in (repo.parent, repo.parent.parent):
-        if (base / "shared" / "data").is_dir():
-            return base / "shared" / "data"
-    return repo.parent / "shared" / "data"
+    """The shared ``data`` folder where :mod:`corpus.shared_data` looks for it (it may be absent)."""
+    return shared_location() / "data"
 
 
 def default_msra_path() -> Path:

@@ -20,6 +20,7 @@ import logging
 import os
 import re
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
@@ -87,7 +88,7 @@ def _open(p: Path, *, read_only: bool) -> Store:
     """Open the store at ``p`` (no recovery, no summary check), with newskg's error messages."""
     try:
         if read_only:
-            return Store.read_only(str(p))
+            return _open_read_only(p)
         if p.exists() and not p.is_dir():
             raise GraphError(f"{p} is a file, not a store directory")
         foreign = _foreign_files(p)
@@ -105,6 +106,24 @@ def _open(p: Path, *, read_only: bool) -> Store:
         if is_corruption(e):
             raise damaged_store_error(e, p) from e
         raise
+
+
+#: attempts at a read-only opening that a concurrent writer's compaction raced (see below)
+READ_ONLY_ATTEMPTS = 5
+
+
+def _open_read_only(p: Path) -> Store:
+    """``Store.read_only``, tried again when a file the store's MANIFEST named was gone by the
+    time it was opened: a writer (a build, or a writer repairing the summary) compacted it away
+    meanwhile. That is a race, not damage; a file missing every time is reported as damage."""
+    for attempt in range(READ_ONLY_ATTEMPTS):
+        try:
+            return Store.read_only(str(p))
+        except RuntimeError as e:
+            if attempt + 1 == READ_ONLY_ATTEMPTS or "No such file or directory" not in str(e):
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def _foreign_files(p: Path) -> list[str]:

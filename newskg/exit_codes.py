@@ -2,7 +2,7 @@
 
 A script or a Makefile tells from the code alone whether everything was read (0), some
 input was skipped (3, with ``--strict``; always for a batch on stdin), nothing usable was
-read (4), or the command failed (1) or was misused (2).
+read (4), an evaluation fell below a gate (5), or the command failed (1) or was misused (2).
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ class ExitCode(IntEnum):
     USAGE = 2
     SKIPPED = 3
     NOTHING_READ = 4
+    BELOW_GATE = 5
     INTERRUPTED = 130
 
 
@@ -32,6 +33,8 @@ MEANING: dict[ExitCode, str] = {
                       "`ask`/`ner` batch failed (each reported; the others were processed)",
     ExitCode.NOTHING_READ: "nothing usable was read: every input skipped, an empty corpus, "
                            "stdin with only blank lines, an empty store to export or push",
+    ExitCode.BELOW_GATE: "`newskg eval`: a measure is below its minimum (--min NAME=VALUE; "
+                         "the failing gates are listed on stderr)",
     ExitCode.INTERRUPTED: "stopped by Ctrl-C (`build` keeps every article committed before)",
 }
 

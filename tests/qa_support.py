@@ -1,6 +1,7 @@
 """A small hand-written graph for the Q&A tests: two short articles written for the tests
 (not the bundled sample), their facts written by hand with exact offsets, turned into quads by
-the project's own mapping (kg.rdf) and loaded into an in-memory pyoxigraph Store."""
+the project's own mapping (kg.rdf) and loaded into an in-memory pyoxigraph Store. Also the
+comparison of an answer's facts with expected facts (field by field, values as numbers)."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -123,3 +124,62 @@ def hand_store() -> Store:
         g = graph_iri(article.id)
         store.extend([Quad(t.subject, t.predicate, t.object, g) for t in article_triples(article, facts)])
     return store
+
+
+# --- comparing answers with expected facts (tests/data/qa_facts.jsonl) ---------------------
+# A figure is expected as {subject: [names], indicator: [words], value, unit, qualifier[, period]};
+# a relation as {subject: [names], indicator: [relation words], value: [names][, qualifier]}.
+
+
+def _name_matches(name: str | None, accepted: list[str], *, sub_unit: bool = False) -> bool:
+    """Equal to an accepted name, or ending with one of at least two characters (the strict
+    rule of ../shared/eval/README.md: 全国跨行业跨领域工业互联网平台 is the 跨行业跨领域工业互联网平台);
+    with ``sub_unit`` also starting with one (中国信息通信研究院政策与经济研究所 is of 中国信息通信研究院)."""
+    if not name:
+        return False
+    return any(name == ok or (len(ok) >= 2 and (name.endswith(ok) or (sub_unit and name.startswith(ok)))) for ok in accepted)
+
+
+def _base_value(value: str, unit: str | None) -> tuple[Decimal, str] | None:
+    """A written value and unit as a number in its base unit (3.6 万个 -> 36000 count); the
+    number and the unit as written when the unit tables do not know the unit; ``None`` when
+    the value is not a number (so 约50 or a bare 8 inside 18 never equals 8)."""
+    from extract.units import magnitudes, normalise, units
+
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return None
+    unit = unit or ""
+    for mag in sorted(magnitudes(), key=len, reverse=True) + [""]:
+        rest = unit[len(mag):]
+        if unit.startswith(mag) and (rest in units() or rest == ""):
+            base, base_unit = normalise(number, mag, rest)
+            if base is not None:
+                return base, base_unit
+    return number, unit
+
+
+def fact_matches(fact: dict, expected: dict) -> bool:
+    """One fact of an answer (``Fact.to_dict()``) is the expected one, field by field."""
+    if not _name_matches(fact.get("subject"), expected["subject"]):
+        return False
+    if "unit" in expected:  # a figure
+        got = _base_value(fact.get("value"), fact.get("unit"))
+        if got is None or got != _base_value(expected["value"], expected["unit"]):
+            return False
+        if not any(word in (fact.get("indicator") or "") for word in expected["indicator"]):
+            return False
+        if fact.get("qualifier") != expected.get("qualifier"):
+            return False
+        return "period" not in expected or fact.get("period") == expected["period"]
+    if fact.get("indicator") not in expected["indicator"]:
+        return False
+    if not _name_matches(fact.get("value"), expected["value"], sub_unit=True):
+        return False
+    return "qualifier" not in expected or fact.get("qualifier") == expected["qualifier"]
+
+
+def missing_facts(facts: list[dict], expected: list[dict]) -> list[dict]:
+    """The expected facts no fact of the answer matches (empty when the answer holds them all)."""
+    return [e for e in expected if not any(fact_matches(f, e) for f in facts)]

@@ -332,3 +332,34 @@ def test_every_exit_code_is_in_the_help_and_the_cli_reference():
         first_words = " ".join(MEANING[code].split()[:4])
         assert f"{int(code):<5}{first_words}" in " ".join(help_text.split(" " * 7)).replace("\n ", " ")
         assert f"  {int(code):<5}" in docs
+
+
+def test_a_file_a_writer_compacted_away_while_a_reader_opened_is_a_race_not_damage(tmp_path, bundled_store):
+    """A read-only opening races a writer's compaction: the MANIFEST names an .sst that is gone
+    a moment later. The opening is tried again (the file is back here, as the writer's new
+    version of the store would be); only a file missing every time is damage."""
+    import threading
+
+    from kg.store import open_store
+
+    store = tmp_path / "racing"
+    shutil.copytree(bundled_store, store)
+    sst = max(store.glob("*.sst"), key=lambda p: p.stat().st_size)
+    aside = sst.with_suffix(".aside")
+    sst.rename(aside)
+    back = threading.Timer(0.03, aside.rename, args=(sst,))
+    back.start()
+    try:
+        reader = open_store(store, read_only=True)
+    finally:
+        back.join()
+    assert len(reader) > 0
+
+
+def test_a_file_missing_at_every_attempt_is_damage(tmp_path, bundled_store):
+    store = tmp_path / "missing"
+    shutil.copytree(bundled_store, store)
+    max(store.glob("*.sst"), key=lambda p: p.stat().st_size).unlink()
+    result = run("stats", "--store", store)
+    assert result.exit_code == ExitCode.ERROR
+    assert result.stderr.startswith(f"Error: the store at {store} is damaged (Corruption: ")

@@ -196,6 +196,15 @@ def test_plain_text_articles_titles_and_subheads():
     assert arts[0].line == 1 and arts[1].line == 7 and arts[2].line == 10  # title lines
 
 
+def test_one_blank_line_between_paragraphs_keeps_one_plain_article():
+    """Only a separator line or two blank lines start a new article: one blank line is a
+    paragraph break (a plain article with spaced paragraphs must not be cut in two)."""
+    text = "标题\n第一段正文。\n\n第二段正文。\n\n\n另一篇的标题\n另一篇正文。\n"
+    arts = articles_from_text(text, source="spaced.txt", layout="plain")
+    assert [a.title for a in arts] == ["标题", "另一篇的标题"]
+    assert arts[0].text == "第一段正文。\n第二段正文。"
+
+
 def test_single_layout_keeps_everything_in_one_article():
     page = " 本报讯（记者王芳）今天\n\n开幕。\n\n小标题\n\n正文。\n 另一块文字。"
     arts = articles_from_text(page, layout="single")

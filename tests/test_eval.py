@@ -53,3 +53,37 @@ def test_cli_eval_json_meets_the_sample_targets():
     assert r["entities"]["recall"] >= 0.95
     assert r["entities"]["type_recall"] >= 0.90
     assert r["entities"]["precision"] >= 0.85
+    assert all(g["passed"] for g in r["gates"]) and {g["name"].split(".")[0] for g in r["gates"]} == {
+        "entities", "relations", "figures"}
+
+
+def test_cli_eval_fails_when_the_gold_cannot_be_met(tmp_path):
+    """Entities and relations the sample does not hold: recall below the gates, exit code 5."""
+    gold = load_entity_gold()
+    gold["entities"] += [{"name": f"不存在的机构{i}", "aliases": [], "types": ["ORG"]} for i in range(10)]
+    gold["relations"] += [{"head": f"不存在的机构{i}", "rel": "located_in", "tail": "北京"} for i in range(10)]
+    path = tmp_path / "gold.json"
+    path.write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["eval", "--no-msra", "--gold", str(path)])
+    assert result.exit_code == 5, result.output
+    assert "below the gate: entities.recall" in result.stderr
+    assert "below the gate: relations.recall" in result.stderr
+    assert "figures" not in result.stderr  # the figures still meet theirs
+
+
+def test_cli_eval_figure_gate_and_unknown_gate():
+    result = CliRunner().invoke(cli, ["eval", "--no-msra", "--min", "figures.precision=1.01"])
+    assert result.exit_code == 5 and "below the gate: figures.precision" in result.stderr
+    assert CliRunner().invoke(cli, ["eval", "--no-msra", "--min", "figures.nothing=1"]).exit_code == 2
+
+
+def test_figure_gates_read_the_figure_scorer_fields():
+    """A run that finds no figure fails every figures gate (the gate reads the scorer's real
+    field names: a renamed field would be a missing measure, which fails too)."""
+    from extract.eval_gate import check, default_gates
+    from extract.metrics_eval import score_metrics
+
+    verdicts = {v.gate.name: v for v in check({"metrics": score_metrics([])}, default_gates())}
+    assert verdicts["figures.recall"].value == 0.0 and not verdicts["figures.recall"].passed
+    assert not verdicts["figures.recall_period"].passed
+    assert not verdicts["entities.recall"].passed  # absent from the result: not passed

@@ -5,10 +5,10 @@ import json
 import pytest
 
 from corpus.errors import ExtractError
-from extract.figures_gold import load_stories, score_gold_file, summary_lines, xwlb_dir
+from corpus.shared_data import SHARED_ENV
+from extract.figures_gold import load_stories, score_gold_file, summary_lines
 
 STORY = "20150101-000"  # 上海外滩踩踏事件: 截至…已造成35人死亡，43人受伤
-HAVE_XWLB = (xwlb_dir() / "2015.jsonl.gz").exists()
 
 
 def _gold(tmp_path, items):
@@ -23,15 +23,14 @@ def test_sample_gold_scores_strictly_at_full_recall():
 
 
 def test_cctv_gold_skips_cleanly_without_the_shared_data(tmp_path, monkeypatch):
-    monkeypatch.setenv("NEWSKG_SHARED_DATA", str(tmp_path / "absent"))
+    monkeypatch.setenv(SHARED_ENV, str(tmp_path / "absent"))
     gold = _gold(tmp_path, [{"id": "a", "doc": STORY, "subject": ["上海"], "value": 35, "unit": "人"}])
     r = score_gold_file(gold)
     assert "skipped" in r and "not found" in r["skipped"]
     assert summary_lines(r)[0].startswith("skipped:")
 
 
-@pytest.mark.skipif(not HAVE_XWLB, reason="needs ../shared/data/news/xwlb (licensed CCTV transcripts)")
-def test_cctv_gold_runs_the_pipeline_on_the_named_story(tmp_path):
+def test_cctv_gold_runs_the_pipeline_on_the_named_story(tmp_path, shared):
     gold = _gold(tmp_path, [
         {"id": "a", "doc": STORY, "subject": ["外滩拥挤踩踏事件", "踩踏事件", "事件"], "value": 43, "unit": "人",
          "base_value": 43, "base_unit": "count", "period": None},
@@ -44,7 +43,6 @@ def test_cctv_gold_runs_the_pipeline_on_the_named_story(tmp_path):
     assert doc_b and doc_b[0]["same_value"] == []  # 43人 of the other story is not this one's
 
 
-@pytest.mark.skipif(not HAVE_XWLB, reason="needs ../shared/data/news/xwlb (licensed CCTV transcripts)")
-def test_unknown_story_is_a_clear_error():
+def test_unknown_story_is_a_clear_error(shared):
     with pytest.raises(ExtractError, match="stories not found"):
         load_stories({"20150101-999"})

@@ -130,11 +130,9 @@ def test_gexf_is_valid_against_the_official_xsd(gexf):
     assert schema.validate(gexf), schema.error_log
 
 
-def test_gephi_sample_shows_why_viz_prefixed_colours_are_not_used():
+def test_gephi_sample_shows_why_viz_prefixed_colours_are_not_used(shared):
     """The shared Gephi sample (viz:color) fails the same XSD our files pass."""
-    sample = Path(__file__).parents[2] / "shared" / "schemas" / "gexf" / "gephi_sample_viz.gexf"
-    if not sample.exists():
-        pytest.skip("../shared/schemas not present")
+    sample = shared / "schemas" / "gexf" / "gephi_sample_viz.gexf"
     assert not xsd("1.3").validate(etree.parse(str(sample)))
 
 

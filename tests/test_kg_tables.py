@@ -8,7 +8,6 @@ import gzip
 import io
 import itertools
 import json
-import os
 import sys
 from collections import Counter
 from decimal import Decimal
@@ -32,9 +31,6 @@ from kg.vocab import PREFIXES
 from newskg.cli import cli
 from tests.kg_support import bundled_store_dir
 
-# ../shared from the repo, or NEWSKG_SHARED (a worktree elsewhere)
-SHARED = Path(os.environ.get("NEWSKG_SHARED") or Path(__file__).resolve().parents[2] / "shared")
-XWLB = SHARED / "data" / "news" / "xwlb"
 
 # Every figure of the graph, read independently of kg/queries/table_figures.rq.
 GRAPH_FIGURES = """SELECT ?obs ?id ?text ?value ?unit ?period ?indicator WHERE { GRAPH ?g {
@@ -163,12 +159,10 @@ def test_figures_csv_round_trips_on_the_bundled_sample(sample_dir, tmp_path):
         assert texts[r["article_id"]][int(r["start"]):int(r["end"])] == r["text"]
 
 
-def test_figures_round_trip_on_a_cctv_slice(tmp_path):
+def test_figures_round_trip_on_a_cctv_slice(tmp_path, shared):
     from kg.build import build
 
-    path = XWLB / "2019.jsonl.gz"
-    if not path.exists():
-        pytest.skip(f"{path} not present (licensed data, not shipped)")
+    path = shared / "data" / "news" / "xwlb" / "2019.jsonl.gz"
     corpus = tmp_path / "slice.jsonl"
     with gzip.open(path, "rt", encoding="utf-8") as f:
         corpus.write_text("".join(itertools.islice(f, 60)), encoding="utf-8")

@@ -38,12 +38,9 @@ def test_bad_line_names_file_and_line(tmp_path):
         load_questions(path)
 
 
-def test_dev_questions(tmp_path):
-    from extract.figures_gold import xwlb_dir
+def test_dev_questions(tmp_path, shared):
     from kg.qa_gold import build_story_store, score_questions
 
-    if not xwlb_dir().is_dir():
-        pytest.skip("CCTV stories not available")
     questions = load_questions(DEV)
     store = build_story_store({q["doc"] for q in questions}, tmp_path / "store")
     scored = score_questions(questions, store)

@@ -25,7 +25,6 @@ from kg.store import open_store
 from kg.vocab import graph_iri
 from newskg.cli import cli
 
-XWLB = Path(__file__).resolve().parents[2] / "shared" / "data" / "news" / "xwlb"
 
 # fmt: off
 # (article text lengths, max_chars, expected chunk sizes)
@@ -55,12 +54,10 @@ def nquads(store, *, articles_only: bool = False) -> list[str]:
     return lines
 
 
-def cctv_slice(stories: int, year: int = 2016) -> list[Article]:
+def cctv_slice(shared: Path, stories: int, year: int = 2016) -> list[Article]:
     from corpus.articles import articles_from_record
 
-    path = XWLB / f"{year}.jsonl.gz"
-    if not path.exists():
-        pytest.skip(f"{path} not present (licensed data, not shipped)")
+    path = shared / "data" / "news" / "xwlb" / f"{year}.jsonl.gz"
     out: list[Article] = []
     with gzip.open(path, "rt", encoding="utf-8") as f:
         for i, line in enumerate(itertools.islice(f, stories)):
@@ -186,8 +183,8 @@ def test_build_dask_with_an_existing_client_leaves_it_open(cluster):
     assert nquads(dask) == nquads(local)
 
 
-def test_cctv_year_slice_dask_equals_local(cluster):
-    arts = cctv_slice(40)
+def test_cctv_year_slice_dask_equals_local(cluster, shared):
+    arts = cctv_slice(shared, 40)
     local, dask = open_store(None), open_store(None)
     s1 = build(arts, local, workers=1)
     s2 = build_dask(arts, dask, scheduler=cluster.scheduler_address, chunk_chars=4000)

@@ -1,7 +1,7 @@
 """Draw the figure-gold stories at random, reproducibly, from the CCTV 新闻联播 transcripts.
 
 Usage: python eval/figures/sample_stories.py [--data DIR] [--part dev|blind]
-DIR defaults to $NEWSKG_XWLB or ../shared/data/news/xwlb relative to the repo.
+DIR defaults to data/news/xwlb of $NEWSKG_SHARED or of ../shared next to the repo.
 Prints one line per chosen story: part, bucket, id, title.
 """
 from __future__ import annotations
@@ -9,10 +9,11 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import random
 import re
 from pathlib import Path
+
+from corpus.shared_data import shared_location
 
 YEARS = range(2012, 2024)
 SEED = 20261208
@@ -45,16 +46,13 @@ NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?:[万亿]+|(?=[" + UNIT + r"]))"
 
 
 def data_dir(arg: str | None) -> Path:
-    """The xwlb folder: --data, $NEWSKG_XWLB, or shared/ next to the repo (or next to its parent)."""
+    """The xwlb folder: --data, else data/news/xwlb of the shared folder (corpus.shared_data)."""
     if arg:
         return Path(arg)
-    if os.environ.get("NEWSKG_XWLB"):
-        return Path(os.environ["NEWSKG_XWLB"])
-    repo = Path(__file__).resolve().parents[2]
-    for base in (repo.parent, repo.parent.parent):   # /work/main -> /work/shared; /work/wt/NAME -> /work/shared
-        if (base / "shared" / "data" / "news" / "xwlb").is_dir():
-            return base / "shared" / "data" / "news" / "xwlb"
-    raise SystemExit("xwlb data not found: pass --data or set NEWSKG_XWLB")
+    xwlb = shared_location() / "data" / "news" / "xwlb"
+    if not xwlb.is_dir():
+        raise SystemExit("xwlb data not found: pass --data or set NEWSKG_SHARED")
+    return xwlb
 
 
 def eligible(story: dict) -> bool:

@@ -141,6 +141,26 @@ def ner_cmd() -> None:
     batch.verdict("sentence")
 
 
+def _parse_minimums(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, float]:
+    """``NAME=VALUE`` pairs of --min as a dict, names checked against the gates table."""
+    from extract import eval_gate
+
+    out: dict[str, float] = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        try:
+            out[name.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep:
+            raise click.BadParameter(f"{item!r}: expected NAME=NUMBER", ctx=ctx, param=param)
+    try:
+        eval_gate.gates_with(out)
+    except ValueError as e:
+        raise click.BadParameter(str(e), ctx=ctx, param=param) from e
+    return out
+
+
 @cli.command("eval")
 @click.option("--msra/--no-msra", default=True, help="Also score NER on the MSRA held-out split (needs ../shared)")
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON (misses, false positives)")
@@ -148,11 +168,16 @@ def ner_cmd() -> None:
 @click.option("--relations-duie", "duie", type=click.Choice(["dev", "blind"]), help="Instead: relation recall on a part of DuIE (../shared/data/duie)")
 @click.option("--figures", type=click.Path(exists=True, dir_okay=False),
               help="Only score this figures gold file (the sample's, or CCTV stories by 'doc' id, read from ../shared)")
-def eval_cmd(msra: bool, as_json: bool, gold: str | None, duie: str | None, figures: str | None) -> None:
+@click.option("--min", "minimums", multiple=True, metavar="NAME=VALUE", callback=_parse_minimums,
+              help="Gate minimum replacing a default of extract/data/eval_gates.tsv (repeatable), e.g. relations.recall=0.9")
+def eval_cmd(msra: bool, as_json: bool, gold: str | None, duie: str | None, figures: str | None,
+             minimums: dict[str, float]) -> None:
     """Score extraction on the bundled sample against the hand-made gold.
 
     Entity recall and precision by type, relation recall, metric recall/precision (with and
     without period), and NER micro-F1 on the MSRA held-out split when ../shared is present.
+    Entities, relations and figures are gated: any measure below its minimum (defaults the
+    sample meets, extract/data/eval_gates.tsv) is named on stderr and the exit code is 5.
     With --relations-duie: recall per relation type on DuIE sentences (docs/relations.md).
 
     In Python: extract.evaluate.evaluate_sample(), extract.relations_eval.evaluate_duie()
@@ -178,15 +203,26 @@ def eval_cmd(msra: bool, as_json: bool, gold: str | None, duie: str | None, figu
 
         result = relations_eval.evaluate_duie(part=duie, sample=0)
         if result is None:
-            click.echo("skipped: DuIE data not found (set NEWSKG_SHARED_DATA)", err=True)
+            click.echo("skipped: DuIE data not found (set NEWSKG_SHARED)", err=True)
             return
         if as_json:
             click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         else:
             emit_rows(relations_eval.summary_rows(result), "table")
         return
+    from extract import eval_gate
+    from newskg.exit_codes import ExitCode
+
     result = evaluate_sample(msra=msra, gold_path=gold)
+    verdicts = eval_gate.check(result, eval_gate.gates_with(minimums))
     if as_json:
+        result["gates"] = [{"name": v.gate.name, "minimum": v.gate.minimum, "value": v.value, "passed": v.passed} for v in verdicts]
         click.echo(json.dumps(result, ensure_ascii=False, indent=2, default=str))
-        return
-    emit_rows(summary_rows(result), "table")
+    else:
+        emit_rows(summary_rows(result), "table")
+    failed = [v for v in verdicts if not v.passed]
+    for v in failed:
+        click.echo(f"below the gate: {v.gate.name} = {v.value if v.value is None else round(v.value, 3)} "
+                   f"(minimum {v.gate.minimum})", err=True)
+    if failed:
+        click.get_current_context().exit(int(ExitCode.BELOW_GATE))
