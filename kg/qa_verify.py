@@ -20,6 +20,9 @@ MIN_MISSING = 2
 MIN_LOST = 1
 #: most characters between a modifier and its head in a figure's clause (进出境原有的8个环节)
 MAX_GAP = 8
+#: least share of the figure's indicator bigrams a question must still ask once the words of
+#: the figure's subject phrase are taken out (they name the subject, not another measure)
+MIN_ASKED_INDICATOR = 0.5
 
 
 @dataclass(frozen=True)
@@ -209,6 +212,52 @@ def figure_clause(o: Observation) -> str:
     return "".join((head[cut + 1:] + o.sentence[start:end] + tail[:min(stops) if stops else len(tail)]).split())
 
 
+def subject_phrase(o: Observation, aliases: tuple[str, ...] = ()) -> str:
+    """The figure's subject as its sentence writes it: from the last mention of the subject's
+    name (or an alias) before the indicator up to the indicator, a stop or a digit, whichever
+    comes first (全国 + 跨行业跨领域工业互联网平台 of 全国跨行业跨领域工业互联网平台达50家，平均连接
+    工业设备超218万台 for 平均连接工业设备). Empty when the sentence does not write the indicator
+    before the figure or no subject name before it.
+
+    >>> o = Observation("o", None, "全国", "平均连接设备", "218", "万台", None, "level", None, 26, 29,
+    ...                 "截至目前，全国甲乙平台达50家，平均连接设备超218万台。", 0, 31)
+    >>> subject_phrase(o)
+    '全国甲乙平台达'
+    """
+    if o.sentence is None or o.fstart is None or o.sstart is None or not o.indicator:
+        return ""
+    head = o.sentence[: max(0, o.fstart - o.sstart)]
+    at = head.rfind(o.indicator)
+    names = [n for n in (o.subject_name, *aliases) if len(n or "") >= MIN_MISSING]
+    starts = [head.rfind(n, 0, at) for n in names] if at >= 0 else []
+    start = max(starts, default=-1)
+    if start < 0:
+        return ""
+    span = head[start:at]
+    cut = next((i for i, ch in enumerate(span) if ch in _STOPS or ch.isdigit()), len(span))
+    return "".join(span[:cut].split())
+
+
+def _drop_subject_phrase(rest: str, o: Observation, aliases: tuple[str, ...]) -> str | None:
+    """``rest`` with the run its figure's subject phrase covers taken out, when what is left
+    still asks the figure's indicator (at least :data:`MIN_ASKED_INDICATOR` of its bigrams);
+    else None: the asked words the phrase covers would be another measure's, not the subject's."""
+    phrase = canonical_words(subject_phrase(o, aliases))
+    if len(phrase) < MIN_MISSING:
+        return None
+    left = drop_subject(rest, phrase)
+    wanted = _bigrams(canonical_words(o.indicator))
+    if left == rest or not wanted or len(wanted & _bigrams(left)) < MIN_ASKED_INDICATOR * len(wanted):
+        return None
+    return left
+
+
+def _lost(rest: str, core: str, clause: str) -> list[str]:
+    """The asked words in ``rest`` that neither the figure's indicator nor its clause account for."""
+    lost = missing_words(rest, core + "\n" + clause) + loose_modifiers(rest, core, clause)
+    return lost + sorted(words_in(rest) - words_in(core + "\n" + clause))
+
+
 def check_figure(phrase: str, named: list[Named | None], asked_period: str | None, o: Observation,
                  aliases: tuple[str, ...] = ()) -> Verdict | None:
     """None when ``o`` answers the question whose measure words are ``phrase`` (subjects
@@ -223,8 +272,9 @@ def check_figure(phrase: str, named: list[Named | None], asked_period: str | Non
     core = canonical_words(o.indicator + KIND_WORDS.get(o.kind, ""))
     rest = drop_subject(phrase, names)
     clause = names + "\n" + canonical_words(figure_clause(o))
-    lost = missing_words(rest, core + "\n" + clause) + loose_modifiers(rest, core, clause)
-    lost += sorted(words_in(rest) - words_in(core + "\n" + clause))
-    if lost:
-        return Verdict("indicator", "、".join(lost))
+    lost = _lost(rest, core, clause)
+    if lost:  # the asked words may name the subject as its sentence writes it (全国…平台)
+        left = _drop_subject_phrase(rest, o, aliases)
+        if left is None or _lost(left, core, clause):
+            return Verdict("indicator", "、".join(lost))
     return None

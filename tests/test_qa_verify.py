@@ -10,7 +10,9 @@ import pytest
 
 from kg.build import build
 from kg.qa import answer
-from kg.qa_verify import missing_words
+from kg.qa_metrics import Observation
+from kg.qa_parse import canonical_words
+from kg.qa_verify import check_figure, missing_words, subject_phrase
 from kg.store import open_store
 
 STORIES = [
@@ -37,6 +39,10 @@ STORIES = [
              "前11个月，东盟继续为我国第一大贸易伙伴，东盟进出口占我国外贸总值的14.6%。"},
     {"id": "t-base", "date": "2023-02-12", "title": "新能源基地",
      "text": "在青海，格尔木大型风电光伏基地里又有50万千瓦的光伏装机并网发电。"},
+    {"id": "t-chain", "date": "2022-09-01", "title": "区块链平台",
+     "text": "截至目前，全国区块链公共服务平台达30家，平均接入节点超1.5万个、服务用户超800万户。"},
+    {"id": "t-firm", "date": "2022-09-02", "title": "专精特新",
+     "text": "工业和信息化部今天介绍，截至6月底，我国累计培育专精特新中小企业9000家，平均研发投入超600万元。"},
 ]
 
 
@@ -122,3 +128,41 @@ def test_each_with_one_part_absent_is_not_found(store):
     assert not a.found and a.facts == []
     assert any(r["label"] == "部分答案" and r["value"] == "14.7" for r in a.related)
     assert "14.7" not in a.answer
+
+
+@pytest.mark.parametrize("question, expect", [
+    ("全国区块链公共服务平台平均接入多少节点？", "1.5万"),  # 全国 + 区块链公共服务平台 达30家，平均接入节点…
+    ("我国专精特新中小企业平均研发投入是多少？", "600万"),  # 我国 + (累计培育) 专精特新中小企业 9000家，平均研发投入…
+])
+def test_subject_named_as_a_group_is_answered(store, question, expect):
+    """The question names the subject as scope word + group (全国…平台, 我国…企业); the
+    extraction split it into the scope subject and words standing before the indicator."""
+    a = answer(store, question)
+    assert a.found, a.answer
+    assert expect in "".join(a.answer.split())
+
+
+@pytest.mark.parametrize("question", [
+    "全国数据交易平台平均接入多少节点？",  # another group: 数据交易 is not in the sentence
+    "我国大型企业平均研发投入是多少？",  # another group of 我国
+    "全国区块链公共服务平台平均接入多少用户？",  # the group's words are there, the measure is not
+])
+def test_subject_named_as_another_group_is_refused(store, question):
+    a = answer(store, question)
+    assert not a.found, a.answer
+    assert any(r["label"] == "另一指标" for r in a.related), a.related
+
+
+def test_subject_phrase_words_name_the_subject_not_another_measure():
+    """The subject phrase is sliced from the figure's own sentence (from the subject mention up
+    to the indicator, a stop or a digit); its words may name the subject's group, but a question
+    left without the figure's own measure once they are taken out asks another figure."""
+    text = "今年前三季度，全国规模以上工业企业营业收入增长5%，利润总额增长8%。"
+    at = text.index("8%")
+    o = Observation("o", None, "全国", "利润总额", "8", "%", None, "change", None, at, at + 2, text, 0, len(text))
+    assert subject_phrase(o) == "全国规模以上工业企业营业收入增长"
+    asked = canonical_words  # the parser's form of the asked measure words
+    assert check_figure(asked("规模以上工业企业利润总额增长"), [], None, o) is None
+    refused = check_figure(asked("规模以上工业企业营业收入增长"), [], None, o)
+    assert refused is not None and refused.what == "indicator"
+    assert check_figure(asked("大型工业企业利润总额增长"), [], None, o) is not None
