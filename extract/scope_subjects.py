@@ -50,22 +50,26 @@ def link_scope_subjects(metrics: Sequence[Metric]) -> None:
 def scope_entities_of(text: str, article: str, sentence_starts: Sequence[int], metrics: Sequence[Metric],
                       entities: Sequence[Entity]) -> list[Entity]:
     """The entities of scope subjects that ``entities`` lacks (中国 when only 全国 is written),
-    each with the written forms its figures were read from as mentions (offsets slice ``text``;
-    ``sentence_starts``: where each sentence of the article starts, for the mention's sentence)."""
-    known = {e.id for e in entities}
+    each with the written forms its figures were read from as mentions and aliases; an entity
+    already in ``entities`` gets those mentions and aliases added in place (offsets slice
+    ``text``; ``sentence_starts``: where each sentence of the article starts)."""
+    known = {e.id: e for e in entities}
     names = {name: typ for name, typ in scope_entities().values()}
     out: dict[str, Entity] = {}
+    touched: dict[str, Entity] = {}
     for m in metrics:
-        if m.subject is None or m.subject in known or m.subject_name not in names:
+        if m.subject is None or m.subject_name not in names or not m.subject_text:
             continue
-        e = out.setdefault(m.subject, Entity(m.subject, m.subject_name, names[m.subject_name]))
-        written = m.subject_text or m.subject_name
+        e = known.get(m.subject) or out.setdefault(m.subject, Entity(m.subject, m.subject_name, names[m.subject_name]))
+        touched[e.id] = e
+        written = m.subject_text
         at = text.rfind(written, 0, m.start)
         if at >= 0 and all(x.start != at for x in e.mentions):
             sentence = max(bisect.bisect_right(sentence_starts, at) - 1, 0)
             e.mentions.append(Mention(article, sentence, at, at + len(written), written))
-    for e in out.values():
+        if written != e.name and written not in e.aliases:
+            e.aliases.append(written)
+    for e in touched.values():
         e.mentions.sort(key=lambda x: x.start)
-        if e.mentions:
-            e.aliases = sorted({x.text for x in e.mentions} - {e.name})
+        e.aliases.sort()
     return list(out.values())

@@ -324,3 +324,11 @@ def test_a_subject_mention_keeps_its_written_form():
     entity = next(e for e in facts.entities if e.id == m.subject)
     assert m.subject_name == entity.name != "东盟"
     assert m.subject_text == "东盟"
+
+
+def test_the_written_forms_become_aliases_of_a_named_country_entity():
+    text = "中国经济持续恢复。今年前10个月，全国快递业务量达到1100亿件。"
+    facts = extract_corpus(articles_from_text(text, layout="single", date="2024-11-20"))
+    country = next(e for e in facts.entities if e.id == "中国")
+    assert "全国" in country.aliases
+    assert {(x.text, text[x.start:x.end]) for x in country.mentions} >= {("全国", "全国"), ("中国", "中国")}
