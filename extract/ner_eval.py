@@ -8,6 +8,10 @@ Splits of ``msra_train.jsonl.gz`` (fixed, no randomness), in this order:
 * ``dev``: of the remaining sentences, those whose ``sha1(text)`` is 0 mod 20 (about 5%).
   Duplicated sentences all fall on the same side. Used for tuning.
 * ``train``: the rest, minus any sentence whose text also occurs in ``block``.
+
+The out-of-domain set (``eval/ner/{dev,blind}.jsonl``, see its README) keeps only references
+(source file, document id, sentence offsets, entity offsets and surfaces); :func:`read_ner_set`
+reads the sentences from the shared data and checks them against the references.
 """
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from corpus.errors import CorpusError
+from corpus.errors import CorpusError, NothingReadError
 from corpus.shared_data import shared_location
 
 Gold = tuple[str, list[tuple[int, int, str]]]
@@ -36,6 +40,91 @@ def shared_data_dir() -> Path:
 def default_msra_path() -> Path:
     """Where the MSRA training file is expected (it may be absent)."""
     return shared_data_dir() / "ner" / "msra_train.jsonl.gz"
+
+
+NER_SET_DIR = Path(__file__).resolve().parents[1] / "eval" / "ner"
+
+
+class SharedDataMissing(NothingReadError):
+    """The shared data a reference set points into is not on this machine (callers skip)."""
+
+
+def ner_set_path(part: str = "dev") -> Path:
+    """The committed out-of-domain reference file of ``part`` (``dev`` or ``blind``)."""
+    if part not in ("dev", "blind"):
+        raise ValueError(f"part must be 'dev' or 'blind', not {part!r}")
+    return NER_SET_DIR / f"{part}.jsonl"
+
+
+def _read_docs(path: Path, ids: set[str]) -> dict[str, str]:
+    """``{id: text}`` of the wanted records of a JSONL(.gz) source (xwlb stories, DuIE)."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    found: dict[str, str] = {}
+    with opener(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            if d.get("id") in ids:
+                found[d["id"]] = d["text"]
+    return found
+
+
+def _ner_refs(path: Path) -> list[tuple[int, dict]]:
+    """``(line number, reference)`` of a reference file, each checked for its fields."""
+    refs = []
+    with open(path, encoding="utf-8") as f:
+        for lineno, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                ref = json.loads(line)
+                int(ref["start"]), int(ref["end"]), str(ref["source"]), str(ref["doc"]), str(ref["sha1"])
+                ents = [(int(s), int(e), str(lab), str(t)) for s, e, lab, t in ref["entities"]]
+            except (ValueError, KeyError, TypeError) as e:
+                raise CorpusError(f"not an NER reference ({e})", path=str(path), line=lineno) from e
+            if any(lab not in NER_LABELS or not 0 <= s < e for s, e, lab, _ in ents):
+                raise CorpusError("entity with a bad label or offsets", path=str(path), line=lineno)
+            refs.append((lineno, ref))
+    return refs
+
+
+def read_ner_set(path: str | Path, data_dir: str | Path | None = None) -> list[Gold]:
+    """The sentences of a reference file as ``(text, [(start, end, label)])``, their text read
+    from the shared data (``data_dir``, default :func:`shared_data_dir`).
+
+    :raises SharedDataMissing: when a source file is absent (callers skip).
+    :raises CorpusError: naming the reference file and line, when a reference is malformed or
+        the source differs from the one the set was made from (document gone, sentence hash or
+        an entity's surface string not matching).
+    """
+    path = Path(path)
+    data = Path(data_dir) if data_dir is not None else shared_data_dir()
+    refs = _ner_refs(path)
+    texts: dict[tuple[str, str], str] = {}
+    for source in sorted({r["source"] for _, r in refs}):
+        src = data / source
+        if not src.is_file():
+            raise SharedDataMissing(f"the shared data is not here: {src} (set NEWSKG_SHARED_DATA)", path=str(path))
+        wanted = {r["doc"] for _, r in refs if r["source"] == source}
+        for doc, text in _read_docs(src, wanted).items():
+            texts[(source, doc)] = text
+    out: list[Gold] = []
+    for lineno, ref in refs:
+        doc = texts.get((ref["source"], ref["doc"]))
+        if doc is None:
+            raise CorpusError(f"document {ref['doc']} not in {data / ref['source']}", path=str(path), line=lineno)
+        text = doc[int(ref["start"]) : int(ref["end"])]
+        if hashlib.sha1(text.encode("utf-8")).hexdigest()[: len(ref["sha1"])] != ref["sha1"]:
+            raise CorpusError(
+                f"sentence {ref['doc']}[{ref['start']}:{ref['end']}] differs from the one annotated: "
+                f"{data / ref['source']} is not the version this set was made from", path=str(path), line=lineno)
+        gold = []
+        for s, e, lab, surface in ref["entities"]:
+            if text[s:e] != surface:
+                raise CorpusError(f"entity {surface!r} at {s}:{e} reads {text[s:e]!r} in {ref['doc']}",
+                                  path=str(path), line=lineno)
+            gold.append((s, e, lab))
+        out.append((text, gold))
+    return out
 
 
 def read_msra(path: str | Path) -> list[Gold]:

@@ -463,6 +463,13 @@ def select_rows(store, query: str, *, ready: str | None = None, params: dict[str
         bound = load_query(path).bindings(params or {})
         subs = {k: v for k, v in bound.items() if re.search(rf"[?$]{re.escape(k)}\b", query)}
     res = run_query(store, query, substitutions=subs, timeout=timeout, limit=limit)
+    return result_view(res)
+
+
+def result_view(res) -> dict:
+    """What a table view needs from a :class:`kg.sparql.QueryResult` (see :func:`select_rows`)."""
+    from kg.sparql import format_results
+
     out = {"kind": res.kind, "columns": list(res.variables), "rows": [], "boolean": res.boolean, "text": "",
            "csv": "", "json": "", "truncated": res.truncated, "seconds": res.seconds}
     if res.kind == "graph":

@@ -178,8 +178,18 @@ def coerce_like(value: str, like) -> object:
 def load_query(path: str | Path) -> ReadyQuery:
     """Read a ``.rq`` file and its comment header (see :class:`ReadyQuery`)."""
     p = Path(path)
-    text = read_query(p)
-    q = ReadyQuery(name=p.stem, text=text)
+    return parse_ready(read_query(p), name=p.stem, path=str(p))
+
+
+def parse_ready(text: str, *, name: str = "query", path: str | None = None) -> ReadyQuery:
+    """A query text with its comment header (see :class:`ReadyQuery`): the parameters it
+    declares are the only variables it asks to have bound.
+
+    >>> parse_ready('# param: name = "中国"@zh -- an entity\\nSELECT * { ?e schema:name ?name }').params
+    {'name': <Literal value=中国 language=zh>}
+    """
+    p = path
+    q = ReadyQuery(name=name, text=text)
     for lineno, line in enumerate(text.splitlines(), 1):
         m = _HEADER.match(line)
         if not m:
@@ -188,11 +198,11 @@ def load_query(path: str | Path) -> ReadyQuery:
         if key == "param":
             pm = re.match(r"^\??(\w+)\s*=\s*(.+?)(?:\s+--\s.*)?$", val)
             if not pm:
-                raise QueryError("expected `# param: name = <term>`", path=str(p), line=lineno)
+                raise QueryError("expected `# param: name = <term>`", path=p, line=lineno)
             try:
                 q.params[pm.group(1)] = parse_term(pm.group(2))
             except QueryError as e:
-                raise QueryError(e.message, path=str(p), line=lineno) from e
+                raise QueryError(e.message, path=p, line=lineno) from e
         else:
             setattr(q, key, (getattr(q, key) + " " + val).strip())
     return q

@@ -108,6 +108,14 @@ class Reply:
         return cls(status, "text/plain; charset=utf-8", (message.rstrip("\n") + "\n").encode("utf-8"))
 
 
+#: seconds between checks of a cancel flag while a query runs (WorkerPool.run(cancel=...))
+CANCEL_POLL_S = 0.1
+
+
+class Cancelled(Exception):
+    """The caller cancelled the query (:meth:`WorkerPool.run` with ``cancel``)."""
+
+
 class _Worker:
     """One worker process and the pipes to it."""
 
@@ -120,10 +128,13 @@ class _Worker:
         )
         self.buf = b""
 
-    def _read(self, n: int | None, deadline: float) -> bytes:
-        """Read a line (``n=None``) or ``n`` bytes before ``deadline``; TimeoutError, EOFError."""
+    def _read(self, n: int | None, deadline: float, cancel: threading.Event | None = None) -> bytes:
+        """Read a line (``n=None``) or ``n`` bytes before ``deadline``; TimeoutError, EOFError,
+        :class:`Cancelled` once ``cancel`` is set."""
         fd = self.proc.stdout.fileno()
         while True:
+            if cancel is not None and cancel.is_set():
+                raise Cancelled
             if n is None and b"\n" in self.buf:
                 line, _, self.buf = self.buf.partition(b"\n")
                 return line
@@ -131,18 +142,20 @@ class _Worker:
                 out, self.buf = self.buf[:n], self.buf[n:]
                 return out
             left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
+            if left <= 0:
                 raise TimeoutError
+            if not select.select([fd], [], [], left if cancel is None else min(left, CANCEL_POLL_S))[0]:
+                continue
             chunk = os.read(fd, 1 << 20)
             if not chunk:
                 raise EOFError
             self.buf += chunk
 
-    def ask(self, request: dict, deadline: float) -> Reply:
+    def ask(self, request: dict, deadline: float, cancel: threading.Event | None = None) -> Reply:
         self.proc.stdin.write(json.dumps(request, ensure_ascii=False).encode("utf-8") + b"\n")
         self.proc.stdin.flush()
-        head = json.loads(self._read(None, deadline))
-        body = self._read(head["length"], deadline)
+        head = json.loads(self._read(None, deadline, cancel))
+        body = self._read(head["length"], deadline, cancel)
         return Reply(head["status"], head["type"], body)
 
     def kill(self) -> None:
@@ -174,15 +187,21 @@ class WorkerPool:
         with self.lock:
             self.workers.remove(w)
 
-    def run(self, request: dict, timeout: float) -> Reply:
-        """Answer one query request within ``timeout`` seconds (waiting included)."""
+    def run(self, request: dict, timeout: float, cancel: threading.Event | None = None) -> Reply:
+        """Answer one query request within ``timeout`` seconds (waiting included). Setting
+        ``cancel`` (from another thread) stops the query: its worker is killed and replaced,
+        and the reply is status 499."""
         deadline = time.monotonic() + timeout
         try:
             w = self.idle.get(timeout=timeout)
         except queue.Empty:
             return Reply.text(503, f"all query workers stayed busy for the time limit ({timeout:g} s); try again later")
         try:
-            reply = w.ask(request, deadline)
+            reply = w.ask(request, deadline, cancel)
+        except Cancelled:
+            self._drop(w)
+            self._add()
+            return Reply.text(499, "the query was cancelled and stopped")
         except TimeoutError:
             self._drop(w)
             self._add()

@@ -8,7 +8,9 @@ network connection (:func:`kg.sparql_sandbox.deny_network`) and limits its own m
 ``MEMORY_MB`` (``RLIMIT_DATA``): a query that needs more fails its allocation, the worker
 dies or answers 503, and the server starts a fresh one. Protocol, one exchange per query: the
 server writes one JSON line ``{"query", "result_type", "graph_type", "max_results",
-"max_bytes", "union", "default_graph", "named_graphs", "prefixes"}``; the worker answers one
+"max_bytes", "union", "default_graph", "named_graphs", "prefixes"}`` (the app adds
+``"substitutions"``: variable -> N-Triples term, and ``"truncate"``: the first
+``max_results`` instead of an error); the worker answers one
 JSON line ``{"status", "type", "length", "message"}`` followed by ``length`` bytes of body.
 """
 from __future__ import annotations
@@ -101,6 +103,15 @@ def solutions_bytes(variables: list[str], rows: list, fmt) -> bytes:
     return ox.parse_query_results(data, ox.QueryResultsFormat.JSON).serialize(format=fmt)
 
 
+def _term(text: str):
+    """One RDF term written in N-Triples syntax (``"中国"@zh``, ``<http://…>``)."""
+    try:
+        (q,) = ox.parse(f"<urn:s> <urn:p> {text} .".encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    except (SyntaxError, ValueError) as e:
+        raise QueryFailed(400, f"not an RDF term in N-Triples syntax: {text!r} ({e})") from None
+    return q.object
+
+
 def _nodes(iris: list[str] | None) -> list | None:
     return [ox.NamedNode(i) for i in iris] if iris else None
 
@@ -114,6 +125,8 @@ def run(store: ox.Store, req: dict) -> tuple[str, bytes]:
         kwargs["use_default_graph_as_union"] = bool(req.get("union", True))
     if req.get("named_graphs"):
         kwargs["named_graphs"] = _nodes(req["named_graphs"])
+    if req.get("substitutions"):  # {variable: N-Triples term}: bound before evaluation
+        kwargs["substitutions"] = {ox.Variable(k): _term(v) for k, v in req["substitutions"].items()}
     try:
         results = store.query(req["query"], **kwargs)
     except SyntaxError as e:
@@ -131,12 +144,12 @@ def run(store: ox.Store, req: dict) -> tuple[str, bytes]:
             if not mtype:
                 raise QueryFailed(406, "no acceptable media type for SELECT results; accept one of " + ", ".join(RESULT_FORMATS))
             variables = [v.value for v in results.variables]
-            rows = _take(results, cap, max_bytes)
+            rows = _take(results, cap, max_bytes, bool(req.get("truncate")))
             return mtype, _capped(solutions_bytes(variables, rows, RESULT_FORMATS[mtype]), max_bytes)
         mtype = req.get("graph_type")
         if not mtype:
             raise QueryFailed(406, "no acceptable media type for a graph result; accept one of " + ", ".join(GRAPH_FORMATS))
-        triples = _take(results, cap, max_bytes)
+        triples = _take(results, cap, max_bytes, bool(req.get("truncate")))
         prefixes = req.get("prefixes") if GRAPH_FORMATS[mtype] == ox.RdfFormat.TURTLE else None
         return mtype, _capped(ox.serialize(triples, format=GRAPH_FORMATS[mtype], prefixes=prefixes or None), max_bytes)
     except OSError as e:
@@ -154,11 +167,14 @@ def _too_big(max_bytes: int) -> QueryFailed:
     )
 
 
-def _take(results, cap: int, max_bytes: int = 0) -> list:
+def _take(results, cap: int, max_bytes: int = 0, truncate: bool = False) -> list:
     """All results, or :class:`QueryFailed` (413) as soon as there are more than ``cap`` or
-    their terms' text passes ``max_bytes`` (UTF-8 bytes, counted as they arrive)."""
+    their terms' text passes ``max_bytes`` (UTF-8 bytes, counted as they arrive); with
+    ``truncate``, the first ``cap`` results and no error for their number."""
     rows, size = [], 0
     for r in results:
+        if truncate and cap and len(rows) >= cap:
+            break
         rows.append(r)
         if cap and len(rows) > cap:
             raise QueryFailed(

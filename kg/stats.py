@@ -15,6 +15,7 @@ from pyoxigraph import Store
 
 from kg.rdf import class_types
 from kg.sparql import run_query
+from kg.store import BUILD_STATE
 from kg.summary import SUMMARY_GRAPH, summary_state
 from kg.vocab import term
 
@@ -64,6 +65,21 @@ def top_entities(store: Store, by: str = "mentions", limit: int = 10) -> list[di
     return out
 
 
+def triple_counts(store: Store) -> dict[str, int]:
+    """The store's size in the project's words (docs/ontology.md, "Counting"):
+    ``article_triples`` (in the article graphs: what `newskg build` writes and reports),
+    ``summary_triples`` (the precomputed summary graph) and ``quads`` (every stored statement,
+    both of them together). One scan of the store and one of the summary graph.
+
+    >>> triple_counts(Store())
+    {'article_triples': 0, 'summary_triples': 0, 'quads': 0}
+    """
+    quads = len(store)
+    summary = sum(1 for _ in store.quads_for_pattern(None, None, None, SUMMARY_GRAPH))
+    state = sum(1 for _ in store.quads_for_pattern(None, None, None, BUILD_STATE))
+    return {"article_triples": quads - summary - state, "summary_triples": summary, "quads": quads}
+
+
 def graph_stats(store: Store, *, top: int = 10) -> dict:
     """Counts by type and top entities: the data behind ``newskg stats``."""
     if summary_state(store) is not None:  # one node per entity and type in the summary
@@ -81,7 +97,7 @@ def graph_stats(store: Store, *, top: int = 10) -> dict:
         "metrics": _count(store, "?x a nkg:Observation"),
         "indicators": _count(store, "?x a nkg:Indicator", distinct=True),
         "relations": _count(store, "?x a nkg:RelationStatement"),
-        "quads": len(store),
+        **triple_counts(store),
         "top_by_mentions": top_entities(store, "mentions", top) if top else [],
         "top_by_metrics": top_entities(store, "metrics", top) if top else [],
     }

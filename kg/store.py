@@ -30,6 +30,7 @@ from pyoxigraph import NamedNode, RdfFormat, Store, serialize
 from corpus.errors import GraphError
 from kg.rdf import ArticleGraph
 from kg.store_damage import damaged_store_error, is_corruption
+from kg.store_holder import describe_holder, record_holder
 from kg.summary import SUMMARY_GRAPH, mark_stale, refresh_summary, summary_state
 from kg.vocab import BASE, PREFIXES, article_iri, graph_article_id, graph_iri, term
 
@@ -95,17 +96,20 @@ def _open(p: Path, *, read_only: bool) -> Store:
         if foreign:
             raise GraphError(f"{p} is a folder that is not a newskg store (it holds {', '.join(foreign[:3])}"
                              f"{' …' if len(foreign) > 3 else ''}); pass --store with a new or empty folder")
-        return Store(str(p))
+        store = Store(str(p))
     except OSError as e:
         msg = str(e)
         if "lock" in msg.lower():
-            raise GraphError(f"the store at {p} is open for writing by another process "
-                             f"(a running `newskg build`?); wait for it or use another --store ({msg})") from e
+            holder = describe_holder(p) or "another process"
+            raise GraphError(f"the store at {p} is open for writing by {holder}; stop it or wait for it, "
+                             f"or use another --store ({msg})") from e
         raise GraphError(f"cannot open the store at {p}: {msg}") from e
     except RuntimeError as e:
         if is_corruption(e):
             raise damaged_store_error(e, p) from e
         raise
+    record_holder(p)  # the writer names itself for a second writer's lock error
+    return store
 
 
 #: attempts at a read-only opening that a concurrent writer's compaction raced (see below)

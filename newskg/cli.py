@@ -100,25 +100,73 @@ def _width(s: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 
 
-def format_table(rows: list[dict], max_width: int = 40) -> str:
-    """A plain text table, wide-character aware, cells cut to ``max_width`` columns."""
+#: Columns printed whole in every table (ids are pasted into other commands).
+ID_COLUMNS = ("id", "article", "entity")
+MIN_CUT = 8  # a shortened column keeps at least this many display columns
+
+
+def _cut(s: str, width: int) -> str:
+    """``s`` shortened with an ellipsis to at most ``width`` display columns."""
+    if _width(s) <= width:
+        return s
+    while s and _width(s) > width - 1:
+        s = s[:-1]
+    return s + "…"
+
+
+def terminal_width() -> int | None:
+    """Display columns a table may use: ``$COLUMNS``, else the terminal's width when output
+    goes to one; None (no limit) when it goes to a file or a pipe."""
+    import os
+    import shutil
+
+    env = os.environ.get("COLUMNS", "")
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size((80, 24)).columns
+    return None
+
+
+def format_table(rows: list[dict], width: int | None = None, *, keep: tuple[str, ...] = ID_COLUMNS) -> str:
+    """A plain text table, wide-character aware. Columns named in ``keep`` (ids) are printed
+    whole; the others shorten, widest first, until a line fits ``width`` display columns
+    (default: :func:`terminal_width`; no limit into a file or pipe)."""
     if not rows:
         return "(no rows)"
     cols = list(rows[0])
-
-    def cell(v) -> str:
-        s = "" if v is None else str(v).replace("\n", " ")
-        while _width(s) > max_width:
-            s = s[:-2] + "…"
-        return s
-
-    cells = [[cell(r.get(c)) for c in cols] for r in rows]
+    cells = [["" if r.get(c) is None else str(r.get(c)).replace("\n", " ") for c in cols] for r in rows]
     widths = [max(_width(c), *(_width(row[i]) for row in cells)) for i, c in enumerate(cols)]
+    limit = width if width is not None else terminal_width()
+    cuttable = [i for i, c in enumerate(cols) if c not in keep]
+    while limit is not None and sum(widths) + 2 * (len(cols) - 1) > limit:
+        i = max(cuttable, key=lambda j: widths[j], default=None)
+        if i is None or widths[i] <= max(MIN_CUT, _width(cols[i])):
+            break  # ids and headers stay whole: the line may be wider than the terminal
+        widths[i] -= 1
+    cells = [[row[i] if i not in cuttable else _cut(row[i], widths[i]) for i in range(len(cols))] for row in cells]
     pad = lambda s, w: s + " " * (w - _width(s))  # noqa: E731
-    lines = ["  ".join(pad(c, w) for c, w in zip(cols, widths))]
+    lines = ["  ".join(pad(c, w) for c, w in zip(cols, widths)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(pad(v, w) for v, w in zip(row, widths)) for row in cells]
+    lines += ["  ".join(pad(v, w) for v, w in zip(row, widths)).rstrip() for row in cells]
     return "\n".join(lines)
+
+
+def results_table(result, width: int | None = None) -> str:
+    """A SPARQL SELECT result (:class:`kg.sparql.QueryResult`) as a :func:`format_table`:
+    columns holding IRIs (ids) are printed whole, literal columns shorten to fit."""
+    from pyoxigraph import BlankNode, NamedNode
+
+    from kg.sparql import compact_term
+
+    if not result.rows:
+        return "(no results)"
+    ids = tuple(v for i, v in enumerate(result.variables)
+                if any(isinstance(row[i], (NamedNode, BlankNode)) for row in result.rows))
+    rows = [{v: (None if t is None else compact_term(t)) for v, t in zip(result.variables, row)}
+            for row in result.rows]
+    text = format_table(rows, width, keep=ids)
+    return text + (f"\n(first {len(result.rows)} rows shown)" if result.truncated else "")
 
 
 for _name in COMMAND_MODULES:

@@ -101,7 +101,7 @@ def test_overview_counts_and_examples(app):
     at = app()
     metrics = {m.label: m.value for m in at.metric}
     assert int(metrics["Articles"].replace(",", "")) == len(_article_ids()) + 1  # + the hostile article
-    for label in ("Entities", "Metrics", "Relations", "Triples"):
+    for label in ("Entities", "Metrics", "Relations", "Article triples"):
         assert int(metrics[label].replace(",", "")) > 0, label
     assert at.dataframe, "top entities table"
     assert any("？" in b.label for b in at.button), "example questions to click"
@@ -149,6 +149,7 @@ def test_ask_sparql_opens_in_editor(app):
     assert not at.exception
     assert at.text_area(key="sparql_editor").value == sparql
     at.button(key="sparql_run").click().run()
+    _finish(at)
     assert not at.error, _texts(at)
     assert at.dataframe
 
@@ -228,6 +229,23 @@ def test_entity_page_unknown_id_is_a_clear_error(app):
     assert at.error and "E310" in at.error[0].value
 
 
+def _running(at: AppTest) -> bool:
+    """The SPARQL page shows a query running (its Cancel button is there)."""
+    return any(b.key == "sparql_cancel" for b in at.button)
+
+
+def _finish(at: AppTest, polls: int = 240) -> None:
+    """Rerun the page (as its polling fragment does in a browser) until the query is done."""
+    import time
+
+    for _ in range(polls):
+        if not _running(at):
+            return
+        time.sleep(0.5)
+        at.run()
+    pytest.fail("the query was still running after the polls")
+
+
 def test_sparql_ready_queries_all_run(app):
     from kg.browse import ready_queries
 
@@ -239,6 +257,7 @@ def test_sparql_ready_queries_all_run(app):
         at.selectbox(key="sparql_ready").select_index(i).run()
         assert at.text_area(key="sparql_editor").value == ready[i]["query"]
         at.button(key="sparql_run").click().run()
+        _finish(at)
         assert not at.exception and not at.error, (ready[i]["name"], _texts(at))
         assert any("rows in" in c.value or "answer in" in c.value for c in at.caption)
 
@@ -246,8 +265,9 @@ def test_sparql_ready_queries_all_run(app):
 def test_sparql_ready_query_parameter(app):
     at = app("sparql")
     at.selectbox(key="sparql_ready").set_value("entity_metrics").run()
-    at.text_input(key="sparql_param_entity_metrics_name").input("京西智谷人工智能计算中心")
+    next(t for t in at.text_input if t.label == "?name").input("京西智谷人工智能计算中心")
     at.button(key="sparql_run").click().run()
+    _finish(at)
     assert not at.error, _texts(at)
     df = at.dataframe[0].value
     assert len(df) >= 2 and set(df["name"]) == {"京西智谷人工智能计算中心"}
@@ -259,6 +279,7 @@ def test_sparql_bad_query_is_a_clear_error(app, query, expected):
     at = app("sparql")
     at.text_area(key="sparql_editor").input(query)
     at.button(key="sparql_run").click().run()
+    _finish(at)
     assert not at.exception
     assert at.error and expected in at.error[0].value
     assert not at.dataframe
@@ -270,6 +291,7 @@ def test_sparql_time_limit_is_a_clear_error(app):
     at.number_input(key="sparql_timeout").set_value(0.01)
     at.number_input(key="sparql_limit").set_value(1_000_000)
     at.button(key="sparql_run").click().run()
+    _finish(at)
     assert not at.exception
     assert at.error and "time limit" in at.error[0].value and "E301" in at.error[0].value
     assert not at.dataframe
@@ -280,6 +302,7 @@ def test_sparql_row_limit_truncates(app):
     at.text_area(key="sparql_editor").input("SELECT ?s WHERE { ?s ?p ?o }")
     at.number_input(key="sparql_limit").set_value(5)
     at.button(key="sparql_run").click().run()
+    _finish(at)
     assert not at.error, _texts(at)
     assert len(at.dataframe[0].value) == 5
     assert any("truncated" in c.value for c in at.caption)
@@ -375,6 +398,7 @@ def test_upload_bad_file_changes_nothing(upload_app, name, content, expected):
     _upload(at, [("good.jsonl", good, "application/octet-stream"), (name, content, "application/octet-stream")])
     assert at.error and not at.success
     assert expected in at.error[0].value.replace("\\", "")
+    assert at.error[0].value.replace("\\", "").count(name) == 1, "the file is named once"
     assert "Nothing was added" in at.error[0].value
     assert _listed(at) == before
 
@@ -438,6 +462,200 @@ def test_uploaded_article_is_answerable_at_once(upload_app):
     assert at.success, _texts(at)
     assert expected in at.success[0].value.replace("\\", "")
 
+
+# ---------------------------------------------------------------- issue 20: first hour
+
+
+def test_explore_no_match_says_so_and_drops_the_entity(app):
+    at = app("explore")
+    at.text_input(key="explore_text").input("研究院").run()
+    assert at.subheader, "a match shows its entity"
+    at.text_input(key="explore_text").input("没有这个实体名称").run()
+    assert not at.exception
+    assert not at.subheader and not at.selectbox, "the previous entity is not shown"
+    assert any("No match for" in i.value and "没有这个实体名称" in i.value for i in at.info)
+
+
+def _cells(at: AppTest) -> list[str]:
+    return [str(v) for df in at.dataframe for col in df.value.columns for v in df.value[col]]
+
+
+def test_tables_show_blanks_and_words_not_codes(app):
+    at = app("entity", id="中国")
+    cells = _cells(at)
+    assert cells and "None" not in cells
+    metrics = next(df.value for df in at.dataframe if "qualifier" in df.value.columns)
+    kinds = set(metrics["kind"])
+    assert "year-on-year growth (yoy_growth)" in kinds and "level" in kinds
+    assert not {"more_than", "yoy_growth", "less_than", "approx"} & (set(metrics["qualifier"]) | kinds)
+    assert "more than" in set(metrics["qualifier"])
+    at = app("entity", id="中国信息通信研究院")
+    rels = next((df.value for df in at.dataframe if "relation" in df.value.columns), None)
+    if rels is not None:
+        assert not any(r in {"located_in", "works_for", "operates", "part_of"} for r in rels["relation"])
+    at = app("corpus")
+    assert "None" not in _cells(at)
+    at = app("explore", id="中国信息通信研究院")
+    links = set(at.dataframe[-1].value["relation"])
+    assert "named together with (co_mention)" in links and not links & {"coMentionedWith", "co-mention", "partOf"}
+
+
+def test_overview_counts_article_triples_as_stats_does(app, built_store):
+    from kg.stats import triple_counts
+    from ui.state import get_store
+
+    at = app()
+    metrics = {m.label: m.value for m in at.metric}
+    counts = triple_counts(get_store())
+    assert int(metrics["Article triples"].replace(",", "")) == counts["article_triples"]
+    assert f"{counts['quads']:,} quads" in _texts(at)
+
+
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # the issue's cross join
+
+
+def _workers(store: Path) -> list[int]:
+    """Pids of the live query worker processes over ``store``."""
+    out = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                cmd = (d / "cmdline").read_bytes().split(b"\0")
+                state = (d / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                continue
+            if any(c.endswith(b"sparql_worker.py") for c in cmd) and str(store).encode() in cmd and state != "Z":
+                out.append(int(d.name))
+    return out
+
+
+def test_sparql_time_limit_stops_the_query(app, built_store):
+    at = app("sparql")
+    at.text_area(key="sparql_editor").input(HEAVY)
+    at.number_input(key="sparql_timeout").set_value(2.0)
+    at.button(key="sparql_run").click().run()
+    assert not at.exception
+    _finish(at)
+    assert at.error and "time limit of 2 s" in at.error[0].value and "stopped" in at.error[0].value
+    before = _workers(built_store.resolve())
+    assert len(before) == 2, "the stopped worker was killed and replaced"
+    at.text_area(key="sparql_editor").input("ASK { ?s ?p ?o }")
+    at.button(key="sparql_run").click().run()
+    _finish(at)
+    assert not at.error and "**ASK:** True" in _texts(at)
+
+
+def test_sparql_running_state_and_cancel(app, built_store):
+    at = app("sparql")
+    at.text_area(key="sparql_editor").input(HEAVY)
+    at.number_input(key="sparql_timeout").set_value(300.0)
+    at.button(key="sparql_run").click().run()
+    assert not at.exception
+    assert _running(at), "a running query shows its state and a Cancel button"
+    assert any("Running the query" in e.label for e in at.get("status")), "its status says running"
+    at.run()  # the next refresh: still running, and Run waits for it
+    assert _running(at) and at.button(key="sparql_run").disabled
+    busy = set(_workers(built_store.resolve()))
+    at.button(key="sparql_cancel").click().run()
+    _finish(at)
+    assert at.error and "cancelled" in at.error[0].value
+    after = set(_workers(built_store.resolve()))
+    assert len(after) == 2 and after != busy, "the cancelled query's worker is gone"
+    at.text_area(key="sparql_editor").input("SELECT ?s WHERE { ?s ?p ?o } LIMIT 3")
+    at.button(key="sparql_run").click().run()
+    _finish(at)
+    assert not at.error and len(at.dataframe[0].value) == 3
+
+
+def test_sparql_bindings_are_shown_and_do_not_carry_over(app):
+    own = "SELECT ?e ?name WHERE { ?e schema:name ?name } LIMIT 10"
+    fresh = app("sparql")
+    fresh.text_area(key="sparql_editor").input(own)
+    fresh.button(key="sparql_run").click().run()
+    _finish(fresh)
+    expected = len(fresh.dataframe[0].value)
+    assert expected == 10
+
+    at = app("sparql")
+    at.selectbox(key="sparql_ready").set_value("entity_metrics").run()
+    shown = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "Bound before running: ?name = " in shown and "中国" in shown
+    at.text_area(key="sparql_editor").input(own)  # the user's own query, no `# param:` lines
+    at.run()
+    shown = " ".join(c.value for c in at.caption)
+    assert "No variables bound" in shown and "Bound before running" not in shown
+    assert not [t for t in at.text_input if t.label == "?name"], "no field for a binding the query does not declare"
+    at.button(key="sparql_run").click().run()
+    _finish(at)
+    assert not at.error and len(at.dataframe[0].value) == expected
+
+
+def test_corpus_remove_article_after_confirmation(upload_app):
+    at = upload_app()
+    victim = _listed(at)[0]
+    at.query_params["article"] = victim
+    at.run()
+    at.button(key="corpus_remove").click().run()
+    assert at.warning and victim in at.warning[0].value.replace("\\", "")
+    at.button(key="corpus_remove_no").click().run()  # keep it: nothing changes
+    assert victim in _listed(at) and not at.warning
+    at.button(key="corpus_remove").click().run()
+    at.button(key="corpus_remove_yes").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert victim not in _listed(at)
+    assert any(victim in s.value.replace("\\", "") for s in at.success)
+    from kg.store import stored_articles
+    from ui.state import get_store
+
+    assert victim not in set(stored_articles(get_store()))
+    at.switch_page("views/overview.py").run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["Articles"].replace(",", "")) == len(_article_ids())  # one of the + hostile gone
+
+
+def test_app_in_chinese_with_the_switch(app):
+    at = app()
+    assert at.radio(key="ui_lang").value == "en"  # no browser asking for Chinese: English
+    at.radio(key="ui_lang").set_value("zh").run()
+    assert not at.exception
+    labels = [m.label for m in at.metric]
+    assert "文章" in labels and "文章三元组" in labels
+    assert "提及最多" in _texts(at)
+    assert "名称" in at.dataframe[0].value.columns  # table headers too
+    at.switch_page("views/sparql.py").run()
+    assert at.button(key="sparql_run").label == "运行"
+    at.switch_page("views/explore.py").run()
+    at.text_input(key="explore_text").input("没有这个实体名称").run()
+    assert any("没有与“没有这个实体名称”匹配的实体" in i.value for i in at.info)
+    at.radio(key="ui_lang").set_value("en").run()
+    assert any("No match for" in i.value for i in at.info)
+
+
+def test_every_interface_string_has_both_languages():
+    """Every t("key") in ui/ is in ui/data/strings.tsv, with English and Chinese."""
+    import re
+
+    from ui.i18n import _strings
+
+    table = _strings()
+    assert all(v["en"].strip() and v["zh"].strip() for v in table.values())
+    used = set()
+    for p in (APP.parent).rglob("*.py"):
+        used |= set(re.findall(r"""\bt\(\s*f?["']([\w.]+)["']""", p.read_text(encoding="utf-8")))
+    used = {k for k in used if not k.endswith(".")}  # f"page.{name}": checked below
+    assert used and used <= set(table), used - set(table)
+    from ui.state import PAGES
+
+    assert {f"page.{name}" for name in PAGES} <= set(table)
+
+
+def test_accept_language_picks_chinese():
+    import doctest
+
+    import ui.i18n
+
+    res = doctest.testmod(ui.i18n)
+    assert res.failed == 0 and res.attempted > 0
 
 def test_export_offers_the_figures_table(app, built_store):
     from kg.store import open_store

@@ -95,9 +95,8 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser):
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+def _context_page(browser, locale: str):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale=locale)
     pg = ctx.new_page()
     pg.set_default_timeout(UI_TIMEOUT)
     pg.external = []  # requests that left the machine
@@ -105,6 +104,21 @@ def page(browser):
     pg.on("request", lambda r: pg.external.append(r.url)
           if not r.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")) else None)
     pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    return ctx, pg
+
+
+@pytest.fixture
+def page(browser):
+    """A page of a browser that asks for English (Accept-Language, navigator.language)."""
+    ctx, pg = _context_page(browser, "en-US")
+    yield pg
+    ctx.close()
+
+
+@pytest.fixture
+def page_zh(browser):
+    """A page of a browser that asks for Chinese."""
+    ctx, pg = _context_page(browser, "zh-CN")
     yield pg
     ctx.close()
 
@@ -207,3 +221,128 @@ def test_markup_in_names_is_shown_not_run(app_url, page):
     assert page.evaluate("() => window.__pwned") is None
     assert page.locator('[data-testid="stMain"] iframe[src^="javascript"]').count() == 0
     assert page.dialogs == []
+
+
+# ---------------------------------------------------------------- issue 20: first hour
+
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # a cross join
+
+
+def _set_query(page, text: str) -> None:
+    box = _main(page).locator("textarea").first
+    box.fill(text)
+    box.press("Control+Enter")  # Streamlit applies a text area on Ctrl+Enter
+    page.wait_for_timeout(300)
+
+
+def _set_number(page, label: str, value: str) -> None:
+    field = page.get_by_label(label)
+    field.fill(value)
+    field.press("Enter")
+    page.wait_for_timeout(300)
+
+
+def _run(page) -> None:
+    page.get_by_role("button", name="Run", exact=True).click()
+
+
+def test_sparql_time_limit_running_state_and_cancel(app_url, page, tmp_path):
+    page.goto(app_url + "/sparql")
+    _set_query(page, HEAVY)
+    _set_number(page, "Time limit (s)", "4")
+    _run(page)
+    sync_api.expect(_main(page).get_by_text("Running the query").first).to_be_visible()
+    _shot(page, tmp_path, "sparql-running.png", docs=False)
+    error = page.locator('[data-testid="stAlertContentError"]')
+    sync_api.expect(error).to_contain_text("time limit of 4 s", timeout=60_000)
+    sync_api.expect(error).to_contain_text("stopped")
+
+    # the next query answers at once
+    _set_query(page, "ASK { ?s ?p ?o }")
+    _run(page)
+    sync_api.expect(_main(page).get_by_text("True")).to_be_visible()
+
+    # a long limit: Cancel stops it
+    _set_query(page, HEAVY)
+    _set_number(page, "Time limit (s)", "300")
+    _run(page)
+    cancel = page.get_by_role("button", name="Cancel")
+    sync_api.expect(cancel).to_be_visible()
+    cancel.click()
+    sync_api.expect(error).to_contain_text("cancelled")
+    sync_api.expect(cancel).to_have_count(0)
+    assert page.external == [] and page.dialogs == []
+
+
+def test_sparql_bindings_shown_and_not_carried_over(app_url, page):
+    page.goto(app_url + "/sparql")
+    _main(page).locator('[data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name="All metrics of an entity, with sources").click()
+    sync_api.expect(_main(page).get_by_text("Bound before running")).to_contain_text("中国")
+    _set_query(page, "SELECT ?e ?name WHERE { ?e schema:name ?name } LIMIT 10")
+    sync_api.expect(_main(page).get_by_text("No variables bound")).to_be_visible()
+    sync_api.expect(_main(page).get_by_text("Bound before running")).to_have_count(0)
+    _run(page)
+    sync_api.expect(_main(page).get_by_text("10 rows in")).to_be_visible()
+
+
+def test_explore_no_match(app_url, page):
+    page.goto(app_url + "/explore")
+    search = page.get_by_label("Search entities by name or alias")
+    search.fill(ENTITY)
+    search.press("Enter")
+    sync_api.expect(_main(page).locator("h3", has_text=ENTITY).first).to_be_visible()
+    search.fill("没有这个实体名称")
+    search.press("Enter")
+    sync_api.expect(_main(page).get_by_text("No match for")).to_be_visible()
+    sync_api.expect(_main(page).locator("h3")).to_have_count(0)
+
+
+# (page, URL path and query, what the page shows in English, in Chinese)
+PAGES = [
+    ("overview", "/", "Most mentioned", "提及最多"),
+    ("ask", "/ask?q=" + quote(QUESTION), "Sources", "来源"),
+    ("explore", "/explore?id=" + quote(ENTITY), "Links as a table", "连接列表"),
+    ("entity", "/entity?id=" + quote(ENTITY), "Mentions", "提及"),
+    ("sparql", "/sparql", "Max rows", "最多行数"),
+    ("corpus", "/corpus?article=renmin_ribao_2023_digital_trade_industrial_internet_01", "Read an article", "阅读文章"),
+]
+
+
+def _settled(page) -> None:
+    """Wait until the app's script run is over and its tables and charts are drawn."""
+    page.wait_for_timeout(500)
+    sync_api.expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0)
+    page.wait_for_timeout(1500)
+
+
+def test_chinese_where_the_browser_asks_and_a_switch(app_url, page_zh, page, tmp_path):
+    for name, path, en, zh in PAGES:
+        page_zh.goto(app_url + path)
+        sync_api.expect(_main(page_zh).get_by_text(zh, exact=True).first).to_be_visible()
+        _settled(page_zh)
+        _shot(page_zh, tmp_path, f"{name}-zh.png")
+        page.goto(app_url + path)
+        sync_api.expect(_main(page).get_by_text(en, exact=True).first).to_be_visible()
+        _settled(page)
+        _shot(page, tmp_path, f"{name}-en.png")
+    # the switch: a Chinese browser turns the app English, and back
+    page_zh.goto(app_url + "/sparql")
+    sync_api.expect(page_zh.get_by_role("button", name="运行", exact=True)).to_be_visible()
+    page_zh.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+    sync_api.expect(page_zh.get_by_role("button", name="Run", exact=True)).to_be_visible()
+    page_zh.locator('[data-testid="stSidebar"]').get_by_text("中文", exact=True).click()
+    sync_api.expect(page_zh.get_by_role("button", name="运行", exact=True)).to_be_visible()
+    assert page_zh.external == [] and page_zh.dialogs == []
+
+
+def test_build_names_the_running_app_as_the_holder(app_url, page):
+    page.goto(app_url + "/")
+    caption = page.locator('[data-testid="stSidebar"]').get_by_text("Store:")
+    sync_api.expect(caption).to_be_visible()
+    store = caption.inner_text().split("Store:", 1)[1].strip()
+    assert Path(store, "CURRENT").is_file()
+    p = subprocess.run([sys.executable, "-m", "newskg", "build", "--store", store, "--workers", "1"],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode != 0 and "Traceback" not in p.stderr
+    assert "open for writing by pid " in p.stderr and "ui/app.py" in p.stderr, p.stderr

@@ -63,10 +63,13 @@ def write_hostile(path: Path) -> None:
     """Add the hostile article to the store at ``path``."""
     from kg.rdf import article_graph
     from kg.store import write_graphs
+    from kg.summary import ensure_summary
 
     art, facts = hostile_article()
     with opened(path) as store:
         write_graphs(store, [article_graph(art, facts)], replace=[art.id])
+        # as every writer must: the summary (and so the Q&A disk cache's key) covers the article
+        ensure_summary(store)
 
 
 def build_bundled(path: Path) -> None:

@@ -20,6 +20,7 @@ _ROOT = str(Path(__file__).resolve().parent.parent)
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
+from ui.i18n import language_switch, t  # noqa: E402
 from ui.state import PAGES, store_path  # noqa: E402
 from ui.text import md_escape  # noqa: E402
 
@@ -30,13 +31,15 @@ st.set_page_config(page_title="newskg", page_icon=str(Path(__file__).parent / "s
 # Streamlit serves the default page at "/" only and ignores its url_path, so /overview said
 # "Page not found": the same script, hidden from the menu, also answers at its own URL.
 pages = [
-    st.Page(path, title=title, icon=icon, url_path="home" if name == "overview" else name, default=(name == "overview"))
+    st.Page(path, title=t(f"page.{name}"), icon=icon, url_path="home" if name == "overview" else name,
+            default=(name == "overview"))
     for name, (path, title, icon) in PAGES.items()
-] + [st.Page(PAGES["overview"][0], title=PAGES["overview"][1], url_path="overview", visibility="hidden")]
+] + [st.Page(PAGES["overview"][0], title=t("page.overview"), url_path="overview", visibility="hidden")]
 nav = st.navigation(pages)
 with st.sidebar:
-    st.caption("newskg · knowledge graph of Chinese news")
-    st.caption(f"Store: {md_escape(store_path())}")
+    language_switch()
+    st.caption(t("app.tagline"))
+    st.caption(t("app.store", path=md_escape(store_path())))
 try:
     nav.run()
 finally:

@@ -84,7 +84,9 @@ def param(page: str, key: str, default: str | None = None) -> str | None:
 
 def cli_hint(command: str) -> None:
     """Name the page's CLI equivalent (everything the app shows is scriptable)."""
-    st.caption(f"CLI equivalent: `{command}`")
+    from ui.i18n import t
+
+    st.caption(t("common.cli", command=command))
 
 
 def show_error(err: Exception | str) -> None:

@@ -110,7 +110,11 @@ def _extract_docbin(paths: tuple[str, ...], output: str | None, skips: SkipRepor
 
 
 @cli.command("ner")
-def ner_cmd() -> None:
+@click.option("--eval", "eval_set", type=click.Path(exists=True, dir_okay=False),
+              help="Score instead: P/R/F1 on a NER reference set (e.g. eval/ner/dev.jsonl; needs ../shared)")
+@click.option("--layer", type=click.Choice(["tagger", "pipeline"]), default="tagger", show_default=True,
+              help="With --eval: the statistical tagger alone, or the whole entity layer")
+def ner_cmd(eval_set: str | None, layer: str) -> None:
     """Tag entities in text from standard input, one sentence per line.
 
     Writes one JSON array per input line, in order: [{"start", "end", "type", "text"}] with
@@ -123,8 +127,20 @@ def ner_cmd() -> None:
     Example:
 
         echo "记者王小明在上海市报道" | newskg ner
+
+    With --eval FILE, prints precision, recall and F1 over exact PER/LOC/ORG spans (micro and
+    per type) on a reference set whose sentences are read from the shared data (eval/ner/README.md).
     """
     from extract.pipeline import ner
+
+    if eval_set:
+        from extract.ner import load_tagger
+        from extract.ner_eval import evaluate_ner, format_report, read_ner_set
+
+        examples = read_ner_set(eval_set)
+        result = evaluate_ner(load_tagger().tag if layer == "tagger" else ner, examples)
+        click.echo(f"{eval_set}: {result['sentences']} sentences, {layer}\n{format_report(result)}")
+        return
 
     batch = BatchReport()
     for no, line in stdin_lines():

@@ -71,7 +71,7 @@ def build(paths, store_dir, workers, engine, scheduler, strict, prune, force, pr
         click.echo(f"articles {s.articles} (new {s.added}, changed {s.replaced}, unchanged {s.unchanged}"
                    f"{f', re-extracted {s.reextracted}' if s.reextracted else ''}{f', removed {s.removed}' if s.removed else ''}{f', skipped {s.skipped_records}' if s.skipped_records else ''})")
         click.echo(f"entities {s.entities}  metrics {s.metrics}  relations {s.relations}  "
-                   f"triples {s.triples}  seconds {s.seconds:.1f}  ({s.triples_per_second:,.0f} triples/s)")
+                   f"article triples {s.triples}  seconds {s.seconds:.1f}  ({s.triples_per_second:,.0f} triples/s)")
     read = summary.added + summary.replaced + summary.reextracted + summary.unchanged
     verdict(read, summary.skipped_records, strict=strict, noun="article", paths=paths)
     if summary.interrupted:
@@ -126,8 +126,10 @@ def stats(store_dir, top, as_json):
     if as_json:
         click.echo(json.dumps(st, ensure_ascii=False, indent=2))
         return
-    rows = [{"count": k, "value": v} for k, v in st.items() if isinstance(v, int)]
-    rows += [{"count": f"entities: {t}", "value": n} for t, n in st["entities_by_type"].items()]
+    from kg.labels import label  # the words of kg/data/labels.tsv, as the app shows them
+
+    rows = [{"count": label("count", k), "value": v} for k, v in st.items() if isinstance(v, int)]
+    rows += [{"count": f"entities: {label('type', t)}", "value": n} for t, n in st["entities_by_type"].items()]
     emit_rows(rows, "table")
     for key, title in (("top_by_mentions", "Top entities by mentions"), ("top_by_metrics", "Top entities by metrics")):
         if st[key]:
@@ -180,7 +182,12 @@ def sparql(query, query_file, fmt, limit, timeout, binds, store_dir):
     subs = ready.bindings(overrides)
     result = run_query(open_store(store_dir, read_only=True), ready.text, substitutions=subs or None,
                        limit=limit, timeout=timeout)
-    out = format_results(result, fmt)
+    if fmt == "table" and result.kind == "select":
+        from newskg.cli import results_table
+
+        out = results_table(result)  # ids whole, other columns fit the terminal
+    else:
+        out = format_results(result, fmt)
     click.echo(out, nl=not out.endswith("\n"))
     if result.truncated and fmt != "table":
         click.echo(f"(results cut at --limit {limit})", err=True)

@@ -62,7 +62,7 @@ def ensure_graph(store_dir: str) -> bool:
         click.echo(f"Building the bundled corpus into {store_dir} …", err=True)
         s = build(None, store)
         click.echo(f"Built {s.articles} articles: {s.entities} entities, {s.metrics} metrics, "
-                   f"{s.relations} relations, {s.triples} triples in {s.seconds:.1f} s", err=True)
+                   f"{s.relations} relations, {s.triples} article triples in {s.seconds:.1f} s", err=True)
         return True
     finally:
         del store

@@ -4,6 +4,8 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import state
+from ui.i18n import t
+from ui.tables import show_table
 from ui.text import highlight, md_escape
 
 
@@ -52,18 +54,17 @@ def _entity_buttons(names: list, key: str) -> None:
             state.go("entity", id=eid)
 
 
-st.title("Ask")
+st.title(t("page.ask"))
 state.cli_hint('newskg ask "QUESTION" --json')
 
 initial = state.param("ask", "q", "")
 with st.form("ask_form", border=False):
-    question = st.text_input("Question in Chinese", value=initial, key="ask_q",
-                             placeholder="例如：2022年中国跨境数字服务进出口总值是多少？")
-    asked = st.form_submit_button("Ask", type="primary")
+    question = st.text_input(t("ask.question"), value=initial, key="ask_q", placeholder=t("ask.placeholder"))
+    asked = st.form_submit_button(t("ask.button"), type="primary")
 
 question = (question or "").strip()
 if not question:
-    st.info("Type a question about the corpus, e.g. who someone is, a figure, who operates a platform.")
+    st.info(t("ask.hint"))
     st.stop()
 
 if st.query_params.get("q") != question:
@@ -79,10 +80,10 @@ except Exception as e:
 if ans.get("found"):
     st.success(md_escape(ans.get("answer", "")), icon=":material/check_circle:")
 else:
-    st.warning(md_escape(ans.get("answer") or "The corpus does not say."), icon=":material/help:")
+    st.warning(md_escape(ans.get("answer") or t("ask.not_said")), icon=":material/help:")
     known = ans.get("suggestions") or []
     if known:
-        st.markdown("**What the corpus does know:** " + "、".join(md_escape(x) for x in known))
+        st.markdown(t("ask.known") + "、".join(md_escape(x) for x in known))
         _entity_buttons(known, "ask_known")
 
 understood = {k: v for k, v in (ans.get("understood") or {}).items() if v and k != "parts"}
@@ -94,8 +95,8 @@ if ans.get("why"):
 
 facts = ans.get("facts") or []
 if facts:
-    st.subheader("Facts")
-    st.dataframe(facts, hide_index=True, width="stretch")
+    st.subheader(t("ask.facts"))
+    show_table(facts)
     _entity_buttons([f.get("subject") for f in facts] + [f.get("value") for f in facts], "ask_ent")
 
 related = ans.get("related") or []
@@ -105,26 +106,26 @@ if related:  # near facts of another subject, period or indicator: never the ans
 
 sources = ans.get("sources") or []
 if sources:
-    st.subheader("Sources")
+    st.subheader(t("ask.sources"))
     for i, src in enumerate(sources):
         sentence = src.get("sentence") or ""
         start, end = _evidence(sentence, src, facts)
         with st.container(border=True):
             st.markdown(highlight(sentence, start, end))
             c1, c2 = st.columns([4, 1])
-            where = [src.get("title"), src.get("article"), f"characters {src.get('start')}–{src.get('end')}"]
+            where = [src.get("title"), src.get("article"), t("ask.chars", start=src.get("start"), end=src.get("end"))]
             c1.caption(" · ".join(md_escape(w) for w in where if w))
-            if c2.button("Open article", key=f"ask_src{i}"):
+            if c2.button(t("common.open_article"), key=f"ask_src{i}"):
                 state.go("corpus", article=src["article"])
 
 sparql = ans.get("sparql")
 if sparql:
-    st.subheader("SPARQL")
+    st.subheader(t("ask.sparql"))
     st.code(sparql, language="sparql")
-    if st.button("Edit in the SPARQL page", key="ask_to_sparql"):
+    if st.button(t("ask.edit_sparql"), key="ask_to_sparql"):
         st.session_state["sparql_query"] = sparql
         st.session_state["sparql_editor"] = sparql
         st.session_state.pop("sparql_loaded", None)  # not a ready query: no parameters
         state.go("sparql")
 if ans.get("template"):
-    st.caption(f"Template: {md_escape(ans['template'])}")
+    st.caption(t("ask.template", name=md_escape(ans["template"])))

@@ -9,6 +9,8 @@ from pathlib import Path
 import streamlit as st
 
 from ui import state
+from ui.i18n import t
+from ui.tables import show_table
 from ui.text import md_escape, paragraphs
 
 ACCEPTED = ["txt", "jsonl", "gz"]
@@ -70,6 +72,17 @@ def _safe_name(name: str) -> str:
     return stem + suffix
 
 
+def upload_error(err: Exception, name: str, path: Path) -> str:
+    """An uploaded file's read error naming the file once, as uploaded (not its temp path)."""
+    from corpus.errors import NewskgError
+
+    if isinstance(err, NewskgError) and err.path is not None:
+        err.path = name
+        return str(err)
+    text = str(err).replace(str(path), name)
+    return text if text.startswith(name) else f"{name}: {text}"
+
+
 def _add_uploads(files) -> None:
     """Parse every upload first (strict); only when all are good, build them into the store."""
     from corpus import read_corpus
@@ -80,7 +93,7 @@ def _add_uploads(files) -> None:
         paths = []
         for i, f in enumerate(files):
             if not f.name.endswith((".txt", ".jsonl", ".jsonl.gz")):
-                st.error(f"{md_escape(f.name)}: not a .txt, .jsonl or .jsonl.gz file; nothing was added.")
+                st.error(t("corpus.bad_type", name=md_escape(f.name)))
                 return
             p = Path(tmp) / str(i) / _safe_name(f.name)  # one folder per upload: no clashes
             p.parent.mkdir()
@@ -91,15 +104,15 @@ def _add_uploads(files) -> None:
             try:
                 got = list(read_corpus([str(p)], strict=True))
             except Exception as e:
-                st.error(f"{md_escape(name)}: {md_escape(str(e).replace(str(p), name))}. Nothing was added.")
+                st.error(t("corpus.bad_file", error=md_escape(upload_error(e, name, p))))
                 return
             if not got:
-                st.error(f"{md_escape(name)}: no article found in the file. Nothing was added.")
+                st.error(t("corpus.no_article", name=md_escape(name)))
                 return
             for a in got:
                 a.source = name  # the upload's name, not the temp path
             articles.extend(got)
-        bar = st.progress(0.0, text=f"Adding {len(articles)} articles…")
+        bar = st.progress(0.0, text=t("corpus.adding", n=len(articles)))
         total: dict = {}
         try:
             for i in range(0, len(articles), UPLOAD_CHUNK):
@@ -108,7 +121,7 @@ def _add_uploads(files) -> None:
                     if isinstance(v, (int, float)) and not isinstance(v, bool):
                         total[k] = total.get(k, 0) + v
                 done = min(i + UPLOAD_CHUNK, len(articles))
-                bar.progress(done / len(articles), text=f"{done}/{len(articles)} articles")
+                bar.progress(done / len(articles), text=t("corpus.progress", done=done, n=len(articles)))
         except Exception as e:
             state.show_error(e)
             return
@@ -119,18 +132,42 @@ def _add_uploads(files) -> None:
     st.session_state["corpus_summary"] = total
 
 
-st.title("Corpus")
+def _remove(article_id: str) -> None:
+    """Take the article and all its facts out of the graph (``kg.build.remove``: one
+    transaction, then the summary graph; through the store this app holds open for writing)."""
+    from kg import qa_link
+    from kg.build import remove
+
+    try:
+        removed = remove(state.get_store(), [article_id])
+    except Exception as e:
+        state.show_error(e)
+        return
+    finally:
+        st.session_state.pop("corpus_confirm", None)
+    state.bump_data_version()
+    qa_link.clear_cache(state.get_store())  # Q&A names and indicators of the article go too
+    st.session_state["corpus_removed"] = removed
+    st.session_state.pop("nav_corpus_article", None)
+    st.query_params.pop("article", None)
+    st.rerun()
+
+
+st.title(t("page.corpus"))
 state.cli_hint("newskg corpus list --json · newskg corpus show ID · newskg build FILES")
 
-with st.expander("Add articles (.txt, .jsonl, .jsonl.gz)", expanded=False):
-    files = st.file_uploader("Files", type=ACCEPTED, accept_multiple_files=True, key="corpus_upload")
-    if st.button("Add to the graph", disabled=not files, key="corpus_add"):
+with st.expander(t("corpus.add"), expanded=False):
+    files = st.file_uploader(t("corpus.files"), type=ACCEPTED, accept_multiple_files=True, key="corpus_upload")
+    if st.button(t("corpus.add_button"), disabled=not files, key="corpus_add"):
         _add_uploads(files)
     summary = st.session_state.get("corpus_summary")
     if summary is not None:
-        st.success("Added to the graph: " + ", ".join(
-            f"{k} {v}" for k, v in summary.items() if k in ("articles", "added", "replaced", "unchanged",
-                                                            "entities", "metrics", "relations", "triples")))
+        from kg.labels import label
+        from ui.i18n import lang
+
+        st.success(t("corpus.added", summary=", ".join(  # the build's triples are article triples
+            f"{label('count', 'article_triples' if k == 'triples' else k, lang())} {v}" for k, v in summary.items()
+            if k in ("articles", "added", "replaced", "unchanged", "entities", "metrics", "relations", "triples"))))
 
 try:
     arts = _articles(state.store_path(), state.data_version())
@@ -138,13 +175,16 @@ except Exception as e:
     state.show_error(e)
     st.stop()
 
-st.caption(f"{len(arts)} articles in the graph")
-st.dataframe(arts, hide_index=True, width="stretch")
+removed = st.session_state.pop("corpus_removed", None)
+if removed:
+    st.success(t("corpus.removed", ids=", ".join(md_escape(i) for i in removed)), icon=":material/delete:")
+st.caption(t("corpus.count", n=len(arts)))
+show_table(arts, {"kind": "article_kind"})
 ids = [a["id"] for a in arts]
 current = state.param("corpus", "article")
 titles = {a["id"]: f"{a.get('title') or a['id']} · {a.get('kind', '')}" for a in arts}
-pick = st.selectbox("Read an article", ids, index=ids.index(current) if current in ids else None,
-                    format_func=lambda i: titles.get(i, i), key=f"corpus_pick_{current}", placeholder="choose…")
+pick = st.selectbox(t("corpus.read"), ids, index=ids.index(current) if current in ids else None,
+                    format_func=lambda i: titles.get(i, i), key=f"corpus_pick_{current}", placeholder=t("common.choose"))
 if pick and pick != current:
     st.session_state["nav_corpus_article"] = pick
     st.query_params["article"] = pick
@@ -159,11 +199,23 @@ except Exception as e:
     st.stop()
 full = _from_source(current, art.get("source"), art.get("checksum"))
 st.header(md_escape(art.get("title") or art["id"]))
+if st.session_state.get("corpus_confirm") == current:
+    with st.container(border=True):
+        st.warning(t("corpus.remove_confirm", id=md_escape(art["id"])), icon=":material/warning:")
+        yes, no = st.columns(2)
+        if yes.button(t("corpus.remove_yes"), type="primary", key="corpus_remove_yes"):
+            _remove(current)
+        if no.button(t("corpus.remove_no"), key="corpus_remove_no"):
+            st.session_state.pop("corpus_confirm", None)
+            st.rerun()
+elif st.button(t("corpus.remove"), key="corpus_remove", icon=":material/delete:"):
+    st.session_state["corpus_confirm"] = current
+    st.rerun()
 meta = {k: art.get(k) for k in ("id", "kind", "date", "source", "line", "url") if art.get(k)}
 meta.update((full or {}).get("meta") or {})
 st.markdown("  \n".join(f"**{md_escape(k)}:** {md_escape(v)}" for k, v in meta.items()))
 if full:
     st.markdown(_with_subheads(full["text"], full.get("subheads") or []))
 else:
-    st.caption("Text rebuilt from the sentences in the graph (the source file is not at hand).")
+    st.caption(t("corpus.rebuilt"))
     st.markdown(paragraphs(art.get("text") or ""))

@@ -8,6 +8,9 @@ from streamlit_echarts import st_echarts
 
 from ui import state
 from ui.charts import line_options
+from kg.labels import label
+from ui.i18n import lang, t
+from ui.tables import show_table
 from ui.text import highlight, md_escape
 
 
@@ -35,19 +38,19 @@ def _series(metrics: list[dict]) -> dict[str, list[dict]]:
             for (ind, unit), ms in by_ind.items() if len({m["period"] for m in ms}) > 1}
 
 
-st.title("Entity")
+st.title(t("page.entity"))
 state.cli_hint("newskg entity show ID --json")
 
 entity = state.param("entity", "id")
 if not entity:
-    text = st.text_input("Find an entity", key="entity_find")
+    text = st.text_input(t("entity.find"), key="entity_find")
     if text.strip():
         hits = _search(state.store_path(), state.data_version(), text.strip())
         for i, h in enumerate(hits):
             if st.button(f"{md_escape(h['name'])} · {h['type']}", key=f"entity_hit{i}"):
                 state.go("entity", id=h["id"])
     else:
-        st.info("Open an entity from Explore, Overview or Ask, or search for one here.")
+        st.info(t("entity.open_hint"))
     st.stop()
 
 try:
@@ -57,58 +60,53 @@ except Exception as e:
     st.stop()
 
 st.header(md_escape(d["name"]))
-st.markdown(f"**Type:** {md_escape(d['type'])}  \n**Id:** {md_escape(d['id'])}")
+st.markdown(f"**{t('entity.type')}:** {md_escape(label('type', d['type'], lang()))}  \n"
+            f"**{t('entity.id')}:** {md_escape(d['id'])}")
 if d.get("aliases"):
-    st.markdown("**Aliases:** " + "、".join(md_escape(a) for a in d["aliases"]))
+    st.markdown(f"**{t('entity.aliases')}:** " + "、".join(md_escape(a) for a in d["aliases"]))
 c1, c2 = st.columns(2)
-if c1.button("Show in Explore", key="entity_explore"):
+if c1.button(t("entity.show_explore"), key="entity_explore"):
     state.go("explore", id=d["id"])
 
-st.subheader("Relations")
+st.subheader(t("entity.relations"))
 rels = d.get("relations") or []
 co = d.get("co_mentions") or []
 if rels:
-    st.dataframe(
-        [{k: r.get(k) for k in ("direction", "relation", "other_name", "role", "article", "sentence")} for r in rels],
-        hide_index=True, width="stretch",
-    )
+    show_table([{k: r.get(k) for k in ("direction", "relation", "other_name", "role", "article", "sentence")}
+                for r in rels])
 else:
-    st.caption("No typed relations.")
+    st.caption(t("entity.no_relations"))
 if co:
-    st.markdown("**Named in the same sentences as**")
-    st.dataframe([{"entity": c["other_name"], "sentences": c["sentences"], "articles": c["articles"]} for c in co],
-                 hide_index=True, width="stretch")
+    st.markdown(f"**{t('entity.co')}**")
+    show_table([{"entity": c["other_name"], "sentences": c["sentences"], "articles": c["articles"]} for c in co])
 others = sorted({(r["other"], r["other_name"]) for r in rels if r.get("other")}
                 | {(c["other"], c["other_name"]) for c in co}, key=lambda x: x[1])
 if others:
-    pick = st.selectbox("Open a related entity", others, index=None, format_func=lambda x: x[1],
-                        key=f"entity_rel_{entity}", placeholder="choose…")
+    pick = st.selectbox(t("entity.open_related"), others, index=None, format_func=lambda x: x[1],
+                        key=f"entity_rel_{entity}", placeholder=t("common.choose"))
     if pick:
         state.go("entity", id=pick[0])
 
-st.subheader("Figures")
+st.subheader(t("entity.figures"))
 metrics = d.get("metrics") or []
 if metrics:
-    st.dataframe(
-        [{k: m.get(k) for k in ("indicator", "value", "unit", "qualifier", "kind", "period", "base_value",
-                                "base_unit", "article", "text")} for m in metrics],
-        hide_index=True, width="stretch",
-    )
+    show_table([{k: m.get(k) for k in ("indicator", "value", "unit", "qualifier", "kind", "period", "base_value",
+                                       "base_unit", "article", "text")} for m in metrics])
     for i, (name, ms) in enumerate(_series(metrics).items()):
-        st.markdown(f"**{md_escape(name)} over time**")
+        st.markdown(f"**{t('entity.over_time', name=md_escape(name))}**")
         st_echarts(line_options([str(m["period"]) for m in ms], [float(m["value"]) for m in ms],
                                 name=name, unit=ms[0].get("unit") or ""), height="240px", key=f"entity_chart{i}")
 else:
-    st.caption("No figures about this entity.")
+    st.caption(t("entity.no_figures"))
 
-st.subheader("Mentions")
+st.subheader(t("entity.mentions"))
 mentions = d.get("mentions") or []
 for i, m in enumerate(mentions[:50]):
     with st.container(border=True):
         st.markdown(highlight(m.get("sentence") or "", m.get("span_start", -1), m.get("span_end", -1)))
         a, b = st.columns([4, 1])
         a.caption(" · ".join(md_escape(w) for w in (m.get("title"), m.get("date"), m.get("article")) if w))
-        if b.button("Open article", key=f"entity_m{i}"):
+        if b.button(t("common.open_article"), key=f"entity_m{i}"):
             state.go("corpus", article=m["article"])
 if len(mentions) > 50:
-    st.caption(f"… and {len(mentions) - 50} more mentions.")
+    st.caption(t("entity.more_mentions", n=len(mentions) - 50))

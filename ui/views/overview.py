@@ -7,6 +7,9 @@ from streamlit_echarts import st_echarts
 
 from ui import state
 from ui.charts import bar_options
+from kg.labels import label
+from ui.i18n import lang, t
+from ui.tables import show_table
 from ui.text import md_escape
 
 
@@ -30,7 +33,7 @@ def _examples(path: str, version: int) -> list[str]:
 
 
 st.title("newskg")
-st.markdown("A knowledge graph of Chinese news: every entity, figure and relation traced to its sentence.")
+st.markdown(t("overview.intro"))
 state.cli_hint("newskg stats --json")
 
 try:
@@ -40,36 +43,33 @@ except Exception as e:  # library errors are shown, never raised
     st.stop()
 
 cols = st.columns(6)
-for col, key, label in zip(
-    cols,
-    ("articles", "sentences", "entities", "metrics", "relations", "quads"),
-    ("Articles", "Sentences", "Entities", "Metrics", "Relations", "Triples"),
-):
-    col.metric(label, f"{s.get(key, 0):,}")
+for col, key in zip(cols, ("articles", "sentences", "entities", "metrics", "relations", "article_triples")):
+    words = label("count", key, lang())  # the words `newskg stats` prints (kg/data/labels.tsv)
+    col.metric(words[:1].upper() + words[1:], f"{s.get(key, 0):,}")
+# the words of docs/ontology.md ("Counting"), as `newskg build` and `newskg stats` print them
+cols[-1].caption(md_escape(t("overview.quads", summary=f"{s.get('summary_triples', 0):,}", quads=f"{s.get('quads', 0):,}")))
 
 left, right = st.columns(2)
 with left:
-    st.subheader("Entities by type")
-    by_type = {t: n for t, n in s.get("entities_by_type", {}).items() if n}
+    st.subheader(t("overview.by_type"))
+    by_type = {label("type", typ, lang()): n for typ, n in s.get("entities_by_type", {}).items() if n}
     if by_type:
         st_echarts(bar_options(by_type), height="240px", key="overview_types")
-    st.subheader("Most mentioned")
+    st.subheader(t("overview.most_mentioned"))
     top = s.get("top_by_mentions", [])
     if top:
-        st.dataframe([{k: t[k] for k in ("name", "type", "mentions")} for t in top], hide_index=True,
-                     width="stretch")
-        pick = st.selectbox("Open an entity", [t["name"] for t in top], index=None, key="ov_entity",
-                            placeholder="choose…")
+        show_table([{k: e[k] for k in ("name", "type", "mentions")} for e in top])
+        pick = st.selectbox(t("overview.open_entity"), [e["name"] for e in top], index=None, key="ov_entity",
+                            placeholder=t("common.choose"))
         if pick:
-            ent = next(t for t in top if t["name"] == pick)
+            ent = next(e for e in top if e["name"] == pick)
             state.go("entity", id=ent["id"])
 with right:
-    st.subheader("Most figures")
+    st.subheader(t("overview.most_figures"))
     top_m = s.get("top_by_metrics", [])
     if top_m:
-        st.dataframe([{k: t[k] for k in ("name", "type", "metrics")} for t in top_m], hide_index=True,
-                     width="stretch")
-    st.subheader("Ask, for example")
+        show_table([{k: e[k] for k in ("name", "type", "metrics")} for e in top_m])
+    st.subheader(t("overview.examples"))
     for i, q in enumerate(_examples(state.store_path(), state.data_version())):
         if st.button(md_escape(q), key=f"ov_q{i}"):
             state.go("ask", q=q)
