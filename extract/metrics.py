@@ -25,6 +25,7 @@ from extract.metric_lexicons import cues, nonmetric_patterns, qualifiers, words
 from extract.model import Metric, Span
 from extract.numbers import ARABIC, CHINESE, HAS_NUMBER_RE, compact, parse_number
 from extract.periods import PeriodMark, iso_day, find_periods
+from extract.scope_subjects import link_scope_subjects
 from extract.segment import Token, dictionary_tag
 from extract.units import NON_METRIC_CLASSES, magnitudes, normalise, units
 
@@ -32,6 +33,7 @@ CLAUSE_DELIMS = set("，,；;。！？!?：:")
 SUBCLAUSE_DELIMS = CLAUSE_DELIMS | {"、"}
 QUOTES = "“”‘’\"'「」『』"
 CARRIED_LABELS = frozenset({"ORG", "PLATFORM", "PLACE", "LOC"})
+CN_DIGITS = frozenset("一二两三四五六七八九")
 SENTENCE_RE = re.compile(r"[^。！？!?]*(?:[。！？!?]+[”’」』]?|$)")
 
 
@@ -68,6 +70,7 @@ class _Figure:
     cue: str = ""
     subject: str | None = None
     subject_name: str | None = None
+    subject_text: str = ""  # the subject mention as written when its entity's name differs (东盟)
     extra: dict = field(default_factory=dict)
 
 
@@ -79,8 +82,8 @@ def find_metrics(article: Article, mentions: Sequence[Span] = (), tokens: Sequen
 
     >>> from corpus.model import Article
     >>> a = Article(id="a1", text="2022年全国快递业务量达1105.8亿件，同比增长2.1%。", date="2023-01-10")
-    >>> [(m.subject_name, m.indicator, str(m.value), m.unit, m.kind, m.period) for m in find_metrics(a)]
-    [('全国', '快递业务量', '1105.8', '亿件', 'level', '2022'), ('全国', '快递业务量', '2.1', '%', 'yoy_growth', '2022')]
+    >>> [(m.subject, m.subject_text, m.indicator, str(m.value), m.unit, m.kind, m.period) for m in find_metrics(a)]
+    [('中国', '全国', '快递业务量', '1105.8', '亿件', 'level', '2022'), ('中国', '全国', '快递业务量', '2.1', '%', 'yoy_growth', '2022')]
     """
     sentences = article.sentences or split_sentences(article.text)
     spans = _outermost(mentions)
@@ -109,7 +112,34 @@ def find_metrics(article: Article, mentions: Sequence[Span] = (), tokens: Sequen
         out.extend(metrics)
         prev_topic = topic
         prev_metric = metrics[-1] if metrics else prev_metric
+    for m in out:
+        m.period = flow_period(m.period, m.indicator)
+    link_scope_subjects(out)  # 我国/全国 -> 中国, the word kept as written
     return out
+
+
+AS_OF_MONTH_RE = re.compile(r"as_of:(\d{4})-(\d{2})")
+
+
+def flow_period(period: str | None, indicator: str) -> str | None:
+    """A flow (what a year produces: 年发电量, 全年销量…; ``metric_words`` flow_opening, flow_head)
+    totalled up to a month's end is the span from January to that month, not a stock on that
+    day: 截至2022年底…年发电量 -> 2022, 截至5月底…销售额 -> 2022-01/2022-05. Stocks keep as_of;
+    so do cumulative totals (累计), which may start before the year.
+
+    >>> flow_period("as_of:2022-12", "年发电量"), flow_period("as_of:2022-05", "新能源汽车销售额")
+    ('2022', '2022-01/2022-05')
+    >>> flow_period("as_of:2022-12", "可再生能源装机"), flow_period("as_of:2022-12", "累计发电量")
+    ('as_of:2022-12', 'as_of:2022-12')
+    """
+    m = AS_OF_MONTH_RE.fullmatch(period or "")
+    if m is None or "累计" in indicator:
+        return period
+    head = indicator.split("占", 1)[0]  # 年发电量占全社会用电量的: the share of a flow
+    if not (head.startswith(words()["flow_opening"]) or head.endswith(words()["flow_head"])):
+        return period
+    year, month = m.groups()
+    return year if month == "12" else f"{year}-01/{year}-{month}"
 
 
 PARAGRAPH_LOOKBACK = 300  # characters of the paragraph read back for its time
@@ -199,7 +229,7 @@ def _inherit(metrics: list[Metric], prev: Metric, ctx: "_Ctx") -> None:
         if m.period is None:
             m.period = prev.period
         if m.subject is None and not any(s for s in ctx.mentions) and m.subject_name == m.indicator:
-            m.subject, m.subject_name = prev.subject, prev.subject_name
+            m.subject, m.subject_name, m.subject_text = prev.subject, prev.subject_name, prev.subject_text
 
 
 def _groups(sentences: Sequence[Sentence]) -> list[list[Sentence]]:
@@ -246,6 +276,7 @@ class _Ctx:
     periods: list[PeriodMark]
     words: "_ArticleWords | None" = None  # the article's segmentation, when the caller has it
     mention_starts: list[int] = field(default_factory=list)  # compact start of each mention
+    sources: list[Span] = field(default_factory=list)  # mentions that only report (据X, X发布)
 
 
 def _context(article: Article, group: list[Sentence], mentions: list[Span], words=None) -> _Ctx:
@@ -292,6 +323,7 @@ def _sentence_metrics(ctx: _Ctx, prev_topic: "_Topic"):
             Metric(  # noqa: PLR0913
                 subject=f.subject,
                 subject_name=f.subject_name or f.indicator,
+                subject_text=f.subject_text if f.subject_name else "",
                 indicator=f.indicator,
                 value=f.value,
                 unit=f.magnitude + f.unit,
@@ -332,6 +364,7 @@ def _compact_mentions(ctx: _Ctx, mentions: list[Span]):
         if cs >= ce:
             continue
         if _is_source(ctx.ctext, cs, ce):
+            ctx.sources.append(m)
             continue
         out.append((cs, ce, m))
     return out
@@ -453,6 +486,8 @@ def _is_metric(ctext: str, m: re.Match, num: str, mag: str, unit: str, bad) -> b
         return False
     if unit and units()[unit].cls in NON_METRIC_CLASSES:
         return False
+    if unit in words()["electric_unit"] and "电" not in ctext[_clause_start(ctext, s) : s]:
+        return False  # 年发电量2700亿度 is kWh; 30度, 一亿度高温 are angles or temperatures (度电 always kWh)
     if prev and (prev in "第几数莫" or (prev in "上成" and num[0] not in "0123456789") or (prev.isascii() and prev.isalpha())):
         return False  # ordinals, vague numbers (上千, 成百), model names (C919); "" is in every string
     if (prev and prev in "这那该此") or ctext[max(0, s - 2) : s] == "上述":
@@ -464,6 +499,8 @@ def _is_metric(ctext: str, m: re.Match, num: str, mag: str, unit: str, bad) -> b
     if num[0] not in "0123456789":
         if len(num) > 1 and all(c in "零〇一二两三四五六七八九" for c in num) and "〇" not in num and "零" not in num:
             return False  # 一两个, 三四家: vague
+        if any(a in CN_DIGITS and b in CN_DIGITS for a, b in zip(prev + num, num)):
+            return False  # 六七十米, 三四百人: two digits side by side are a range, not a number
         if nxt in "几":
             return False
     if nxt == "几" or ctext[e : e + 2] in ("来年",):
@@ -573,8 +610,11 @@ def _is_modifier(ctx: _Ctx, f: _Figure) -> bool:
             return True
         if f.extra.get("qual_before") and _strip(ctext[f.pre_start : f.pre_end]):
             return True
-    if rest[:1] in "宽长高深厚粗" and rest[1:2] == "的":
-        return True
+    if rest[:1] in "宽长高深厚粗" and rest[1:2] in ("的", "处"):
+        return True  # 120米宽的绿道, 从50米高处: a dimension of something else
+    if after_q and qualifiers()["after"][after_q] in THRESHOLDS and f.unit_cls not in ("count", "ratio", "pp") and (
+        _pseg(ctext[f.ce + len(after_q) : f.ce + len(after_q) + 6])[:1] or (("", ""),))[0][1][:1] == "n":
+        return True  # 20公斤以上大件货物: a measure bounding the class of what follows
     open_q = ctext.rfind("“", 0, f.cs)
     if open_q >= 0 and ctext.find("”", open_q, f.cs) < 0:
         close_q = ctext.find("”", f.ce)
@@ -764,6 +804,7 @@ def _after_np(ctx: _Ctx, f: _Figure) -> str:
 
 
 PERSON_UNITS = frozenset({"人", "名", "人次"})
+THRESHOLDS = frozenset({"more_than", "less_than"})
 NON_HEAD_FLAGS = frozenset({"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "r", "d", "x", "m", "q", "y", "f", "t"})
 NON_HEAD_WORDS = frozenset("是 为 有 在 将 已 被 以上 以下 左右 和 与 及 或 就 还 也 都 共 到 至".split())
 NP_STOPS = frozenset("的 中 等 之 里 内 上 下 后 前 全部 所有 部分 均 都 各 分别".split())
@@ -968,6 +1009,9 @@ def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topi
             f.indicator, f.indicator_from_after = (w if w in ("首批", "第一批", "首期") else "") + after, True
         np_subject = None
         scope = _scope_at_start(raw, scopes) or next((s for s in scopes if raw.endswith(s)), None)
+        listed = bool(scope and prev is not None and scope in prev.indicator[1:] and raw.startswith(scope))
+        if listed:
+            scope = None  # 入选全国特色小镇22个，全国…名村43个: a list of objects, not a new subject
         group = None if f.indicator_from_after else _group_at_start(_remove_periods(ctx, clause_start, f.pre_end), scopes)
         owner = None if group or f.indicator_from_after or own is not None else _possessor_np(pre)
         if owner:
@@ -1025,32 +1069,74 @@ def _assign_indicators_and_subjects(ctx: _Ctx, figures: list[_Figure], prev_topi
             np_subject = frame if isinstance(frame, str) else None
             own = None if isinstance(frame, str) else frame
         clause_scope = None
-        if not np_subject and own is None and not group:
+        if not np_subject and own is None and not group and not listed:
             clause_scope = _scope_at_start(_remove_periods(ctx, clause_start, f.pre_end), scopes)
         if clause_scope:
             np_subject = clause_scope  # 前11个月我国对东盟、欧盟…进出口: the scope opening the clause
         if np_subject:
             np_subject = _strip(np_subject) or np_subject
         if topic is not None:
-            f.subject, f.subject_name = topic[2].entity, topic[2].name or topic[2].text
+            _subject_of_span(f, topic[2])
         elif np_subject:
             f.subject, f.subject_name = None, np_subject
             f.extra["carry"] = np_subject in (group, scope, clause_scope) or np_subject in scopes
         elif earlier is not None and not isinstance(earlier, str):
-            f.subject, f.subject_name = earlier[2].entity, earlier[2].name or earlier[2].text
+            _subject_of_span(f, earlier[2])
         elif prev is not None and prev.subject_name:
-            f.subject, f.subject_name = prev.subject, prev.subject_name
+            f.subject, f.subject_name, f.subject_text = prev.subject, prev.subject_name, prev.subject_text
             f.extra["carry"] = prev.extra.get("carry", False)
         elif isinstance(earlier, str):
             f.subject, f.subject_name = None, earlier
             f.extra["carry"] = True
+        elif _national_source(ctx, f.cs):
+            f.subject, f.subject_name = None, COUNTRY  # 国务院《意见》发布，提出到2015年…: the country's
         elif prev_topic.get() is not None:
             f.subject, f.subject_name = prev_topic.get()
         elif (near := _nearest_place_or_org(ctx, clause_start)) is not None:
-            f.subject, f.subject_name = near.entity, near.name or near.text
+            _subject_of_span(f, near)
+        elif (split := _dimension_split(f.indicator)) is not None:
+            f.subject_name, f.indicator = split
         else:
             f.subject, f.subject_name = None, f.indicator
         prev = f
+
+
+def _subject_of_span(f: _Figure, span: Span) -> None:
+    """The figure's subject is the entity of ``span``; its written form is kept when it differs."""
+    f.subject, f.subject_name = span.entity, span.name or span.text
+    f.subject_text = span.text if span.text != f.subject_name else ""
+
+
+COUNTRY = "中国"  # the subject of a national body's figures (data/scope_entities.tsv links it)
+
+
+def _national_source(ctx: _Ctx, before: int) -> bool:
+    """Whether a body of the whole country (``metric_words`` national_body: 国务院…, 国家…局,
+    …部 with no place before it) reports or issues what the sentence says before ``before``."""
+    national = words()["national_body"]
+    for m in ctx.sources:
+        if bisect.bisect_left(ctx.idx, m.start) >= before:
+            continue
+        name = m.name or m.text
+        if m.label == "ORG" and (name.startswith(national) or name.endswith(("部", "总局", "总署"))) and not any(
+            c in name for c in "省市县区州"
+        ):
+            return True
+    return False
+
+
+def _dimension_split(indicator: str) -> tuple[str, str] | None:
+    """(thing, dimension) of an indicator ending with a dimension word (``metric_words``
+    dimension) after the thing measured, the thing cut after its last 的.
+
+    >>> _dimension_split("新建的跨海大桥全长"), _dimension_split("全长")
+    (('跨海大桥', '全长'), None)
+    """
+    dim = next((w for w in sorted(words()["dimension"], key=len, reverse=True) if indicator.endswith(w)), None)
+    if dim is None:
+        return None
+    thing = _strip(indicator[: -len(dim)].rsplit("的", 1)[-1])
+    return (thing, dim) if len(thing) >= 2 else None
 
 
 RANGE_RE = re.compile(r"[－\-—–~～至到]")
@@ -1215,7 +1301,7 @@ def _pair_respectively(ctx: _Ctx, figures: list[_Figure]) -> None:
                     g.indicator = f.indicator
             for g in group:
                 if g.subject is None and (scope or not g.extra.get("carry")):
-                    g.subject_name = scope or g.indicator
+                    g.subject_name, g.subject_text = scope or g.indicator, ""
         i = j
 
 

@@ -83,8 +83,9 @@ def subject_name_matches(name: str, acceptable: list[str]) -> bool:
 
 
 def subject_matches(pred: Metric, gold: dict) -> bool:
-    """The system subject (subject_name, or the entity's name in its id) matches the gold's."""
-    names = [pred.subject_name or ""]
+    """The system subject (subject_name, the entity's name in its id, or the subject as written:
+    全国 for the entity 中国) matches the gold's."""
+    names = [pred.subject_name or "", pred.subject_text]
     if pred.subject:
         names.append(pred.subject.split("~")[0])
     return any(subject_name_matches(n, gold.get("subject", [])) for n in names)
@@ -207,6 +208,7 @@ def _gid(g: dict, i: int) -> str:
 def _row(m: Metric) -> dict:
     return {
         "subject_name": m.subject_name,
+        "subject_text": m.subject_text,
         "indicator": m.indicator,
         "value": str(m.value),
         "unit": m.unit,

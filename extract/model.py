@@ -83,6 +83,7 @@ class Metric:
     start: int
     end: int
     text: str  # surface of the figure, article_text[start:end]
+    subject_text: str = ""  # the subject as written when the entity's name differs (全国 for 中国)
 
 
 @dataclass

@@ -20,6 +20,7 @@ from extract.entities import find_entities
 from extract.model import ArticleFacts, Entity, Metric, Relation, Span, entity_id
 from extract.relations import find_relations, paper_of
 from extract.resolve import merge_entities, rename_entity, resolve_article
+from extract.scope_subjects import scope_entities_of
 from extract.segment import tokenize
 
 log = logging.getLogger(__name__)
@@ -182,7 +183,9 @@ def extract_article(article: Article) -> ArticleFacts:
     """
     res, relations, tokens = _analyse(article)
     metrics = _find_metrics(article, res.mentions, tokens)
-    return ArticleFacts(article.id, article.checksum, res.entities, metrics, relations)
+    starts = [s for s, _ in _sentences(article)]
+    entities = res.entities + scope_entities_of(article.text, article.id, starts, metrics, res.entities)
+    return ArticleFacts(article.id, article.checksum, entities, metrics, relations)
 
 
 @dataclass

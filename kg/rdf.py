@@ -311,6 +311,8 @@ def _metric(b: _Builder, o: NamedNode, m: Metric, sent: NamedNode, entity) -> No
     if m.subject:
         b.add(o, term("nkg:subject"), entity(m.subject, m.subject_name))
     b.add(o, term("nkg:subjectName"), _zh(m.subject_name))
+    if m.subject_text:
+        b.add(o, term("nkg:subjectText"), _zh(m.subject_text))
     if m.indicator.strip():  # a figure whose indicator was not found has none
         b.add(o, term("nkg:indicator"), _zh(m.indicator))
         ind = indicator_iri(m.indicator)
@@ -435,7 +437,8 @@ def facts_from_triples(article_id: str, triples: Iterable[Triple]) -> ArticleFac
                 base_value=Decimal(bv) if bv is not None else None, base_unit=_val(p, "nkg:baseUnit"),
                 qualifier=_val(p, "nkg:qualifier"), kind=_val(p, "nkg:kind"), period=_val(p, "nkg:period"),
                 article=article_id, sentence=sent_index[_val(p, "prov:wasDerivedFrom")],
-                start=int(_val(p, "nkg:start")), end=int(_val(p, "nkg:end")), text=_val(p, "nkg:text")))
+                start=int(_val(p, "nkg:start")), end=int(_val(p, "nkg:end")), text=_val(p, "nkg:text"),
+                subject_text=_val(p, "nkg:subjectText", "")))
         elif term("nkg:RelationStatement") in types:
             h, t = _one(p, "rdf:subject").value, _one(p, "rdf:object").value
             rel = _val(p, "nkg:relation")

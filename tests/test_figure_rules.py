@@ -9,9 +9,11 @@ from extract.pipeline import extract_corpus
 
 
 def figures(text, date="2024-05-20"):
-    """(subject_name, indicator, value+unit, period) of every figure of ``text``."""
+    """(subject as written, indicator, value+unit, period) of every figure of ``text``: the
+    written form 全国/我国 of a figure whose subject is the country (see the tests of 中国 below)."""
     arts = articles_from_text(text, layout="single", date=date)
-    return [(m.subject_name, m.indicator, f"{m.value}{m.unit}", m.period) for m in extract_corpus(arts).metrics]
+    return [(m.subject_text or m.subject_name, m.indicator, f"{m.value}{m.unit}", m.period)
+            for m in extract_corpus(arts).metrics]
 
 
 def one(text, value, date="2024-05-20"):
@@ -198,3 +200,135 @@ def test_a_count_followed_by_a_latin_name_is_a_figure():
 def test_an_unnamed_owner_before_de_is_the_subject():
     subject, indicator, _, _ = one("未应诉出口企业的平均税率为12.5%。", "12.5%")
     assert (subject, indicator) == ("未应诉出口企业", "平均税率")
+
+
+# --- the country: 我国/全国/国内 figures are figures of the entity 中国 ------------------------
+
+
+@pytest.mark.parametrize("text,value,written", [
+    ("今年前两个月，我国货物运输量增长了3.1%。", "3.1%", "我国"),
+    ("去年全国棉花种植面积为4500万亩。", "4500万亩", "全国"),
+    ("上半年国内生产总值达到59万亿元。", "59万亿元", "国内"),
+])
+def test_national_figures_are_the_country_entity(text, value, written):
+    arts = articles_from_text(text, layout="single", date="2024-05-20")
+    facts = extract_corpus(arts)
+    m = next(m for m in facts.metrics if f"{m.value}{m.unit}" == value)
+    assert (m.subject, m.subject_name, m.subject_text) == ("中国", "中国", written)
+    country = next(e for e in facts.entities if e.id == "中国")
+    assert country.type == "PLACE"
+    assert [(x.text, text[x.start:x.end]) for x in country.mentions] == [(written, written)]
+
+
+def test_a_written_country_name_keeps_no_separate_written_form():
+    arts = articles_from_text("今年中国新能源汽车产量增长了35%。", layout="single", date="2024-05-20")
+    m = extract_corpus(arts).metrics[0]
+    assert (m.subject, m.subject_name, m.subject_text) == ("中国", "中国", "")
+
+
+def test_a_province_scope_is_not_the_country():
+    arts = articles_from_text("今年全省新建5G基站1.2万个。", layout="single", date="2024-05-20")
+    m = extract_corpus(arts).metrics[0]
+    assert m.subject is None and m.subject_name == "全省"
+
+
+# --- numbers that are not figures --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "洪水过后，河堤约有六七十米被冲毁。",
+    "广场上聚集了三四百人观看演出。",
+])
+def test_two_numerals_side_by_side_are_a_range_not_a_figure(text):
+    assert figures(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "一块广告牌从约30米高处坠下。",
+    "潜水员在200米深处发现了沉船。",
+])
+def test_a_dimension_of_a_place_is_not_a_figure(text):
+    assert figures(text) == []
+
+
+def test_a_measure_bounding_the_class_of_what_follows_is_not_a_figure():
+    assert figures("这家物流站专门承接50公斤以上大件包裹的配送。") == []
+
+
+def test_a_measure_with_a_threshold_ending_a_clause_is_still_a_figure():
+    assert [f[2] for f in figures("今年全县粮食单产达到600公斤以上。")] == ["600公斤"]
+
+
+def test_a_count_above_a_threshold_is_still_a_figure():
+    assert [f[2] for f in figures("今年全市新增50家以上高新技术企业。")] == ["50家"]
+
+
+@pytest.mark.parametrize("text,value,thing,dimension", [
+    ("据了解，新落成的观光塔高度为320米。", "320米", "观光塔", "高度"),
+    ("据介绍，已经通车的跨江大桥全长12公里。", "12公里", "跨江大桥", "全长"),
+])
+def test_a_dimension_word_names_what_the_thing_measures(text, value, thing, dimension):
+    subject, indicator, _, _ = one(text, value)
+    assert (subject, indicator) == (thing, dimension)
+
+
+def test_a_scope_word_in_a_list_of_objects_is_not_a_new_subject():
+    text = "这三年，浙江共获评全国文明村镇15个，全国卫生乡镇28个。"
+    got = figures(text)
+    assert [(f[1], f[2]) for f in got] == [("获评全国文明村镇", "15个"), ("全国卫生乡镇", "28个")]
+    assert got[0][0] == got[1][0] and got[0][0].startswith("浙江")
+
+
+def test_a_target_issued_by_a_national_body_is_the_countrys():
+    text = ("苏州一家储能企业正在扩建工厂。\n"
+            "近日，国家能源局《指导意见》发布，提出到2027年新型储能装机规模达到1.8亿千瓦以上。")
+    assert one(text, "1.8亿千瓦")[0] == "中国"
+
+
+def test_a_target_issued_by_a_provincial_body_is_not_the_countrys():
+    text = ("苏州一家储能企业正在扩建工厂。\n"
+            "近日，浙江省能源局《实施方案》发布，提出到2027年新型储能装机规模达到600万千瓦以上。")
+    assert one(text, "600万千瓦")[0] != "中国"
+
+
+# --- 度: kWh after electricity words or before 电, never an angle or a temperature ------------------
+
+
+def test_du_after_electricity_words_or_before_dian_is_electricity():
+    got = figures("去年全省风电发电量达到120亿度。每台风机一天能发出3000度电。")
+    assert [f[2] for f in got] == ["120亿度", "3000度电"]
+
+
+@pytest.mark.parametrize("text", ["今天下午最高气温达到30度。", "实验装置实现了五千万度高温运行。"])
+def test_du_without_electricity_is_not_a_figure(text):
+    assert figures(text) == []
+
+
+# --- periods: 截至年底/月底 over a flow is the span from January, over a stock the day -------------
+
+
+def test_year_end_total_of_a_flow_is_the_whole_year_of_a_stock_the_day():
+    got = figures("截至2023年底，全省光伏装机达到500万千瓦，年发电量60亿千瓦时。", date="2024-01-20")
+    assert [(f[2], f[3]) for f in got] == [("500万千瓦", "as_of:2023-12"), ("60亿千瓦时", "2023")]
+
+
+def test_month_end_total_of_a_flow_runs_from_january():
+    got = one("截至5月底，全省新能源汽车销售额达到80亿元。", "80亿元", date="2023-06-10")
+    assert got[3] == "2023-01/2023-05"
+
+
+def test_a_subject_mention_keeps_its_written_form():
+    arts = articles_from_text("今年以来，东盟对华出口额达到3.5万亿元。", layout="single", date="2024-11-20")
+    facts = extract_corpus(arts)
+    m = facts.metrics[0]
+    entity = next(e for e in facts.entities if e.id == m.subject)
+    assert m.subject_name == entity.name != "东盟"
+    assert m.subject_text == "东盟"
+
+
+def test_the_written_forms_become_aliases_of_a_named_country_entity():
+    text = "中国经济持续恢复。今年前10个月，全国快递业务量达到1100亿件。"
+    facts = extract_corpus(articles_from_text(text, layout="single", date="2024-11-20"))
+    country = next(e for e in facts.entities if e.id == "中国")
+    assert "全国" in country.aliases
+    assert {(x.text, text[x.start:x.end]) for x in country.mentions} >= {("全国", "全国"), ("中国", "中国")}

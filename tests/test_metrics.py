@@ -29,7 +29,7 @@ FIGURES = [
     ("城镇调查失业率为5.2%，比上月下降0.3个百分点。", None, "0.3个百分点",
      {"unit": "个百分点", "base_unit": "pp", "base_value": "-0.3", "kind": "mom_growth"}),
     ("截至2023年6月底，我国5G基站总数达293.7万个。", None, "293.7万个",
-     {"period": "as_of:2023-06", "base_value": "2937000", "base_unit": "count", "indicator": "5G基站总数", "subject_name": "我国"}),
+     {"period": "as_of:2023-06", "base_value": "2937000", "base_unit": "count", "indicator": "5G基站总数", "subject_name": "中国", "subject_text": "我国"}),
     ("全市新增市场主体超过3.2万户。", None, "3.2万户",
      {"qualifier": "more_than", "base_value": "32000", "base_unit": "count"}),
     ("项目总投资近80亿元。", None, "80亿元", {"qualifier": "nearly", "base_value": "8000000000"}),
@@ -222,10 +222,10 @@ def test_modifier_agent_is_not_subject():
 def test_scope_word_is_the_subject_of_what_it_counts():
     text = "“截至目前，全国跨行业跨领域工业互联网平台达50家，平均连接工业设备超218万台、服务企业数量超23.4万家。”"
     ms = find_metrics(article(text))
-    assert [(m.subject, m.subject_name, m.indicator, m.period) for m in ms] == [
-        (None, "全国", "跨行业跨领域工业互联网平台", None),
-        (None, "全国", "平均连接工业设备", None),
-        (None, "全国", "服务企业数量", None),
+    assert [(m.subject, m.subject_name, m.subject_text, m.indicator, m.period) for m in ms] == [
+        ("中国", "中国", "全国", "跨行业跨领域工业互联网平台", None),
+        ("中国", "中国", "全国", "平均连接工业设备", None),
+        ("中国", "中国", "全国", "服务企业数量", None),
     ]
 
 
@@ -257,9 +257,9 @@ def test_article_without_sentences_is_split():
 def test_qizhong_sentence_continues_the_previous_one():
     text = "今年前8个月，全国进出口总值20.1万亿元，同比增长3.6%。其中，出口10.95万亿元，同比增长6.1%。"
     ms = find_metrics(article(text, "2019-09-08"))
-    assert [(m.subject_name, m.indicator, m.period) for m in ms][2:] == [
-        ("全国", "出口", "2019-01/2019-08"),
-        ("全国", "出口", "2019-01/2019-08"),
+    assert [(m.subject_name, m.subject_text, m.indicator, m.period) for m in ms][2:] == [
+        ("中国", "全国", "出口", "2019-01/2019-08"),
+        ("中国", "全国", "出口", "2019-01/2019-08"),
     ]
 
 
@@ -281,7 +281,7 @@ def test_source_reporting_clause_is_not_subject():
     text = "商务部今天（7月4日）公布的数据显示，今年1至5月，我国服务进出口总额21893.4亿元。"
     mentions = [span(text, "商务部", "ORG")]
     m = find_metrics(article(text, "2019-07-04"), mentions)[0]
-    assert (m.subject_name, m.indicator, m.period) == ("我国", "服务进出口总额", "2019-01/2019-05")
+    assert (m.subject_text, m.indicator, m.period) == ("我国", "服务进出口总额", "2019-01/2019-05")
 
 
 def test_empty_and_numberless_articles():

@@ -99,7 +99,7 @@ def test_near_figure_goes_to_related_labelled(store):
     ("1-10月高技术制造业投资增长多少？", "23.5%"),  # months without a year: the story's year
     ("2015年10月1日全路增开了多少列旅客列车？", "353"),  # no period of its own: the story's day
     ("成都天府通办平台接入了多少项政务服务事项？", "1274"),  # subject 成都市, the clause names the platform
-    ("2020年前11个月我国和东盟的贸易总值是多少？", "我国与东盟贸易总值为4.24万亿"),  # two subjects in one question
+    ("2020年前11个月我国和东盟的贸易总值是多少？", "中国与东盟贸易总值为4.24万亿"),  # two subjects; 我国 is the entity 中国
     ("2020年前11个月东盟占我国外贸总值的比重是多少？", "14.6%"),  # 我国 inside the indicator
     ("今年上半年光伏发电量同比增长多少？", "30%"),
 ])
