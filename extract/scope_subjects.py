@@ -7,26 +7,23 @@ from __future__ import annotations
 
 import bisect
 import functools
-from pathlib import Path
 from typing import Sequence
 
 from corpus.errors import ExtractError
+from extract.lexicon import DATA_DIR, rows
 from extract.model import ENTITY_TYPES, Entity, Mention, Metric, entity_id
 
-DATA = Path(__file__).parent / "data" / "scope_entities.tsv"
+TABLE = "scope_entities.tsv"
 
 
 @functools.cache
 def scope_entities() -> dict[str, tuple[str, str]]:
     """``data/scope_entities.tsv``: written scope word -> (entity name, entity type)."""
     out: dict[str, tuple[str, str]] = {}
-    for lineno, line in enumerate(DATA.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        parts = line.split("\t")
-        if len(parts) != 3 or parts[2] not in ENTITY_TYPES:
-            raise ExtractError("expected 'word<TAB>entity name<TAB>entity type'", path=str(DATA), line=lineno)
-        out[parts[0]] = (parts[1], parts[2])
+    for word, name, typ in rows(TABLE, 3):
+        if not name or typ not in ENTITY_TYPES:
+            raise ExtractError(f"expected 'word<TAB>entity name<TAB>entity type' (got {word!r})", path=str(DATA_DIR / TABLE))
+        out[word] = (name, typ)
     return out
 
 
