@@ -99,20 +99,31 @@ def read_duie(path: str | Path, part: str | None = None) -> Iterator[dict]:
                 yield {"id": sid, "text": text, "spo_list": spo}
 
 
+def _gold_rows(path: str | Path, fields: str) -> list[tuple[str, ...]]:
+    """Tab-separated rows of a hand-written gold file, one cell per name in ``fields``
+    (comments ``#`` and blank lines skipped).
+
+    :raises CorpusError: on a row with another number of cells, naming file and line.
+    """
+    path, width = Path(path), len(fields.split(","))
+    out = []
+    for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = [c.strip() for c in line.split("\t")]
+        if len(cells) != width:
+            raise CorpusError(f"expected {fields}", path=str(path), line=no)
+        out.append(tuple(cells))
+    return out
+
+
 def read_extra_gold(path: str | Path) -> dict[str, list[GoldFact]]:
     """Hand-written gold for DuIE sentences (id, relation, head, tails separated by |), by id.
 
     :raises CorpusError: on a row without four fields, naming file and line.
     """
-    path = Path(path)
     out: dict[str, list[GoldFact]] = defaultdict(list)
-    for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        cells = line.split("\t")
-        if len(cells) != 4:
-            raise CorpusError("expected id, relation, head, tail", path=str(path), line=no)
-        sid, rel, head, tail = (c.strip() for c in cells)
+    for sid, rel, head, tail in _gold_rows(path, "id, relation, head, tail"):
         out[sid].append(GoldFact(sid, "extra", rel, head, tail, ""))
     return dict(out)
 
@@ -267,16 +278,7 @@ def read_news_posts_gold(path: str | Path = NEWS_POSTS_GOLD) -> list[tuple[str, 
 
     :raises CorpusError: on a row without four fields, naming file and line.
     """
-    path = Path(path)
-    out = []
-    for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        cells = [c.strip() for c in line.split("\t")]
-        if len(cells) != 4:
-            raise CorpusError("expected story, person, organisation, role", path=str(path), line=no)
-        out.append(tuple(cells))
-    return out
+    return _gold_rows(path, "story, person, organisation, role")
 
 
 def evaluate_news_posts(part: str = "dev", gold_path: str | Path = NEWS_POSTS_GOLD, sample: int = 0) -> dict | None:
@@ -343,16 +345,7 @@ def read_news_aliases_gold(path: str | Path = NEWS_ALIASES_GOLD) -> list[tuple[s
 
     :raises CorpusError: on a row without three fields, naming file and line.
     """
-    path = Path(path)
-    out = []
-    for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        cells = [c.strip() for c in line.split("\t")]
-        if len(cells) != 3:
-            raise CorpusError("expected story, name, alias", path=str(path), line=no)
-        out.append(tuple(cells))
-    return out
+    return _gold_rows(path, "story, name, alias")
 
 
 def evaluate_news_aliases(part: str = "dev", gold_path: str | Path = NEWS_ALIASES_GOLD) -> dict | None:

@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,9 +25,10 @@ QUERIES = ROOT / "docs" / "queries"
 # N-th write (N = 0: never; it prints one phase per write, "articles" or "summary", so the
 # caller knows where each point falls). Article batches of 4 and summary chunks of 3 lines give
 # many places to be cut, in both the article writes and the summary refresh.
-KILL_AT_WRITE = """
-import json, os, signal, sys, traceback
-from pathlib import Path
+KILL_AT_WRITE = f"""
+import json, sys
+sys.path.insert(0, {str(Path(__file__).resolve().parent)!r})
+from fault_support import DiesAtWrite
 import kg.summary
 from kg.build import build
 from kg.store import open_store
@@ -36,28 +38,38 @@ kg.summary.CHUNK = 3
 kg.summary.BULK_CHUNK = 3
 kg.build.BATCH_SECONDS = kg.build.BULK_SECONDS = 1e9  # batches by count only: the same writes every run
 
+store = DiesAtWrite(open_store(sys.argv[2]), int(sys.argv[3]))
+build([sys.argv[1]], store, workers=1, progress=False)
+print(json.dumps(store.phases))
+"""
+
+
 class DiesAtWrite:
-    def __init__(self, store, n):
+    """A store that forwards every call to the real one and kills its own process with SIGKILL
+    just before its N-th write (N = 0: never); ``phases`` says what each write was for
+    ("articles" or "summary"), so a caller knows where each point falls."""
+
+    def __init__(self, store, n: int):
         self._store, self._at, self.phases = store, n, []
+
     def __getattr__(self, name):
         return getattr(self._store, name)
+
     def _write(self, method, *args, **kw):
         files = {Path(f.filename).name for f in traceback.extract_stack()}
         self.phases.append("summary" if "summary.py" in files else "articles")
         if len(self.phases) == self._at:
             os.kill(os.getpid(), signal.SIGKILL)
         return getattr(self._store, method)(*args, **kw)
+
     def update(self, *a, **kw):
         return self._write("update", *a, **kw)
+
     def load(self, *a, **kw):
         return self._write("load", *a, **kw)
+
     def bulk_load(self, *a, **kw):
         return self._write("bulk_load", *a, **kw)
-
-store = DiesAtWrite(open_store(sys.argv[2]), int(sys.argv[3]))
-build([sys.argv[1]], store, workers=1, progress=False)
-print(json.dumps(store.phases))
-"""
 
 
 @dataclass
